@@ -1,0 +1,100 @@
+"""Running exporters: staging folder → check → atomic publish into the output folder."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import jinja2
+
+from .exporter import BuildContext, Exporter, NoOptions
+from .model import Course
+from .problems import Problem, error
+
+BUILTIN_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+
+
+class SourceDateError(ValueError):
+    """SOURCE_DATE_EPOCH is set but is not a whole number of seconds."""
+
+
+def source_date(course: Course, environ: dict[str, str] | None = None) -> dt.datetime:
+    """The build's timestamp: SOURCE_DATE_EPOCH when set, else the course date at 00:00 UTC."""
+    value = (os.environ if environ is None else environ).get("SOURCE_DATE_EPOCH", "").strip()
+    if value:
+        try:
+            return dt.datetime.fromtimestamp(int(value), dt.timezone.utc)
+        except (ValueError, OverflowError, OSError) as exc:
+            raise SourceDateError(f"SOURCE_DATE_EPOCH must be a whole number of seconds since "
+                                  f"1970-01-01, got {value!r}") from exc
+    return dt.datetime(course.date.year, course.date.month, course.date.day, tzinfo=dt.timezone.utc)
+
+
+def template_environment(course: Course, name: str) -> jinja2.Environment:
+    """Jinja2 templates for exporter ``name``: the course's own override the built-in ones."""
+    folders = [course.root / "templates" / name, BUILTIN_TEMPLATES / name]
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(f) for f in folders if f.is_dir()]),
+        autoescape=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
+        trim_blocks=True, lstrip_blocks=True,
+    )
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    name: str
+    paths: tuple[Path, ...]
+    problems: tuple[Problem, ...]
+
+
+def write_atomic(path: Path, data: bytes) -> Path:
+    """Write ``data`` to ``path`` through a temporary file in the same folder and a rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def run_exporter(exporter_cls: type[Exporter], course: Course, out_dir: Path,
+                 warn: Callable[[str], None], environ: dict[str, str] | None = None) -> ExportResult:
+    """Export into a private staging folder, check, then publish each file atomically.
+
+    On any failure (check problems, an exception, Ctrl-C) the staging folder is removed and
+    the output folder keeps whatever it held before.
+    """
+    exporter = exporter_cls()
+    name = exporter.name
+    out_dir.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{name}-staging-", dir=out_dir))
+    try:
+        ctx = BuildContext(staging, course.options.get(name) or getattr(exporter, "Options", NoOptions)(),
+                           source_date(course, environ), template_environment(course, name), warn)
+        paths = [Path(p) for p in exporter.export(course, ctx)]
+        outside = [p for p in paths if p.resolve().parent != staging.resolve()]
+        if outside:
+            return ExportResult(name, (), (error(name, 0, 0, f"exporter wrote outside its staging "
+                                                 f"folder: {outside[0]}"),))
+        problems = tuple(exporter.check(paths, ctx))
+        if any(p.severity == "error" for p in problems):
+            return ExportResult(name, (), problems)
+        published = []
+        for path in paths:
+            target = out_dir / path.name
+            os.replace(path, target)
+            published.append(target)
+        return ExportResult(name, tuple(published), problems)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)

@@ -1,0 +1,67 @@
+"""The exporter interface: a small base class with fixed steps.
+
+``coursepack.build`` drives every exporter the same way:
+
+1. ``preflight(course, options)`` — exporter-specific source rules (run by ``validate`` too);
+2. ``export(course, ctx)`` — write the output file(s) into ``ctx.out_dir`` (a private staging
+   folder) and return their paths;
+3. ``check(paths, ctx)`` — inspect what was written (XSD, structure, PDF outline …).
+
+Only when ``check`` finds no problem are the files moved into the output folder, each with
+an atomic rename. A third party ships an exporter by subclassing ``Exporter`` and
+registering the class under the entry-point group ``coursepack.exporters``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, ClassVar
+
+import jinja2
+from pydantic import BaseModel, ConfigDict
+
+from .model import Course
+from .problems import Problem
+
+
+class NoOptions(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+@dataclass(frozen=True)
+class BuildContext:
+    out_dir: Path                   # staging folder: write outputs here
+    options: BaseModel              # this exporter's validated options from course.yaml
+    source_date: dt.datetime        # SOURCE_DATE_EPOCH, else the course date (UTC); never "now"
+    templates: jinja2.Environment   # course/templates/<name>/ first, then templates/<name>/
+    warn: Callable[[str], None]     # report a warning to the user
+
+    def output(self, filename: str) -> Path:
+        return self.out_dir / filename
+
+
+class Exporter:
+    """Base class of every exporter (built-in or third-party)."""
+
+    name: ClassVar[str] = ""
+    description: ClassVar[str] = ""
+    suffix: ClassVar[str] = ""
+    Options: ClassVar[type[BaseModel]] = NoOptions
+
+    def preflight(self, course: Course, options: BaseModel) -> list[Problem]:
+        """Rules of this output format that the source must meet (e.g. Moodle's fractions)."""
+        return []
+
+    def export(self, course: Course, ctx: BuildContext) -> list[Path]:
+        raise NotImplementedError
+
+    def check(self, paths: list[Path], ctx: BuildContext) -> list[Problem]:
+        """Problems with the written files; an empty list lets them be published."""
+        return []
+
+    def output_name(self, course: Course, part: str = "") -> str:
+        """``<course-id>-<name>[-part]<suffix>``: the one naming rule for outputs."""
+        middle = f"-{part}" if part else ""
+        return f"{course.id}-{self.name}{middle}{self.suffix}"

@@ -1,0 +1,252 @@
+"""Reading source files: bytes → checked text → YAML data that remembers where each value stood.
+
+Every problem found here carries the file's display path and a 1-based line and column.
+YAML is parsed with PyYAML's C parser (``compose``) and turned into plain data by a small
+walker, so that duplicate keys, aliases and odd tags are reported instead of silently
+accepted, and so that later layers can map a key path back to its line.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.constructor import ConstructorError, SafeConstructor
+
+from .problems import Problem, error, warning
+
+MAX_FILE_BYTES = 5 * 1024 * 1024
+MAX_DEPTH = 40
+
+try:  # libyaml is ~4x faster; fall back to the pure-Python parser where it is missing
+    _YamlLoader = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - depends on how PyYAML was built
+    _YamlLoader = yaml.SafeLoader
+
+Loc = tuple[str | int, ...]
+
+
+@dataclass
+class YamlDoc:
+    """Parsed YAML data plus the position of every value and key, by key path."""
+
+    path: str
+    data: Any
+    value_marks: dict[Loc, tuple[int, int]] = field(default_factory=dict)
+    key_marks: dict[Loc, tuple[int, int]] = field(default_factory=dict)
+    line_offset: int = 0
+
+    def locate(self, loc: Loc, key: bool = False) -> tuple[int, int]:
+        """Line and column for a key path; the nearest enclosing value when not exact."""
+        loc = tuple(loc)
+        if key and loc in self.key_marks:
+            return self.key_marks[loc]
+        while loc:
+            if loc in self.value_marks:
+                return self.value_marks[loc]
+            loc = loc[:-1]
+        return self.value_marks.get((), (1 + self.line_offset, 1))
+
+
+# --- text -----------------------------------------------------------------------------
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x80-\x9f]")
+# Runs of characters that UTF-8 text shows when it was decoded as Windows-1252/Latin-1.
+_MOJIBAKE = re.compile(
+    "[\u00c2-\u00f4][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192"
+    "\u02c6\u02dc\u2013\u2014\u2018\u2019\u201a\u201c\u201d\u201e\u2020\u2021\u2022"
+    "\u2026\u2030\u2039\u203a\u20ac\u2122]+"
+)
+
+
+def position_of(text: str, index: int) -> tuple[int, int]:
+    line = text.count("\n", 0, index) + 1
+    col = index - (text.rfind("\n", 0, index) + 1) + 1
+    return line, col
+
+
+def read_text(path: Path, display: str) -> tuple[str | None, list[Problem]]:
+    """Read a source file as UTF-8 text; BOM and CRLF are accepted and normalised.
+
+    Returns ``None`` for the text when the file cannot be used at all.
+    """
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        return None, [error(display, 0, 0, f"cannot read the file: {exc.strerror or exc}")]
+    if len(raw) > MAX_FILE_BYTES:
+        return None, [error(display, 0, 0, f"file is {len(raw):,} bytes; the limit is "
+                            f"{MAX_FILE_BYTES:,} bytes: split it (e.g. one quiz or lesson per file)")]
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        good = raw[: exc.start].decode("utf-8", "replace")
+        line, col = position_of(good, len(good))
+        hint = "save the file as UTF-8"
+        if raw[exc.start:exc.start + 2].startswith((b"\xff\xfe", b"\xfe\xff")) or raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
+            hint = "the file looks like UTF-16: save it as UTF-8"
+        return None, [error(display, line, col,
+                            f"byte 0x{raw[exc.start]:02x} is not valid UTF-8; {hint} "
+                            "(most editors: 'Save with encoding' → UTF-8)")]
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    problems = []
+    for match in _CONTROL.finditer(text):
+        line, col = position_of(text, match.start())
+        char = match.group()
+        name = "NUL" if char == "\x00" else f"U+{ord(char):04X}"
+        problems.append(error(display, line, col, f"control character {name} is not allowed in "
+                              "course text: delete it (it often comes from copy-pasting)"))
+        if len(problems) >= 5:
+            break
+    if problems:
+        return None, problems
+    return text, find_mojibake(text, display)
+
+
+def repair_mojibake(fragment: str) -> str | None:
+    """The text ``fragment`` was meant to be, if it is UTF-8 decoded as Windows-1252."""
+    try:
+        raw = fragment.encode("cp1252")
+    except UnicodeEncodeError:
+        try:
+            raw = fragment.encode("latin-1")
+        except UnicodeEncodeError:
+            return None
+    try:
+        fixed = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    return fixed if fixed != fragment else None
+
+
+def find_mojibake(text: str, display: str) -> list[Problem]:
+    """Warn about text that looks double-encoded (``âœ…`` for ``✅``), with the repair."""
+    found = []
+    for match in _MOJIBAKE.finditer(text):
+        fixed = repair_mojibake(match.group())
+        if fixed is None:
+            continue
+        line, col = position_of(text, match.start())
+        shown = fixed if unicodedata.category(fixed[0])[0] != "C" else repr(fixed)
+        found.append(warning(display, line, col, f"text looks double-encoded: '{match.group()}' "
+                             f"is probably '{shown}'; re-save the source as UTF-8 or replace it"))
+    return found
+
+
+# --- YAML -----------------------------------------------------------------------------
+
+_SCALARS = SafeConstructor()
+
+
+def describe_yaml_error(exc: yaml.MarkedYAMLError, text: str) -> str:
+    problem = (exc.problem or str(exc)).strip()
+    mark = exc.problem_mark
+    if "'\\t'" in problem or (mark and text[mark.index:mark.index + 1] == "\t"):
+        return "a tab character is used for indentation; YAML needs spaces: replace the tab with spaces"
+    if "found duplicate anchor" in problem:
+        return problem
+    context = (exc.context or "").strip()
+    message = f"{problem} ({context})" if context else problem
+    if "mapping values are not allowed" in problem:
+        message += "; a value containing ': ' must be quoted, e.g. title: \"Bab 1: Pengantar\""
+    elif "could not find expected ':'" in problem:
+        message += "; check the line above: a key needs 'key: value'"
+    elif "found character that cannot start any token" in problem:
+        message += "; quote the value (e.g. text starting with '@' or '`')"
+    return "YAML syntax error: " + message
+
+
+def parse_yaml(text: str, display: str, line_offset: int = 0) -> tuple[YamlDoc | None, list[Problem]]:
+    """Parse one YAML document; every problem is returned, none raised."""
+    try:
+        node = yaml.compose(text, Loader=_YamlLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = (mark.line + 1 + line_offset) if mark else 0
+        col = (mark.column + 1) if mark else 0
+        return None, [error(display, line, col, describe_yaml_error(exc, text))]
+    except yaml.YAMLError as exc:
+        return None, [error(display, line_offset + 1, 0, f"YAML error: {exc}")]
+    except RecursionError:
+        return None, [error(display, line_offset + 1, 0,
+                            f"the YAML is nested too deeply (more than {MAX_DEPTH} levels)")]
+    doc = YamlDoc(display, None, line_offset=line_offset)
+    if node is None:
+        return doc, []
+    problems: list[Problem] = []
+    doc.data = _to_data(node, (), doc, problems, set(), 0)
+    return doc, problems
+
+
+def _mark(node: yaml.Node, doc: YamlDoc) -> tuple[int, int]:
+    return node.start_mark.line + 1 + doc.line_offset, node.start_mark.column + 1
+
+
+def _to_data(node: yaml.Node, loc: Loc, doc: YamlDoc, problems: list[Problem],
+             seen: set[int], depth: int) -> Any:
+    line, col = _mark(node, doc)
+    doc.value_marks[loc] = (line, col)
+    if depth > MAX_DEPTH:
+        problems.append(error(doc.path, line, col, f"the YAML is nested more than {MAX_DEPTH} levels deep"))
+        return None
+    if id(node) in seen:
+        problems.append(error(doc.path, line, col, "YAML aliases (*name) are not supported: "
+                              "write the value out in full"))
+        return None
+    if isinstance(node, yaml.ScalarNode):
+        return _to_scalar(node, doc, problems)
+    seen.add(id(node))
+    if isinstance(node, yaml.SequenceNode):
+        return [_to_data(item, loc + (i,), doc, problems, seen, depth + 1)
+                for i, item in enumerate(node.value)]
+    result: dict[str, Any] = {}
+    for key_node, value_node in node.value:
+        kline, kcol = _mark(key_node, doc)
+        if not isinstance(key_node, yaml.ScalarNode):
+            problems.append(error(doc.path, kline, kcol, "a key must be a plain word, not a list or mapping"))
+            continue
+        key = key_node.value
+        if key == "<<" and key_node.tag == "tag:yaml.org,2002:merge":
+            problems.append(error(doc.path, kline, kcol, "YAML merge keys ('<<') are not supported: "
+                                  "write the keys out in full"))
+            continue
+        if key in result:
+            first = doc.key_marks[loc + (key,)]
+            problems.append(error(doc.path, kline, kcol, f"duplicate key '{key}' (first defined on "
+                                  f"line {first[0]}): keep one of them"))
+            continue
+        doc.key_marks[loc + (key,)] = (kline, kcol)
+        result[key] = _to_data(value_node, loc + (key,), doc, problems, seen, depth + 1)
+    return result
+
+
+def _to_scalar(node: yaml.ScalarNode, doc: YamlDoc, problems: list[Problem]) -> Any:
+    try:
+        return _SCALARS.construct_object(node)
+    except (ConstructorError, ValueError, OverflowError) as exc:
+        line, col = _mark(node, doc)
+        problems.append(error(doc.path, line, col, f"cannot read value {node.value!r}: "
+                              f"{getattr(exc, 'problem', None) or exc}; quote it to use it as text"))
+        return node.value
+
+
+def split_front_matter(text: str) -> tuple[str | None, str, int]:
+    """Split a lesson into (front matter YAML, Markdown body, line number of the body's first line).
+
+    Front matter is the block between a first line ``---`` and the next ``---`` (or ``...``).
+    Returns ``None`` as front matter when the file does not start with ``---``, and -1 as
+    the line when the front matter is never closed.
+    """
+    if not text.startswith("---\n") and text.rstrip("\n") != "---":
+        return None, text, 0
+    lines = text.split("\n")
+    for i in range(1, len(lines)):
+        if lines[i].rstrip() in ("---", "..."):
+            return "\n".join(lines[1:i]) + "\n", "\n".join(lines[i + 1:]), i + 2
+    return "\n".join(lines[1:]), "", -1

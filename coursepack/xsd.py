@@ -1,0 +1,63 @@
+"""XML Schema validation with lxml (libxml2).
+
+The official SCORM schemas are vendored under ``exporters/schemas/``; each
+edition has one wrapper schema that is the file to pass here:
+
+* SCORM 1.2: ``exporters/schemas/scorm12/scorm12_manifest.xsd``
+* SCORM 2004 4th edition: ``exporters/schemas/scorm2004/scorm2004_manifest.xsd``
+
+Example::
+
+    from coursepack.xsd import SCORM2004_MANIFEST_XSD, validate_xml
+
+    errors = validate_xml(SCORM2004_MANIFEST_XSD, manifest_bytes)
+    assert not errors, "\\n".join(errors)
+"""
+
+from __future__ import annotations
+
+import functools
+from os import PathLike
+from pathlib import Path
+
+from lxml import etree
+
+SCHEMA_DIR = Path(__file__).resolve().parent.parent / "exporters" / "schemas"
+SCORM12_MANIFEST_XSD = SCHEMA_DIR / "scorm12" / "scorm12_manifest.xsd"
+SCORM2004_MANIFEST_XSD = SCHEMA_DIR / "scorm2004" / "scorm2004_manifest.xsd"
+
+
+def _make_parser() -> etree.XMLParser:
+    """Return a parser that never touches the network or expands entities."""
+    return etree.XMLParser(no_network=True, resolve_entities=False, load_dtd=False)
+
+
+def load_schema(path: str | PathLike[str]) -> etree.XMLSchema:
+    """Compile the XSD at ``path``; compiled once per resolved path per process.
+
+    Raises ``lxml.etree.XMLSchemaParseError`` if libxml2 cannot compile it.
+    """
+    return _load_schema_cached(Path(path).resolve())
+
+
+@functools.lru_cache(maxsize=None)
+def _load_schema_cached(path: Path) -> etree.XMLSchema:
+    document = etree.parse(str(path), _make_parser())
+    return etree.XMLSchema(document)
+
+
+def validate_xml(schema_path: str | PathLike[str], xml_bytes: bytes) -> list[str]:
+    """Validate ``xml_bytes`` against the XSD at ``schema_path``.
+
+    Returns libxml2's messages as ``"line N: message"``; an empty list means
+    valid. A document that is not well-formed XML yields its syntax error in
+    the same form instead of raising.
+    """
+    schema = load_schema(schema_path)
+    try:
+        document = etree.fromstring(xml_bytes, _make_parser())
+    except etree.XMLSyntaxError as error:
+        return [f"line {error.lineno}: {error.msg}"]
+    if schema.validate(document):
+        return []
+    return [f"line {entry.line}: {entry.message}" for entry in schema.error_log]
