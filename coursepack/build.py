@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing
+import multiprocessing.connection
 import os
 import shutil
 import tempfile
@@ -14,13 +16,9 @@ import jinja2
 
 from .exporter import BuildContext, Exporter, NoOptions
 from .model import Course
-from .problems import Problem, error
+from .problems import Problem, SourceDateError, error
 
 BUILTIN_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
-
-
-class SourceDateError(ValueError):
-    """SOURCE_DATE_EPOCH is set but is not a whole number of seconds."""
 
 
 def source_date(course: Course, environ: dict[str, str] | None = None) -> dt.datetime:
@@ -35,11 +33,15 @@ def source_date(course: Course, environ: dict[str, str] | None = None) -> dt.dat
     return dt.datetime(course.date.year, course.date.month, course.date.day, tzinfo=dt.timezone.utc)
 
 
+def template_dirs(course_root: Path, name: str) -> list[Path]:
+    """Where exporter ``name`` finds templates: the course's own first, then the built-in ones."""
+    return [course_root / "templates" / name, BUILTIN_TEMPLATES / name]
+
+
 def template_environment(course: Course, name: str) -> jinja2.Environment:
     """Jinja2 templates for exporter ``name``: the course's own override the built-in ones."""
-    folders = [course.root / "templates" / name, BUILTIN_TEMPLATES / name]
     return jinja2.Environment(
-        loader=jinja2.FileSystemLoader([str(f) for f in folders if f.is_dir()]),
+        loader=jinja2.FileSystemLoader([str(f) for f in template_dirs(course.root, name) if f.is_dir()]),
         autoescape=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
         trim_blocks=True, lstrip_blocks=True,
     )
@@ -50,6 +52,7 @@ class ExportResult:
     name: str
     paths: tuple[Path, ...]
     problems: tuple[Problem, ...]
+    crashed: bool = False           # the exporter raised: a bug, reported as exit status 3
 
 
 def write_atomic(path: Path, data: bytes) -> Path:
@@ -98,3 +101,73 @@ def run_exporter(exporter_cls: type[Exporter], course: Course, out_dir: Path,
         return ExportResult(name, tuple(published), problems)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def run_exporters(classes: list[type[Exporter]], course: Course, out_dir: Path,
+                  warn_for: Callable[[str], Callable[[str], None]], jobs: int = 1,
+                  on_done: Callable[[ExportResult, float], None] | None = None) -> list[ExportResult]:
+    """Run several exporters, up to ``jobs`` at once in forked worker processes.
+
+    Each worker inherits the loaded course (no pickling of the model) and sends back only its
+    ``ExportResult``. Results come back in the order of ``classes``.
+    """
+    import time
+
+    if jobs <= 1 or len(classes) <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        results = []
+        for cls in classes:
+            started = time.perf_counter()
+            result = export_safely(cls, course, out_dir, warn_for(cls.name))
+            if on_done:
+                on_done(result, time.perf_counter() - started)
+            results.append(result)
+        return results
+    context = multiprocessing.get_context("fork")
+    pending = list(enumerate(classes))
+    running: dict[int, tuple] = {}
+    results: dict[int, ExportResult] = {}
+    try:
+        while pending or running:
+            while pending and len(running) < jobs:
+                index, cls = pending.pop(0)
+                receiver, sender = context.Pipe(duplex=False)
+                process = context.Process(target=_export_in_worker,
+                                          args=(sender, cls, course, out_dir, warn_for(cls.name)))
+                process.start()
+                sender.close()
+                running[index] = (process, receiver, cls, time.perf_counter())
+            ready = multiprocessing.connection.wait([r for _, r, _, _ in running.values()])
+            for index in [i for i, (_, r, _, _) in running.items() if r in ready]:
+                process, receiver, cls, started = running.pop(index)
+                try:
+                    result = receiver.recv()
+                except EOFError:
+                    result = ExportResult(cls.name, (), (error(cls.name, 0, 0, "the exporter's worker "
+                                                               "process died without a result"),), crashed=True)
+                process.join()
+                results[index] = result
+                if on_done:
+                    on_done(result, time.perf_counter() - started)
+    finally:
+        for process, _, _, _ in running.values():
+            process.terminate()
+            process.join()
+    return [results[i] for i in range(len(classes))]
+
+
+def export_safely(cls: type[Exporter], course: Course, out_dir: Path,
+                  warn: Callable[[str], None]) -> ExportResult:
+    """``run_exporter``, with a crash of the exporter turned into a failed result."""
+    try:
+        return run_exporter(cls, course, out_dir, warn)
+    except Exception as exc:
+        if os.environ.get("COURSEPACK_DEBUG"):
+            raise
+        return ExportResult(cls.name, (), (error(cls.name, 0, 0, f"internal error in the exporter: "
+                                                 f"{type(exc).__name__}: {exc}"),), crashed=True)
+
+
+def _export_in_worker(sender, cls: type[Exporter], course: Course, out_dir: Path,
+                      warn: Callable[[str], None]) -> None:
+    sender.send(export_safely(cls, course, out_dir, warn))
+    sender.close()

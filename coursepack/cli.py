@@ -16,10 +16,8 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .build import SourceDateError, run_exporter
-from .load import load_course
-from .problems import Problem, errors_in, format_problems_json, sort_problems
-from .registry import RegistryError, discover_exporters, select_exporters
+from .problems import (Problem, RegistryError, SourceDateError, errors_in, format_problems_json,
+                       sort_problems)
 
 EXIT_INVALID, EXIT_USAGE, EXIT_INTERNAL = 1, 2, 3
 
@@ -53,6 +51,9 @@ def report(problems: list[Problem], strict: bool, fmt: str, quiet: bool) -> bool
 
 def load_and_preflight(course_dir: str, exporter_names: list[str] | None):
     """Load the course and run the chosen exporters' preflight rules (all when None)."""
+    from .load import load_course
+    from .registry import discover_exporters, select_exporters
+
     available = discover_exporters()
     chosen = select_exporters(exporter_names or ["all"], available)
     course, problems = load_course(Path(course_dir), available, display_root=course_dir)
@@ -94,36 +95,107 @@ def validate(ctx: click.Context, course_dir: str, strict: bool, fmt: str) -> Non
 @click.option("--out", "out_dir", default="build", show_default=True,
               type=click.Path(file_okay=False, path_type=str), help="Output folder.")
 @strict_option
+@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None,
+              help="Exporters run at once (default: the number of CPU cores).")
+@click.option("--force", is_flag=True, help="Rebuild even when nothing changed.")
 @click.pass_context
-def build(ctx: click.Context, names: tuple[str, ...], course_dir: str, out_dir: str, strict: bool) -> None:
-    """Validate, then build the outputs of the named exporters ('all' for every one)."""
+def build(ctx: click.Context, names: tuple[str, ...], course_dir: str, out_dir: str, strict: bool,
+          jobs: int | None, force: bool) -> None:
+    """Validate, then build the outputs of the named exporters ('all' for every one).
+
+    Outputs whose inputs did not change since the last good build are left as they are.
+    """
+    from .state import list_course_files, read_state
+
     quiet = ctx.obj["quiet"]
+    out = Path(out_dir)
+    files = list_course_files(Path(course_dir)) if Path(course_dir).is_dir() else []
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    state = read_state(out) if not force else {}
+    wanted = expand_names(names)
+    if wanted and not force and all(is_current(state, n, course_dir, out, files, epoch, strict) for n in wanted):
+        if not quiet:
+            echo_err(f"up to date: {', '.join(wanted)} (nothing changed since the last build; --force rebuilds)")
+        ctx.exit(0)
     course, problems, chosen = load_and_preflight(course_dir, list(names))
     if report(problems, strict, "text", True) or course is None:
         echo_err("nothing was built: fix the problems above and run again")
         ctx.exit(EXIT_INVALID)
-    failed = False
+    todo = [cls for cls in chosen if force or not is_current(state, cls.name, course_dir, out, files, epoch, strict)]
     for cls in chosen:
-        started = time.perf_counter()
-        if not quiet:
-            echo_err(f"building {cls.name} …")
-        result = run_exporter(cls, course, Path(out_dir), lambda msg, n=cls.name: echo_err(f"{n}: warning: {msg}"))
+        if cls not in todo and not quiet:
+            echo_err(f"{cls.name}: up to date")
+    warnings = sum(1 for p in problems if p.severity == "warning")
+
+    def done(result, seconds: float) -> None:
         for problem in result.problems:
             echo_err(problem.format())
         if not result.paths:
-            failed = True
-            echo_err(f"{cls.name}: FAILED — its output did not pass the check; the previous output (if any) "
-                     "is unchanged")
-            continue
-        if not quiet:
+            why = "the exporter crashed" if result.crashed else "its output did not pass the check"
+            echo_err(f"{result.name}: FAILED — {why}; the previous output (if any) is unchanged")
+        elif not quiet:
             for path in result.paths:
-                echo_err(f"  {path}  ({path.stat().st_size:,} bytes, {time.perf_counter() - started:.1f} s)")
-    ctx.exit(EXIT_INVALID if failed else 0)
+                echo_err(f"{result.name}: {path}  ({path.stat().st_size:,} bytes, {seconds:.1f} s)")
+
+    if not quiet and todo:
+        echo_err(f"building {', '.join(c.name for c in todo)} …")
+    from .build import run_exporters
+
+    results = run_exporters(todo, course, out, lambda n: (lambda msg: echo_err(f"{n}: warning: {msg}")),
+                            jobs or os.cpu_count() or 1, done)
+    record_state(out, state, todo, results, Path(course_dir), files, epoch, warnings)
+    if any(r.crashed for r in results):
+        echo_err("This is a bug in coursepack or in an exporter plug-in; set COURSEPACK_DEBUG=1 to see "
+                 "the traceback and report it.")
+        ctx.exit(EXIT_INTERNAL)
+    ctx.exit(EXIT_INVALID if any(not r.paths for r in results) else 0)
+
+
+def expand_names(names: tuple[str, ...]) -> list[str]:
+    """Exporter names without loading any exporter ('all' = every registered name)."""
+    from importlib.metadata import entry_points
+    registered = sorted({p.name for p in entry_points(group="coursepack.exporters")})
+    result: list[str] = []
+    for name in names:
+        for n in (registered if name == "all" else [name]):
+            if n not in result:
+                result.append(n)
+    return result
+
+
+def is_current(state: dict, name: str, course_dir: str, out: Path, files: list[str], epoch: str,
+               strict: bool) -> bool:
+    from .state import is_up_to_date
+    return is_up_to_date(state.get("exporters", {}).get(name), Path(course_dir), out, files, epoch, strict)
+
+
+def record_state(out: Path, state: dict, classes, results, course_dir: Path, files: list[str], epoch: str,
+                 warnings: int) -> None:
+    """Remember what each successful exporter was built from (for the next incremental build)."""
+    import inspect
+
+    from .build import template_dirs
+    from .state import fingerprint, hash_file, write_state
+
+    entries = dict(state.get("exporters", {}))
+    for cls, result in zip(classes, results):
+        entries.pop(cls.name, None)
+        if not result.paths:
+            continue
+        dirs = template_dirs(course_dir, cls.name)
+        code = [Path(inspect.getfile(cls))]
+        fp = fingerprint(course_dir, files, cls.depends_on, dirs, code, epoch)
+        entries[cls.name] = dict(fp.to_json(), files=files, source_date_epoch=epoch,
+                                 template_dirs=[str(d) for d in dirs], code_files=[str(c) for c in code],
+                                 outputs={p.name: hash_file(p) for p in result.paths}, warnings=warnings)
+    write_state(out, {"exporters": entries})
 
 
 @cli.command("exporters")
 def list_exporters() -> None:
     """List the installed exporters."""
+    from .registry import discover_exporters
+
     for name, cls in discover_exporters().items():
         click.echo(f"{name:12} {cls.description}")
 
@@ -134,6 +206,7 @@ def list_exporters() -> None:
 def schema(out_dir: str) -> None:
     """Write the JSON Schema of every source file kind (for editor completion)."""
     from .jsonschema import source_schemas
+    from .registry import discover_exporters
     folder = Path(out_dir)
     folder.mkdir(parents=True, exist_ok=True)
     for kind, document in source_schemas(discover_exporters()).items():

@@ -50,6 +50,14 @@ class Exporter:
     suffix: ClassVar[str] = ""
     Options: ClassVar[type[BaseModel]] = NoOptions
 
+    @classmethod
+    def depends_on(cls, path: str) -> bool:
+        """Whether this exporter's output depends on the course file ``path`` (course-relative).
+
+        Used by incremental builds: an exporter whose inputs did not change is not run again.
+        """
+        return True
+
     def preflight(self, course: Course, options: BaseModel) -> list[Problem]:
         """Rules of this output format that the source must meet (e.g. Moodle's fractions)."""
         return []

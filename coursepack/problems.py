@@ -60,3 +60,11 @@ def errors_in(problems: Iterable[Problem], strict: bool = False) -> list[Problem
 
 def format_problems_json(problems: Iterable[Problem]) -> str:
     return json.dumps([asdict(p) for p in sort_problems(problems)], ensure_ascii=False, indent=2)
+
+
+class RegistryError(Exception):
+    """An exporter cannot be found, loaded or registered (a usage error, exit status 2)."""
+
+
+class SourceDateError(ValueError):
+    """SOURCE_DATE_EPOCH is set but is not a whole number of seconds (exit status 2)."""

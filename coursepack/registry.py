@@ -11,12 +11,9 @@ from importlib.metadata import EntryPoint, entry_points
 from typing import Iterable
 
 from .exporter import Exporter
+from .problems import RegistryError
 
 GROUP = "coursepack.exporters"
-
-
-class RegistryError(Exception):
-    """An exporter cannot be found, loaded or registered."""
 
 
 def discover_exporters(points: Iterable[EntryPoint] | None = None) -> dict[str, type[Exporter]]:
