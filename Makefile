@@ -52,7 +52,7 @@ schema: $(STAMP)
 	$(CP) schema --out schema
 
 node_modules/.installed: package-lock.json
-	npm ci --no-audit --no-fund
+	npm ci --ignore-scripts --no-audit --no-fund
 	@touch $@
 
 test: $(STAMP)

