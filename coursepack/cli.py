@@ -121,6 +121,8 @@ def build(ctx: click.Context, names: tuple[str, ...], course_dir: str, out_dir: 
     if report(problems, strict, "text", True) or course is None:
         echo_err("nothing was built: fix the problems above and run again")
         ctx.exit(EXIT_INVALID)
+    from .build import source_date
+    source_date(course)   # a malformed SOURCE_DATE_EPOCH is a usage error, before anything runs
     todo = [cls for cls in chosen if force or not is_current(state, cls.name, course_dir, out, files, epoch, strict)]
     for cls in chosen:
         if cls not in todo and not quiet:
