@@ -135,7 +135,8 @@ def check_question(q, doc: YamlDoc, loc: tuple) -> list[Problem]:
     if q.image and not (q.image_alt or "").strip():
         fail(("image",), "the image needs a text alternative: add 'image_alt: <what it shows>'")
     if q.image_alt and not q.image:
-        fail(("image_alt",), "'image_alt' is set but there is no 'image'", warning)
+        fail(("image_alt",), "'image_alt' is set but there is no 'image': add the image, or remove "
+             "'image_alt'", warning)
     if isinstance(q, s.SingleQuestion):
         correct = [i for i, c in enumerate(q.choices) if c.correct]
         if len(correct) != 1:
@@ -158,7 +159,7 @@ def check_question(q, doc: YamlDoc, loc: tuple) -> list[Problem]:
                 if not c.correct and w > 0:
                     fail(("choices", i, "weight"), f"a wrong choice cannot have a positive weight ({w:g}): "
                          "mark it 'correct: true' or make the weight 0 or negative")
-            total = sum(w for w in weights if w > 0)
+            total = sum(w for c, w in zip(q.choices, weights) if c.correct and w > 0)
             if abs(total - 100) > WEIGHT_EPSILON:
                 fail(("choices",), f"the weights of the correct choices add up to {total:g}, not 100: "
                      "adjust them (or leave 'weight' out to share 100 equally)")

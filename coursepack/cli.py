@@ -219,12 +219,16 @@ def schema(out_dir: str) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     try:
-        cli.main(args=argv, prog_name="coursepack", standalone_mode=True)
+        code = cli.main(args=argv, prog_name="coursepack", standalone_mode=False)
+    except click.exceptions.Abort:          # Ctrl-C: click turns KeyboardInterrupt into Abort
+        echo_err("coursepack: interrupted; no output was changed")
+        sys.exit(130)
+    except click.ClickException as exc:     # usage errors
+        exc.show()
+        sys.exit(exc.exit_code)
     except (RegistryError, SourceDateError) as exc:
         echo_err(f"coursepack: {exc}")
         sys.exit(EXIT_USAGE)
-    except SystemExit:
-        raise
     except KeyboardInterrupt:
         echo_err("coursepack: interrupted; no output was changed")
         sys.exit(130)
@@ -234,6 +238,7 @@ def main(argv: list[str] | None = None) -> None:
         echo_err(f"coursepack: internal error: {type(exc).__name__}: {exc}\n"
                  "This is a bug in coursepack; set COURSEPACK_DEBUG=1 to see the traceback and report it.")
         sys.exit(EXIT_INTERNAL)
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 if __name__ == "__main__":

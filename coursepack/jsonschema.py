@@ -18,10 +18,16 @@ def source_schemas(exporters: dict[str, type[Exporter]]) -> dict[str, dict[str, 
         document["$schema"] = "https://json-schema.org/draft/2020-12/schema"
         document["$id"] = f"{BASE_URL}/{kind}.schema.json"
         if kind == "course":
+            options = {}
+            for name, cls in exporters.items():
+                schema = cls.Options.model_json_schema(ref_template=f"#/$defs/{name}.{{model}}")
+                for def_name, definition in schema.pop("$defs", {}).items():
+                    document.setdefault("$defs", {})[f"{name}.{def_name}"] = definition
+                options[name] = schema
             document["properties"]["exporters"] = {
                 "type": "object",
                 "description": "options per exporter name",
-                "properties": {name: cls.Options.model_json_schema() for name, cls in exporters.items()},
+                "properties": options,
                 "additionalProperties": {"type": ["object", "null"]},
             }
         documents[kind] = document

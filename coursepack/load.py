@@ -23,8 +23,8 @@ from . import model as m
 from . import schema as s
 from .labels import labels_for
 from .problems import Problem, error, errors_in, warning
-from .render import Place, Renderer
-from .sources import YamlDoc, parse_yaml, read_text, split_front_matter
+from .render import Place, Renderer, slugify
+from .sources import MAX_LESSON_BYTES, YamlDoc, parse_yaml, read_text, split_front_matter
 from .validate import describe_error, validate_doc
 
 MODULE_FOLDER = re.compile(r"^(\d+)-([a-z0-9][a-z0-9-]*)$")
@@ -138,8 +138,15 @@ def read_source(src: CourseSource) -> list[Problem]:
     return problems
 
 
+def suggest_name(stem: str, suffix: str) -> str:
+    """'rename it to …' for a file or folder name that has a number but not the slug rules."""
+    match = re.match(r"^(\d+)[\s_-]*(.+)$", stem)
+    return f"rename it to '{match.group(1)}-{slugify(match.group(2))}{suffix}'" if match else ""
+
+
 def _near_file(folder: Path, wanted: str) -> str:
-    names = [p.name for p in folder.iterdir()] if folder.is_dir() else []
+    known = {"course.yaml", "glossary.yaml", "modules", "assets", "templates", *KNOWN_MODULE_FILES}
+    names = [p.name for p in folder.iterdir() if p.name not in known] if folder.is_dir() else []
     close = difflib.get_close_matches(wanted, names, n=1, cutoff=0.6)
     return f" — found '{close[0]}': rename it to '{wanted}'" if close else ""
 
@@ -176,7 +183,8 @@ def discover_modules(src: CourseSource) -> list[Problem]:
         if not match:
             problems.append(error(src.display(f"modules/{name}"), 0, 0, f"module folder '{name}' needs a "
                                   "number prefix and a lowercase slug, like '01-pengenalan' "
-                                  "(or list the folders under 'modules' in course.yaml)"))
+                                  f"({suggest_name(name, '') or 'rename it'}, or list the folders under "
+                                  "'modules' in course.yaml)"))
             continue
         number = int(match.group(1))
         if number in numbers:
@@ -226,7 +234,7 @@ def read_module(src: CourseSource, module: ModuleSource) -> list[Problem]:
         if not match:
             problems.append(error(src.display(rel), 0, 0, f"lesson file '{name}' must be named "
                                   "NN-slug.md: a number, '-', then lowercase letters, digits and '-' "
-                                  "(e.g. 01-apa-itu-ai.md)"))
+                                  f"({suggest_name(name[:-3], '.md') or 'e.g. 01-apa-itu-ai.md'})"))
             continue
         number = int(match.group(1))
         if number in numbers:
@@ -247,7 +255,7 @@ def read_module(src: CourseSource, module: ModuleSource) -> list[Problem]:
 
 
 def read_lesson(lesson: LessonSource, src: CourseSource) -> list[Problem]:
-    text, problems = read_text(src.root / lesson.rel, lesson.display)
+    text, problems = read_text(src.root / lesson.rel, lesson.display, MAX_LESSON_BYTES)
     if text is None:
         return problems
     front, body, body_line = split_front_matter(text)
@@ -315,8 +323,9 @@ def build_model(src: CourseSource) -> tuple[m.Course, list[Problem]]:
     def pick(ids) -> tuple[m.Outcome, ...]:
         return tuple(outcomes[i] for i in ids if i in outcomes)
 
-    def md(text: str, rel: str, display: str, line: int, doc_id: str = "", inline: bool = False):
-        place = Place(rel, display, line, doc_id)
+    def md(text: str, rel: str, display: str, line: int, doc_id: str = "", inline: bool = False,
+           columns: bool = False):
+        place = Place(rel, display, line, doc_id, columns)
         out = renderer.inline(text, place) if inline else renderer.block(text, place)
         problems.extend(out.problems)
         return out
@@ -328,7 +337,7 @@ def build_model(src: CourseSource) -> tuple[m.Course, list[Problem]]:
         for ls in ms.lessons:
             assert ls.front is not None
             lesson_id = f"{ms.slug}-{ls.slug}"
-            out = md(ls.body, ls.rel, ls.display, ls.body_line, lesson_id)
+            out = md(ls.body, ls.rel, ls.display, ls.body_line, lesson_id, columns=True)
             lessons.append(m.Lesson(lesson_id, ls.number, ls.front.title, pick(ls.front.outcomes),
                                     ls.front.minutes, out.html, out.headings, out.assets, ls.rel))
         quiz = None
@@ -384,8 +393,8 @@ def build_question(q: s.QuestionBase, number: int, doc: YamlDoc, rel: str, rende
 
     image = None
     if q.image:
-        line = doc.locate(base_loc + ("image",))[0]
-        image, problem = renderer.resolve(q.image, Place(rel, doc.path, line, q.id), line, "image")
+        line, col = doc.locate(base_loc + ("image",))
+        image, problem = renderer.resolve(q.image, Place(rel, doc.path, line, q.id), line, "image", col)
         if problem:
             problems.append(problem)
         if image:

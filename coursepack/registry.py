@@ -19,11 +19,12 @@ GROUP = "coursepack.exporters"
 def discover_exporters(points: Iterable[EntryPoint] | None = None) -> dict[str, type[Exporter]]:
     """Load every registered exporter class, keyed by name; refuse duplicates."""
     found: dict[str, tuple[EntryPoint, type[Exporter]]] = {}
-    seen: set[tuple[str, str]] = set()
+    seen: set[tuple[str, str, str]] = set()
     for point in (entry_points(group=GROUP) if points is None else points):
-        if (point.name, point.value) in seen:   # the same distribution seen twice on sys.path
+        key = (point.name, point.value, _dist_name(point))
+        if key in seen:   # the same distribution seen twice on sys.path
             continue
-        seen.add((point.name, point.value))
+        seen.add(key)
         if point.name in found:
             other = found[point.name][0]
             raise RegistryError(f"exporter name '{point.name}' is registered twice: by "
@@ -41,6 +42,11 @@ def discover_exporters(points: Iterable[EntryPoint] | None = None) -> dict[str, 
                                 "the entry-point name and the class's name must be the same")
         found[point.name] = (point, cls)
     return {name: found[name][1] for name in sorted(found)}
+
+
+def _dist_name(point: EntryPoint) -> str:
+    dist = getattr(point, "dist", None)
+    return dist.name if dist is not None else ""
 
 
 def _origin(point: EntryPoint) -> str:

@@ -20,6 +20,7 @@ from urllib.parse import unquote
 
 import nh3
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import unescapeAll
 from markdown_it.token import Token
 from mdit_py_plugins.admon import admon_plugin
 from mdit_py_plugins.deflist import deflist_plugin
@@ -34,6 +35,14 @@ mimetypes.add_type("image/webp", ".webp")
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 _DRIVE = re.compile(r"^[A-Za-z]:[\\/]")
 _EXTERNAL_LINK_SCHEMES = ("http:", "https:", "mailto:")
+# one HTML tag: closing slash, name, attributes
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)((?:[^<>\"']|\"[^\"]*\"|'[^']*')*)>")
+_ATTRIBUTE = re.compile(r"""([^\s=/>"']+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""")
+# the destination of an inline link or image, as written after "](": <…> or up to a space or ")"
+_DESTINATION = re.compile(r"\]\(\s*(<[^<>\n]*>|[^\s()<>]*(?:\([^\s()]*\)[^\s()]*)*)")
+# Text that Markdown leaves as it is: one line, starting with a letter, made of letters,
+# digits, spaces and punctuation that has no Markdown or HTML meaning here.
+_PLAIN = re.compile(r"[^\W\d_](?:[^\W_]|[ ,.;:?!'\"()/%=+-])*(?<! )")
 
 ALLOWED_TAGS = set(nh3.ALLOWED_TAGS) | {"section", "figure", "figcaption", "caption", "tfoot"}
 ALLOWED_ATTRIBUTES = {
@@ -69,6 +78,7 @@ class Place:
     display: str         # file as shown to the user
     line: int            # line of the text's first line in that file (1-based)
     doc_id: str = ""     # prefix for footnote and heading ids
+    columns: bool = False  # True when the text's lines are the file's lines (lesson bodies)
 
 
 class Renderer:
@@ -86,6 +96,9 @@ class Renderer:
         self.md.add_render_rule("paragraph_open", _render_paragraph_open)
         self.md.add_render_rule("paragraph_close", _render_paragraph_close)
         self.md.add_render_rule("image", _render_image)
+        # markdown-it silently turns [x](javascript:…) into plain text; let every link through
+        # so that _resolve_children reports it and the sanitizer drops the href
+        self.md.validateLink = lambda url: True
 
     # -- public ---------------------------------------------------------------------
     def block(self, text: str, place: Place) -> Rendered:
@@ -94,30 +107,34 @@ class Renderer:
     def inline(self, text: str, place: Place) -> Rendered:
         return self._render(text, place, inline=True)
 
-    def resolve(self, ref: str, place: Place, line: int, what: str = "image") -> tuple[Asset | None, Problem | None]:
-        """Resolve a relative path from ``place`` to an Asset inside the course folder."""
-        shown = ref
+    def resolve(self, ref: str, place: Place, line: int, what: str = "image", col: int = 0,
+                shown: str | None = None) -> tuple[Asset | None, Problem | None]:
+        """Resolve a relative path from ``place`` to an Asset inside the course folder.
+
+        ``shown`` is the path as the author wrote it (before Markdown unescaping), for messages.
+        """
+        shown = ref if shown is None else shown
         if not ref.strip():
-            return None, error(place.display, line, 0, f"empty {what} path")
+            return None, error(place.display, line, col, f"empty {what} path")
         if _DRIVE.match(ref):
-            return None, error(place.display, line, 0, f"{what} path '{shown}' is a Windows drive path: "
+            return None, error(place.display, line, col, f"{what} path '{shown}' is a Windows drive path: "
                                "copy the file into the course's assets/ folder and use a relative path")
         if _SCHEME.match(ref):
-            return None, error(place.display, line, 0, f"{what} '{shown}' is not a file in the course: "
+            return None, error(place.display, line, col, f"{what} '{shown}' is not a file in the course: "
                                "download it into assets/ and use a relative path (packages must work offline)")
         decoded = unquote(ref)
         if "\\" in decoded:
-            return None, error(place.display, line, 0, f"{what} path '{shown}' contains a backslash: "
+            return None, error(place.display, line, col, f"{what} path '{shown}' contains a backslash: "
                                "use '/' between folders")
         if decoded.startswith("/"):
-            return None, error(place.display, line, 0, f"{what} path '{shown}' is absolute: "
+            return None, error(place.display, line, col, f"{what} path '{shown}' is absolute: "
                                "use a path relative to this file, e.g. ../../assets/name.png")
         if "\x00" in decoded or any(ord(c) < 32 for c in decoded):
-            return None, error(place.display, line, 0, f"{what} path {shown!r} contains control characters")
+            return None, error(place.display, line, col, f"{what} path {shown!r} contains control characters")
         base = posixpath.dirname(place.source)
         rel = posixpath.normpath(posixpath.join(base, decoded.split("#")[0].split("?")[0]))
         if rel == ".." or rel.startswith("../") or rel == ".":
-            return None, error(place.display, line, 0, f"{what} path '{shown}' points outside the course "
+            return None, error(place.display, line, col, f"{what} path '{shown}' points outside the course "
                                "folder: copy the file into assets/")
         if rel in self.assets:
             return self.assets[rel], None
@@ -126,13 +143,13 @@ class Renderer:
             real = path.resolve(strict=True)
         except (OSError, RuntimeError):
             hint = self._near_miss(rel)
-            return None, error(place.display, line, 0, f"{what} '{shown}' not found (looked for "
+            return None, error(place.display, line, col, f"{what} '{shown}' not found (looked for "
                                f"{rel} in the course folder){hint}")
         if not real.is_relative_to(self.real_root):
-            return None, error(place.display, line, 0, f"{what} '{shown}' is a link that points outside "
-                               "the course folder: copy the file into assets/ instead")
+            return None, error(place.display, line, col, f"{what} '{shown}' is a symbolic link (shortcut) "
+                               "to a file outside the course folder: copy the file into assets/ instead")
         if not real.is_file():
-            return None, error(place.display, line, 0, f"{what} '{shown}' is a folder, not a file")
+            return None, error(place.display, line, col, f"{what} '{shown}' is a folder, not a file")
         data = real.read_bytes()
         media_type = mimetypes.guess_type(rel)[0] or "application/octet-stream"
         asset = Asset(rel, real, media_type, len(data), hashlib.sha256(data).hexdigest())
@@ -145,11 +162,20 @@ class Renderer:
         folder = (self.root / rel).parent
         if not folder.is_dir():
             return ""
+        wanted = posixpath.basename(rel)
+        stem, suffix = posixpath.splitext(wanted)
         names = [p.name for p in folder.iterdir()]
-        close = difflib.get_close_matches(posixpath.basename(rel), names, n=1, cutoff=0.6)
+        same_stem = [n for n in names if posixpath.splitext(n)[0] == stem]
+        same_suffix = [n for n in names if posixpath.splitext(n)[1].lower() == suffix.lower()]
+        close = same_stem or difflib.get_close_matches(wanted, same_suffix, n=1, cutoff=0.6)
         return f" — did you mean '{close[0]}'?" if close else ""
 
     def _render(self, text: str, place: Place, inline: bool) -> Rendered:
+        if _PLAIN.fullmatch(text):
+            # One line of plain words renders to itself: skip the parser and the sanitizer
+            # (tests/test_render.py checks that both paths give identical HTML).
+            shown = text.replace('"', "&quot;") if self.trust_html else text
+            return Rendered(shown if inline else f"<p>{shown}</p>\n")
         env = {"docId": place.doc_id} if place.doc_id else {}
         tokens = self.md.parseInline(text, env) if inline else self.md.parse(text, env)
         problems: list[Problem] = []
@@ -157,11 +183,15 @@ class Renderer:
         headings: list[Heading] = []
         used_ids: set[str] = set()
         raw_html = False
+        lines = text.split("\n")
+        block = (0, 0)
         for i, token in enumerate(tokens):
+            if token.map:
+                block = (token.map[0], token.map[1])
             line = place.line + (token.map[0] if token.map else 0)
             if token.type == "html_block":
                 raw_html = True
-                problems += self._check_raw_html(token.content, place, line)
+                problems += self._check_raw_html(token.content, place, line, 1 if place.columns else 0)
             elif token.type == "heading_open":
                 title = tokens[i + 1].content if i + 1 < len(tokens) else ""
                 anchor = self._anchor(place.doc_id, title, used_ids)
@@ -174,7 +204,7 @@ class Renderer:
             elif token.type == "admonition_open":
                 self._label_admonition(tokens, i)
             if token.type == "inline" and token.children:
-                raw_html |= self._resolve_children(token, place, line, assets, problems)
+                raw_html |= self._resolve_children(token, place, (lines, block), assets, problems)
                 if not inline:
                     _mark_figure(tokens, i)
         html = self.md.renderer.render(tokens, self.md.options, env)
@@ -182,16 +212,43 @@ class Renderer:
             html = self._sanitize(html, assets)
         return Rendered(html, tuple(assets[k] for k in sorted(assets)), tuple(headings), problems)
 
-    def _resolve_children(self, token: Token, place: Place, line: int, assets: dict[str, Asset],
-                          problems: list[Problem]) -> bool:
+    def _resolve_children(self, token: Token, place: Place, span: tuple[list[str], tuple[int, int]],
+                          assets: dict[str, Asset], problems: list[Problem]) -> bool:
         raw_html = False
+        lines, (first, stop) = span
+        cursor = (first, 0)
+        written = [m.group(1) for m in _DESTINATION.finditer(token.content)]
+
+        def locate(needle: str) -> tuple[int, int]:
+            """Line and column of the next ``needle`` in this block (column 0 when unknown)."""
+            nonlocal cursor
+            li, ci = cursor
+            while needle and li < min(stop, len(lines)):
+                found = lines[li].find(needle, ci)
+                if found >= 0:
+                    cursor = (li, found + len(needle))
+                    return place.line + li, (found + 1 if place.columns else 0)
+                li, ci = li + 1, 0
+            return place.line + first, 0
+
+        def as_written(url: str) -> str | None:
+            """The destination as the author typed it, when it can be told apart."""
+            for k, raw in enumerate(written):
+                if self.md.normalizeLink(unescapeAll(raw[1:-1] if raw.startswith("<") else raw)) == url:
+                    del written[: k + 1]
+                    return raw[1:-1] if raw.startswith("<") else raw
+            return None
+
         for child in token.children or ():
             if child.type == "html_inline":
                 raw_html = True
-                problems += self._check_raw_html(child.content, place, line)
+                line, col = locate(child.content)
+                problems += self._check_raw_html(child.content, place, line, col)
             elif child.type == "image":
                 src = str(child.attrGet("src") or "")
-                asset, problem = self.resolve(src, place, line, "image")
+                raw = as_written(src)
+                line, col = locate(raw) if raw else (place.line + first, 0)
+                asset, problem = self.resolve(src, place, line, "image", col, raw)
                 if problem:
                     problems.append(problem)
                 if asset:
@@ -199,18 +256,22 @@ class Renderer:
                     assets[asset.path] = asset
                 alt = child.content.strip()
                 if not alt:
-                    problems.append(error(place.display, line, 0, f"image '{src}' has no alt text: "
-                                          "write what it shows between the brackets, ![like this](…)"))
+                    problems.append(error(place.display, line, col, f"image '{raw or src}' has no alt "
+                                          "text: write what it shows between the brackets, "
+                                          "![like this](…)"))
             elif child.type == "link_open":
                 href = str(child.attrGet("href") or "")
+                raw = as_written(href)
+                line, col = locate(raw) if raw else (place.line + first, 0)
                 if href.startswith("#") or href.lower().startswith(_EXTERNAL_LINK_SCHEMES):
                     continue
                 if _SCHEME.match(href) and not _DRIVE.match(href):
-                    problems.append(error(place.display, line, 0, f"link '{href}' uses a scheme that is "
-                                          "not allowed: use http(s), mailto, or a file in the course"))
+                    problems.append(error(place.display, line, col, f"link '{raw or href}' uses a scheme "
+                                          "that is not allowed: use http(s), mailto, or a file in the "
+                                          "course"))
                     child.attrSet("href", "#")
                     continue
-                asset, problem = self.resolve(href, place, line, "link target")
+                asset, problem = self.resolve(href, place, line, "link target", col, raw)
                 if problem:
                     problems.append(problem)
                     child.attrSet("href", "#")
@@ -219,18 +280,35 @@ class Renderer:
                     assets[asset.path] = asset
         return raw_html
 
-    def _check_raw_html(self, html: str, place: Place, line: int) -> list[Problem]:
+    def _check_raw_html(self, html: str, place: Place, line: int, col: int = 0) -> list[Problem]:
+        """Warn about the parts of raw HTML that the sanitizer will remove (tag by tag)."""
         if self.trust_html:
             return []
-        cleaned = nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
-                            clean_content_tags={"script", "style"}, link_rel=None)
-        if re.sub(r"\s+", "", cleaned) == re.sub(r"\s+", "", html):
+        removed: list[str] = []
+        for match in _TAG.finditer(html):
+            closing, name, attrs = match.group(1), match.group(2).lower(), match.group(3) or ""
+            if name not in ALLOWED_TAGS:
+                removed.append(f"<{name}>")
+                continue
+            if closing:
+                continue
+            allowed = ALLOWED_ATTRIBUTES["*"] | ALLOWED_ATTRIBUTES.get(name, set())
+            for attr in _ATTRIBUTE.finditer(attrs):
+                key = attr.group(1).lower()
+                value = next((v for v in attr.group(2, 3, 4) if v is not None), "").strip()
+                if key not in allowed:
+                    removed.append(key)
+                elif key == "href" and _SCHEME.match(value) and not value.lower().startswith(
+                        _EXTERNAL_LINK_SCHEMES):
+                    removed.append(f"{value.split(':', 1)[0].lower()}: link")
+                elif key == "src":
+                    removed.append(f"<{name} src> (use Markdown ![alt](path) for images)")
+                elif key == "style" and not re.fullmatch(r"text-align:\s*(left|right|center)", value):
+                    removed.append("style")
+        if not removed:
             return []
-        removed = sorted(set(re.findall(r"<\s*(script|style|iframe|object|embed|form|input|link|meta|"
-                                        r"svg|math|button|textarea|select)\b", html, re.I)))
-        events = sorted(set(re.findall(r"\s(on[a-z]+)\s*=", html, re.I)))
-        what = ", ".join([f"<{t.lower()}>" for t in removed] + events) or "parts of it"
-        return [warning(place.display, line, 0, f"raw HTML is sanitised: {what} removed; "
+        what = ", ".join(dict.fromkeys(removed))
+        return [warning(place.display, line, col, f"raw HTML is sanitised: {what} removed; "
                         "write it in Markdown, or set 'trust_html: true' in course.yaml if you trust it")]
 
     def _sanitize(self, html: str, assets: dict[str, Asset]) -> str:
@@ -262,7 +340,6 @@ class Renderer:
             for child in title.children or ():
                 if child.type == "text":
                     child.content = label
-        tokens[i].attrSet("role", "note")
 
     @staticmethod
     def _anchor(doc_id: str, title: str, used: set[str]) -> str:

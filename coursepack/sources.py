@@ -20,6 +20,7 @@ from yaml.constructor import ConstructorError, SafeConstructor
 from .problems import Problem, error, warning
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
+MAX_LESSON_BYTES = 512 * 1024   # ~80,000 words; markdown-it slows down badly on pathological text
 MAX_DEPTH = 40
 
 try:  # libyaml is ~4x faster; fall back to the pure-Python parser where it is missing
@@ -69,7 +70,7 @@ def position_of(text: str, index: int) -> tuple[int, int]:
     return line, col
 
 
-def read_text(path: Path, display: str) -> tuple[str | None, list[Problem]]:
+def read_text(path: Path, display: str, limit: int = MAX_FILE_BYTES) -> tuple[str | None, list[Problem]]:
     """Read a source file as UTF-8 text; BOM and CRLF are accepted and normalised.
 
     Returns ``None`` for the text when the file cannot be used at all.
@@ -78,9 +79,9 @@ def read_text(path: Path, display: str) -> tuple[str | None, list[Problem]]:
         raw = path.read_bytes()
     except OSError as exc:
         return None, [error(display, 0, 0, f"cannot read the file: {exc.strerror or exc}")]
-    if len(raw) > MAX_FILE_BYTES:
+    if len(raw) > limit:
         return None, [error(display, 0, 0, f"file is {len(raw):,} bytes; the limit is "
-                            f"{MAX_FILE_BYTES:,} bytes: split it (e.g. one quiz or lesson per file)")]
+                            f"{limit:,} bytes: split it (e.g. one quiz or lesson per file)")]
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     try:
@@ -106,7 +107,27 @@ def read_text(path: Path, display: str) -> tuple[str | None, list[Problem]]:
             break
     if problems:
         return None, problems
-    return text, find_mojibake(text, display)
+    return text, find_mojibake(text, display) + find_bidi_controls(text, display)
+
+
+# Explicit bidirectional embeddings, overrides and isolates: invisible, and they reorder what
+# the reader sees (the "Trojan Source" trick). Right-to-left scripts do not need them.
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
+def find_bidi_controls(text: str, display: str) -> list[Problem]:
+    """Warn about invisible characters that change the displayed order of the text."""
+    found = []
+    for match in _BIDI.finditer(text):
+        line, col = position_of(text, match.start())
+        char = match.group()
+        found.append(warning(display, line, col, f"invisible character U+{ord(char):04X} "
+                             f"({unicodedata.name(char)}) changes the order in which the text is "
+                             "displayed, which can disguise it: delete it (right-to-left text "
+                             "does not need it)"))
+        if len(found) >= 5:
+            break
+    return found
 
 
 def repair_mojibake(fragment: str) -> str | None:
@@ -153,6 +174,9 @@ def describe_yaml_error(exc: yaml.MarkedYAMLError, text: str) -> str:
         return problem
     context = (exc.context or "").strip()
     message = f"{problem} ({context})" if context else problem
+    if "but found another document" in problem:
+        return ("YAML syntax error: the file holds more than one YAML document: remove the '---' line "
+                "(or quote the text if it is part of a value)")
     if "mapping values are not allowed" in problem:
         message += "; a value containing ': ' must be quoted, e.g. title: \"Bab 1: Pengantar\""
     elif "could not find expected ':'" in problem:
@@ -162,14 +186,107 @@ def describe_yaml_error(exc: yaml.MarkedYAMLError, text: str) -> str:
     return "YAML syntax error: " + message
 
 
+# a value that starts with a quote: `key: "…`, `- "…` or `- key: '…`
+_QUOTE_START = re.compile(r"""^\s*(?:-\s+)*(?:[^\s#'"\[{][^#]*?:\s+)?(["'])""")
+
+
+def find_unclosed_quote(text: str, last_line: int) -> tuple[int, int] | None:
+    """0-based line and column of the first quote not closed on its own line, up to ``last_line``.
+
+    YAML lets a quoted value run over several lines, so a forgotten closing quote is reported
+    by the parser much later, where the value finally ends; the opening quote is the real place.
+    """
+    for index, line in enumerate(text.split("\n")[: last_line + 1]):
+        match = _QUOTE_START.match(line)
+        if not match:
+            continue
+        rest = line[match.end():]
+        if match.group(1) == '"':
+            closed = re.search(r'(?<!\\)(?:\\\\)*"', rest)
+        else:
+            closed = "'" in rest.replace("''", "")
+        if not closed:
+            return index, match.end() - 1
+    return None
+
+
+#: the tags a course file may carry explicitly (``!!str 1.0``); everything else is refused
+ALLOWED_TAGS = {None, "!"} | {f"tag:yaml.org,2002:{t}" for t in
+                               ("str", "int", "float", "bool", "null", "timestamp", "seq", "map")}
+
+
+def show_tag(tag: str) -> str:
+    return "!!" + tag[len("tag:yaml.org,2002:"):] if tag.startswith("tag:yaml.org,2002:") else tag
+
+
+def scan_events(text: str, display: str, line_offset: int = 0) -> list[Problem]:
+    """Refuse, before anything is built from it, what a course file never needs.
+
+    Deep nesting (libyaml's composer is recursive C: a few thousand '[' crash the process),
+    aliases (the "billion laughs" bomb; reported where each ``*name`` stands) and tags such
+    as ``!!python/object``. The event parser is iterative, so this pass is safe on any input.
+    """
+    problems: list[Problem] = []
+    stack: list[list] = []          # per open collection: [is_mapping, number of nodes so far]
+    aliases: list[tuple[tuple[int, int], str]] = []
+    merge_pending = False
+    for event in yaml.parse(text, Loader=_YamlLoader):
+        mark = event.start_mark
+        where = (mark.line + 1 + line_offset, mark.column + 1)
+        is_node = isinstance(event, (yaml.ScalarEvent, yaml.AliasEvent, yaml.MappingStartEvent,
+                                     yaml.SequenceStartEvent))
+        is_key = is_node and bool(stack) and stack[-1][0] and stack[-1][1] % 2 == 0
+        if is_node and stack:
+            stack[-1][1] += 1
+        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            stack.append([isinstance(event, yaml.MappingStartEvent), 0])
+            if len(stack) > MAX_DEPTH:
+                problems.append(error(display, *where, f"the YAML is nested more than {MAX_DEPTH} levels "
+                                      "deep: course files need only a few levels; check the brackets "
+                                      "and the indentation"))
+                break
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            stack.pop()
+        elif isinstance(event, yaml.ScalarEvent) and is_key and event.value == "<<" and event.implicit[0]:
+            problems.append(error(display, *where, "YAML merge keys ('<<') are not supported: write the "
+                                  "keys out in full"))
+            merge_pending = True
+            continue
+        elif isinstance(event, yaml.AliasEvent):
+            if not merge_pending:
+                aliases.append((where, event.anchor))
+        merge_pending = False
+        tag = getattr(event, "tag", None)
+        if tag not in ALLOWED_TAGS:
+            problems.append(error(display, *where, f"the YAML tag '{show_tag(tag)}' is not allowed: "
+                                  "course files hold only text, numbers, true/false, dates, lists and "
+                                  "mappings; remove the tag"))
+        if len(problems) >= 10:
+            break
+    if aliases:
+        where, anchor = aliases[0]
+        more = f" (this file has {len(aliases)} of them)" if len(aliases) > 1 else ""
+        problems.append(error(display, *where, f"YAML aliases ('*{anchor}') are not supported: write the "
+                              f"value out in full{more}"))
+    return problems
+
+
 def parse_yaml(text: str, display: str, line_offset: int = 0) -> tuple[YamlDoc | None, list[Problem]]:
     """Parse one YAML document; every problem is returned, none raised."""
     try:
+        refused = scan_events(text, display, line_offset)
+        if refused:
+            return None, refused
         node = yaml.compose(text, Loader=_YamlLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = (mark.line + 1 + line_offset) if mark else 0
         col = (mark.column + 1) if mark else 0
+        quote = find_unclosed_quote(text, mark.line) if mark else None
+        if quote is not None:
+            return None, [error(display, quote[0] + 1 + line_offset, quote[1] + 1,
+                                f"YAML syntax error: this quote is not closed on its line (the YAML reader "
+                                f"got lost at line {line}): end the value with the same quote")]
         return None, [error(display, line, col, describe_yaml_error(exc, text))]
     except yaml.YAMLError as exc:
         return None, [error(display, line_offset + 1, 0, f"YAML error: {exc}")]
@@ -227,12 +344,19 @@ def _to_data(node: yaml.Node, loc: Loc, doc: YamlDoc, problems: list[Problem],
 
 
 def _to_scalar(node: yaml.ScalarNode, doc: YamlDoc, problems: list[Problem]) -> Any:
+    if node.tag == "tag:yaml.org,2002:str":   # most values: no constructor needed
+        return node.value
     try:
         return _SCALARS.construct_object(node)
     except (ConstructorError, ValueError, OverflowError) as exc:
         line, col = _mark(node, doc)
-        problems.append(error(doc.path, line, col, f"cannot read value {node.value!r}: "
-                              f"{getattr(exc, 'problem', None) or exc}; quote it to use it as text"))
+        reason = getattr(exc, "problem", None) or exc
+        if node.tag == "tag:yaml.org,2002:timestamp":
+            problems.append(error(doc.path, line, col, f"{node.value!r} is not a real date ({reason}): "
+                                  "write a date that exists, as YYYY-MM-DD"))
+        else:
+            problems.append(error(doc.path, line, col, f"cannot read value {node.value!r}: {reason}; "
+                                  "quote it to use it as text"))
         return node.value
 
 

@@ -17,20 +17,33 @@ M = TypeVar("M", bound=BaseModel)
 def validate_doc(doc: YamlDoc, model: type[M], what: str) -> tuple[M | None, list[Problem]]:
     """Validate ``doc.data`` against ``model``; ``what`` names the file kind for messages."""
     if doc.data is None:
-        return None, [error(doc.path, 1 + doc.line_offset, 1, f"{what} is empty; "
-                            f"{expected_shape(model)}")]
+        extra = " (or delete the file if the module has no quiz)" if what == "quiz.yaml" else ""
+        return None, [error(doc.path, 1 + doc.line_offset, 1, f"{what} is empty: "
+                            f"{expected_shape(model)}{extra}")]
     try:
         return model.model_validate(doc.data), []
     except ValidationError as exc:
-        return None, [describe_error(doc, model, e) for e in exc.errors(include_url=False)]
+        errors = exc.errors(include_url=False)
+    # 'titel' reported as "did you mean 'title'?" covers the missing 'title' too
+    renamed = set()
+    for e in errors:
+        loc = strip_tags(doc, tuple(e["loc"]))
+        if e["type"] == "extra_forbidden" and loc:
+            close = difflib.get_close_matches(str(loc[-1]), fields_at(model, doc.data, loc[:-1]),
+                                              n=1, cutoff=0.6)
+            renamed.update(loc[:-1] + (c,) for c in close)
+    return None, [describe_error(doc, model, e) for e in errors
+                  if not (e["type"] == "missing" and strip_tags(doc, tuple(e["loc"])) in renamed)]
 
 
 def expected_shape(model: type[BaseModel]) -> str:
     fields = getattr(model, "model_fields", {})
     if "root" in fields:
-        return "expected a list"
+        return "write a list of entries, each starting with '- '"
     required = [name for name, f in fields.items() if f.is_required()]
-    return "expected a mapping with the keys " + ", ".join(required) if required else "expected a mapping"
+    if len(required) == 1:
+        return f"write at least '{required[0]}: …'"
+    return ("write at least these keys: " + ", ".join(required)) if required else "write 'key: value' lines"
 
 
 def describe_value(value: Any) -> str:
@@ -129,7 +142,7 @@ def describe_error(doc: YamlDoc, model: type[BaseModel], e: dict) -> Problem:
         else:
             msg = f"unknown key '{key}'; expected one of: {', '.join(known)}" if known else f"unknown key '{key}'"
     elif kind == "missing":
-        msg = f"missing required key '{key}': add it here"
+        msg = f"missing required key '{key}': add '{key}: …'" + (" to this entry" if len(loc) > 1 else "")
         line, col = doc.locate(loc[:-1])
     elif kind in ("string_type",):
         msg = f"{name} must be text, but it is {describe_value(value)}"
@@ -155,13 +168,14 @@ def describe_error(doc: YamlDoc, model: type[BaseModel], e: dict) -> Problem:
         msg = f"{name} is too long: at most {ctx.get('max_length')} characters, got {len(value)}"
     elif kind == "too_short":
         msg = (f"{name} needs at least {ctx.get('min_length')} item(s), "
-               f"got {ctx.get('actual_length', 0)}")
+               f"got {ctx.get('actual_length', 0)}: add more")
     elif kind == "too_long":
         msg = f"{name} allows at most {ctx.get('max_length')} item(s), got {ctx.get('actual_length')}"
     elif kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
         sign = {"greater_than": ">", "greater_than_equal": "≥", "less_than": "<", "less_than_equal": "≤"}[kind]
         bound = next(iter(ctx.values()), "")
-        msg = f"{name} must be {sign} {bound}, but it is {value}"
+        shown = f"{bound:g}" if isinstance(bound, float) else bound
+        msg = f"{name} must be {sign} {shown}, but it is {value}"
     elif kind == "literal_error":
         allowed = ctx.get("expected", "")
         options = [o.strip().strip("'") for o in allowed.replace(" or ", ", ").split(",")]
@@ -177,8 +191,8 @@ def describe_error(doc: YamlDoc, model: type[BaseModel], e: dict) -> Problem:
         msg += f" — did you mean '{close[0]}'?" if close else f"; expected one of: {', '.join(options)}"
         line, col = doc.locate(loc + ("type",))
     elif kind == "union_tag_not_found":
-        msg = ("missing required key 'type': one of single, multiple, truefalse, shortanswer, "
-               "numerical, matching, essay")
+        msg = ("missing required key 'type': add 'type: …' with one of single, multiple, truefalse, "
+               "shortanswer, numerical, matching, essay")
     elif kind in ("date_type", "date_parsing", "date_from_datetime_parsing", "date_from_datetime_inexact"):
         msg = f"{name} must be a date written YYYY-MM-DD, but it is {describe_value(value)}"
     elif kind == "finite_number":
