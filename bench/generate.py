@@ -120,6 +120,7 @@ def question(rng: random.Random, qid: str, kind: str, outcome: str) -> list[str]
 
 
 KINDS = ("single", "multiple", "truefalse", "shortanswer", "numerical", "matching", "essay")
+COMPACT_KINDS = ("single", "multiple", "truefalse", "matching")
 
 
 def generate_course(out: Path, lessons: int, questions: int, per_module: int = 10, seed: int = 7) -> Path:
@@ -154,8 +155,11 @@ def generate_course(out: Path, lessons: int, questions: int, per_module: int = 1
         share = questions // modules + (1 if m < questions % modules else 0)
         if share:
             quiz = ["questions:"]
-            for _ in range(share):
-                quiz += question(rng, f"q{question_no + 1}", KINDS[question_no % len(KINDS)], outcome)
+            for j in range(share):
+                # every type once per module, then only the compact auto-graded ones: a module's
+                # SCO must stay within SCORM 1.2's 4,096-character suspend_data budget
+                kind = KINDS[j] if j < len(KINDS) else COMPACT_KINDS[j % len(COMPACT_KINDS)]
+                quiz += question(rng, f"q{question_no + 1}", kind, outcome)
                 question_no += 1
             (folder / "quiz.yaml").write_text("\n".join(quiz) + "\n", encoding="utf-8")
     return out

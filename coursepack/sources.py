@@ -219,65 +219,34 @@ def show_tag(tag: str) -> str:
     return "!!" + tag[len("tag:yaml.org,2002:"):] if tag.startswith("tag:yaml.org,2002:") else tag
 
 
-def scan_events(text: str, display: str, line_offset: int = 0) -> list[Problem]:
-    """Refuse, before anything is built from it, what a course file never needs.
+_NODE_EVENTS = (yaml.ScalarEvent, yaml.AliasEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent)
+_RESOLVER = yaml.resolver.Resolver()
+_SKIP = object()      # a mapping entry whose value is read but not kept (bad or repeated key)
+_EXPECT_KEY = object()
 
-    Deep nesting (libyaml's composer is recursive C: a few thousand '[' crash the process),
-    aliases (the "billion laughs" bomb; reported where each ``*name`` stands) and tags such
-    as ``!!python/object``. The event parser is iterative, so this pass is safe on any input.
-    """
-    problems: list[Problem] = []
-    stack: list[list] = []          # per open collection: [is_mapping, number of nodes so far]
-    aliases: list[tuple[tuple[int, int], str]] = []
-    merge_pending = False
-    for event in yaml.parse(text, Loader=_YamlLoader):
-        mark = event.start_mark
-        where = (mark.line + 1 + line_offset, mark.column + 1)
-        is_node = isinstance(event, (yaml.ScalarEvent, yaml.AliasEvent, yaml.MappingStartEvent,
-                                     yaml.SequenceStartEvent))
-        is_key = is_node and bool(stack) and stack[-1][0] and stack[-1][1] % 2 == 0
-        if is_node and stack:
-            stack[-1][1] += 1
-        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
-            stack.append([isinstance(event, yaml.MappingStartEvent), 0])
-            if len(stack) > MAX_DEPTH:
-                problems.append(error(display, *where, f"the YAML is nested more than {MAX_DEPTH} levels "
-                                      "deep: course files need only a few levels; check the brackets "
-                                      "and the indentation"))
-                break
-        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-            stack.pop()
-        elif isinstance(event, yaml.ScalarEvent) and is_key and event.value == "<<" and event.implicit[0]:
-            problems.append(error(display, *where, "YAML merge keys ('<<') are not supported: write the "
-                                  "keys out in full"))
-            merge_pending = True
-            continue
-        elif isinstance(event, yaml.AliasEvent):
-            if not merge_pending:
-                aliases.append((where, event.anchor))
-        merge_pending = False
-        tag = getattr(event, "tag", None)
-        if tag not in ALLOWED_TAGS:
-            problems.append(error(display, *where, f"the YAML tag '{show_tag(tag)}' is not allowed: "
-                                  "course files hold only text, numbers, true/false, dates, lists and "
-                                  "mappings; remove the tag"))
-        if len(problems) >= 10:
-            break
-    if aliases:
-        where, anchor = aliases[0]
-        more = f" (this file has {len(aliases)} of them)" if len(aliases) > 1 else ""
-        problems.append(error(display, *where, f"YAML aliases ('*{anchor}') are not supported: write the "
-                              f"value out in full{more}"))
-    return problems
+
+class _Frame:
+    """An open list or mapping while the events are read."""
+
+    __slots__ = ("value", "loc", "is_map", "key", "as_key", "mark")
+
+    def __init__(self, value, loc, is_map, as_key, mark):
+        self.value, self.loc, self.is_map, self.as_key, self.mark = value, loc, is_map, as_key, mark
+        self.key = _EXPECT_KEY
 
 
 def parse_yaml(text: str, display: str, line_offset: int = 0) -> tuple[YamlDoc | None, list[Problem]]:
-    """Parse one YAML document; every problem is returned, none raised."""
+    """Parse one YAML document in a single pass over libyaml's events; every problem is
+    returned, none raised.
+
+    Built iteratively (libyaml's own composer is recursive C and crashes on deep nesting), and
+    refusing what a course file never needs: nesting deeper than MAX_DEPTH, aliases (the
+    "billion laughs" bomb), merge keys and tags such as ``!!python/object``. Duplicate keys are
+    errors, not last-wins. Every value's and key's position is kept for later messages.
+    """
+    doc = YamlDoc(display, None, line_offset=line_offset)
     try:
-        refused = scan_events(text, display, line_offset)
-        if refused:
-            return None, refused
-        node = yaml.compose(text, Loader=_YamlLoader)
+        refused, problems = _read_events(text, doc)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = (mark.line + 1 + line_offset) if mark else 0
@@ -290,74 +259,151 @@ def parse_yaml(text: str, display: str, line_offset: int = 0) -> tuple[YamlDoc |
         return None, [error(display, line, col, describe_yaml_error(exc, text))]
     except yaml.YAMLError as exc:
         return None, [error(display, line_offset + 1, 0, f"YAML error: {exc}")]
-    except RecursionError:
-        return None, [error(display, line_offset + 1, 0,
-                            f"the YAML is nested too deeply (more than {MAX_DEPTH} levels)")]
-    doc = YamlDoc(display, None, line_offset=line_offset)
-    if node is None:
-        return doc, []
-    problems: list[Problem] = []
-    doc.data = _to_data(node, (), doc, problems, set(), 0)
+    if refused:
+        return None, refused
     return doc, problems
 
 
-def _mark(node: yaml.Node, doc: YamlDoc) -> tuple[int, int]:
-    return node.start_mark.line + 1 + doc.line_offset, node.start_mark.column + 1
+def _read_events(text: str, doc: YamlDoc) -> tuple[list[Problem], list[Problem]]:
+    """Fill ``doc`` from the events of ``text``: (refusals, other problems)."""
+    display, offset = doc.path, doc.line_offset
+    refused: list[Problem] = []
+    problems: list[Problem] = []
+    aliases: list[tuple[tuple[int, int], str]] = []
+    stack: list[_Frame] = []
+    merge_pending = False
+    documents = 0
+    first_document = None
+    for event in yaml.parse(text, Loader=_YamlLoader):
+        kind = type(event)
+        if kind is yaml.DocumentStartEvent:
+            documents += 1
+            if documents == 1:
+                first_document = event.start_mark
+            else:
+                raise yaml.composer.ComposerError("expected a single document in the stream", first_document,
+                                                  "but found another document", event.start_mark)
+            continue
+        if kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+            frame = stack.pop()
+            _place(frame.value, frame, stack, doc, problems, frame.mark)
+            continue
+        if not isinstance(event, _NODE_EVENTS):
+            continue
+        mark = event.start_mark
+        where = (mark.line + 1 + offset, mark.column + 1)
+        tag = getattr(event, "tag", None)
+        if tag not in ALLOWED_TAGS:
+            refused.append(error(display, *where, f"the YAML tag '{show_tag(tag)}' is not allowed: "
+                                 "course files hold only text, numbers, true/false, dates, lists and "
+                                 "mappings; remove the tag"))
+        parent = stack[-1] if stack else None
+        as_key = parent is not None and parent.is_map and parent.key is _EXPECT_KEY
+        after_merge, merge_pending = merge_pending, False
+        if kind is yaml.AliasEvent:
+            if not after_merge:
+                aliases.append((where, event.anchor))
+            _place(None, None, stack, doc, problems, where, alias=True)
+        elif kind is yaml.ScalarEvent:
+            if as_key and event.value == "<<" and event.implicit[0]:
+                refused.append(error(display, *where, "YAML merge keys ('<<') are not supported: write "
+                                     "the keys out in full"))
+                merge_pending = True
+                parent.key = _SKIP
+            else:
+                _place(event, None, stack, doc, problems, where)
+        else:
+            loc = _child_loc(parent)
+            if not as_key and loc is not None:
+                doc.value_marks[loc] = where
+            is_map = kind is yaml.MappingStartEvent
+            stack.append(_Frame({} if is_map else [], loc, is_map, as_key, where))
+            if len(stack) > MAX_DEPTH:
+                refused.append(error(display, *where, f"the YAML is nested more than {MAX_DEPTH} levels "
+                                     "deep: course files need only a few levels; check the brackets "
+                                     "and the indentation"))
+                break
+        if len(refused) >= 10:
+            break
+    if aliases:
+        where, anchor = aliases[0]
+        more = f" (this file has {len(aliases)} of them)" if len(aliases) > 1 else ""
+        refused.append(error(display, *where, f"YAML aliases ('*{anchor}') are not supported: write the "
+                             f"value out in full{more}"))
+    return refused, problems
 
 
-def _to_data(node: yaml.Node, loc: Loc, doc: YamlDoc, problems: list[Problem],
-             seen: set[int], depth: int) -> Any:
-    line, col = _mark(node, doc)
-    doc.value_marks[loc] = (line, col)
-    if depth > MAX_DEPTH:
-        problems.append(error(doc.path, line, col, f"the YAML is nested more than {MAX_DEPTH} levels deep"))
+def _child_loc(parent: _Frame | None) -> Loc | None:
+    """Where the next value of ``parent`` goes (None: nowhere, it is discarded)."""
+    if parent is None:
+        return ()
+    if parent.loc is None:
         return None
-    if id(node) in seen:
-        problems.append(error(doc.path, line, col, "YAML aliases (*name) are not supported: "
-                              "write the value out in full"))
+    if not parent.is_map:
+        return parent.loc + (len(parent.value),)
+    if parent.key is _EXPECT_KEY or parent.key is _SKIP:
         return None
-    if isinstance(node, yaml.ScalarNode):
-        return _to_scalar(node, doc, problems)
-    seen.add(id(node))
-    if isinstance(node, yaml.SequenceNode):
-        return [_to_data(item, loc + (i,), doc, problems, seen, depth + 1)
-                for i, item in enumerate(node.value)]
-    result: dict[str, Any] = {}
-    for key_node, value_node in node.value:
-        kline, kcol = _mark(key_node, doc)
-        if not isinstance(key_node, yaml.ScalarNode):
-            problems.append(error(doc.path, kline, kcol, "a key must be a plain word, not a list or mapping"))
-            continue
-        key = key_node.value
-        if key == "<<" and key_node.tag == "tag:yaml.org,2002:merge":
-            problems.append(error(doc.path, kline, kcol, "YAML merge keys ('<<') are not supported: "
-                                  "write the keys out in full"))
-            continue
-        if key in result:
-            first = doc.key_marks[loc + (key,)]
-            problems.append(error(doc.path, kline, kcol, f"duplicate key '{key}' (first defined on "
+    return parent.loc + (parent.key,)
+
+
+def _place(item, frame: _Frame | None, stack: list[_Frame], doc: YamlDoc, problems: list[Problem],
+           where: tuple[int, int], alias: bool = False) -> None:
+    """Put a finished node (a scalar event, or a closed list/mapping) into its parent."""
+    parent = stack[-1] if stack else None
+    if parent is not None and parent.is_map and parent.key is _EXPECT_KEY:
+        if alias or frame is not None:
+            if frame is not None:
+                problems.append(error(doc.path, *where, "a key must be a plain word, not a list or mapping"))
+            parent.key = _SKIP
+            return
+        key = item.value
+        if parent.loc is not None and key in parent.value:
+            first = doc.key_marks[parent.loc + (key,)]
+            problems.append(error(doc.path, *where, f"duplicate key '{key}' (first defined on "
                                   f"line {first[0]}): keep one of them"))
-            continue
-        doc.key_marks[loc + (key,)] = (kline, kcol)
-        result[key] = _to_data(value_node, loc + (key,), doc, problems, seen, depth + 1)
-    return result
+            parent.key = _SKIP
+            return
+        if parent.loc is not None:
+            doc.key_marks[parent.loc + (key,)] = where
+        parent.key = key
+        return
+    loc = _child_loc(parent)
+    if frame is not None:
+        value = frame.value
+    elif alias:
+        value = None
+    else:
+        if loc is not None:
+            doc.value_marks[loc] = where
+        value = _to_scalar(item, where, doc, problems)
+    if parent is None:
+        doc.data = value
+    elif parent.is_map:
+        if parent.key is not _SKIP and parent.loc is not None:
+            parent.value[parent.key] = value
+        parent.key = _EXPECT_KEY
+    else:
+        parent.value.append(value)
 
 
-def _to_scalar(node: yaml.ScalarNode, doc: YamlDoc, problems: list[Problem]) -> Any:
-    if node.tag == "tag:yaml.org,2002:str":   # most values: no constructor needed
-        return node.value
+def _to_scalar(event: yaml.ScalarEvent, where: tuple[int, int], doc: YamlDoc, problems: list[Problem]) -> Any:
+    tag = event.tag
+    if tag is None or tag == "!":
+        tag = _RESOLVER.resolve(yaml.ScalarNode, event.value, event.implicit)
+    if tag == "tag:yaml.org,2002:str":   # most values: no constructor needed
+        return event.value
+    node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
     try:
         return _SCALARS.construct_object(node)
     except (ConstructorError, ValueError, OverflowError) as exc:
-        line, col = _mark(node, doc)
         reason = getattr(exc, "problem", None) or exc
-        if node.tag == "tag:yaml.org,2002:timestamp":
-            problems.append(error(doc.path, line, col, f"{node.value!r} is not a real date ({reason}): "
+        if tag == "tag:yaml.org,2002:timestamp":
+            problems.append(error(doc.path, *where, f"{event.value!r} is not a real date ({reason}): "
                                   "write a date that exists, as YYYY-MM-DD"))
         else:
-            problems.append(error(doc.path, line, col, f"cannot read value {node.value!r}: {reason}; "
+            problems.append(error(doc.path, *where, f"cannot read value {event.value!r}: {reason}; "
                                   "quote it to use it as text"))
-        return node.value
+        return event.value
 
 
 def split_front_matter(text: str) -> tuple[str | None, str, int]:

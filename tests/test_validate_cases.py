@@ -185,8 +185,11 @@ CASES = [
          ["c/course.yaml:2:15: warning: invisible character U+202E (RIGHT-TO-LEFT OVERRIDE) changes the "
           "order in which the text is displayed, which can disguise it: delete it (right-to-left text does "
           "not need it)"], strict=True),
-    Case("huge-lesson", {L3: Write("---\ntitle: Besar\n---\n\n" + "kata " * (1024 * 1024 + 10))},
-         [f"{L}/01-penerapan.md: file is 5,242,952 bytes; the limit is 5,242,880 bytes: split it (e.g. one "
+    Case("huge-lesson", {L3: Write("---\ntitle: Besar\n---\n\n" + "kata " * 120_000)},
+         [f"{L}/01-penerapan.md: file is 600,022 bytes; the limit is 524,288 bytes: split it (e.g. one "
+          "quiz or lesson per file)"]),
+    Case("huge-quiz", {Q2: Write("questions: []\n" + "# komentar panjang\n" * 300_000)},
+         [f"{L}/quiz.yaml: file is 5,700,014 bytes; the limit is 5,242,880 bytes: split it (e.g. one "
           "quiz or lesson per file)"]),
 
     # --- hostile YAML ----------------------------------------------------------------------------
