@@ -33,15 +33,18 @@ def source_date(course: Course, environ: dict[str, str] | None = None) -> dt.dat
     return dt.datetime(course.date.year, course.date.month, course.date.day, tzinfo=dt.timezone.utc)
 
 
-def template_dirs(course_root: Path, name: str) -> list[Path]:
-    """Where exporter ``name`` finds templates: the course's own first, then the built-in ones."""
-    return [course_root / "templates" / name, BUILTIN_TEMPLATES / name]
+def template_dirs(course_root: Path, name: str, shared: str = "") -> list[Path]:
+    """Where exporter ``name`` finds templates: the course's own first, then the built-in ones;
+    in each, the exporter's folder before the ``shared`` one it may have with its siblings."""
+    names = [name] + ([shared] if shared and shared != name else [])
+    return [base / n for base in (course_root / "templates", BUILTIN_TEMPLATES) for n in names]
 
 
-def template_environment(course: Course, name: str) -> jinja2.Environment:
+def template_environment(course: Course, name: str, shared: str = "") -> jinja2.Environment:
     """Jinja2 templates for exporter ``name``: the course's own override the built-in ones."""
+    folders = template_dirs(course.root, name, shared)
     return jinja2.Environment(
-        loader=jinja2.FileSystemLoader([str(f) for f in template_dirs(course.root, name) if f.is_dir()]),
+        loader=jinja2.FileSystemLoader([str(f) for f in folders if f.is_dir()]),
         autoescape=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
         trim_blocks=True, lstrip_blocks=True,
     )
@@ -84,7 +87,8 @@ def run_exporter(exporter_cls: type[Exporter], course: Course, out_dir: Path,
     staging = Path(tempfile.mkdtemp(prefix=f".{name}-staging-", dir=out_dir))
     try:
         ctx = BuildContext(staging, course.options.get(name) or getattr(exporter, "Options", NoOptions)(),
-                           source_date(course, environ), template_environment(course, name), warn)
+                           source_date(course, environ),
+                           template_environment(course, name, exporter.template_folder), warn)
         paths = [Path(p) for p in exporter.export(course, ctx)]
         outside = [p for p in paths if p.resolve().parent != staging.resolve()]
         if outside:

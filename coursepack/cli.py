@@ -184,7 +184,7 @@ def record_state(out: Path, state: dict, classes, results, course_dir: Path, fil
         entries.pop(cls.name, None)
         if not result.paths:
             continue
-        dirs = template_dirs(course_dir, cls.name)
+        dirs = template_dirs(course_dir, cls.name, cls.template_folder)
         code = [Path(inspect.getfile(cls))]
         fp = fingerprint(course_dir, files, cls.depends_on, dirs, code, epoch)
         entries[cls.name] = dict(fp.to_json(), files=files, source_date_epoch=epoch,

@@ -49,6 +49,9 @@ class Exporter:
     description: ClassVar[str] = ""
     suffix: ClassVar[str] = ""
     Options: ClassVar[type[BaseModel]] = NoOptions
+    #: a templates folder shared with sibling exporters (e.g. "scorm" for scorm12 and scorm2004),
+    #: searched after the exporter's own folder
+    template_folder: ClassVar[str] = ""
 
     @classmethod
     def depends_on(cls, path: str) -> bool:

@@ -1,10 +1,100 @@
-"""SCORM 1.2 and SCORM 2004 4th edition packages (work in progress)."""
+"""SCORM 1.2 and SCORM 2004 4th edition packages.
 
-from typing import Literal
+One exporter class per edition; everything that differs between the editions is data
+(``EDITIONS``). A package holds one SCO for the whole course (``sco: course``, default) or
+one SCO per module (``sco: module``). Each SCO is one self-contained HTML page rendered
+from ``templates/scorm/sco.html`` that shows one lesson or quiz at a time; the shared
+runtime (``runtime.js``) talks to the LMS, scores the quizzes and saves progress.
+"""
 
+from __future__ import annotations
+
+import hashlib
+import html
+import re
+import unicodedata
+import zipfile
+from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any, Literal
+
+import jinja2
+from lxml import etree
+from markupsafe import escape
 from pydantic import BaseModel, ConfigDict, Field
 
-from coursepack.exporter import Exporter
+from coursepack.exporter import BuildContext, Exporter
+from coursepack.labels import labels_for
+from coursepack.model import Course, Module, Question
+from coursepack.problems import Problem, error
+from coursepack.xsd import SCHEMA_DIR, validate_xml
+
+SHARED_FILES = ("shared/runtime.js", "shared/style.css")   # copied from templates/scorm/
+METADATA_FILE = "metadata.xml"                              # SCORM 1.2 only
+
+# What the runtime keeps of free-text answers in suspend_data (UTF-16 code units, as JS
+# counts them). The page enforces the same limits with maxlength where it can.
+SHORT_ANSWER_CAP = 100      # shortanswer input maxlength
+NUMBER_CAP = 32             # numerical input maxlength
+ESSAY_CAP = 500             # essays: only the first 500 characters are kept for resuming
+SUSPEND_VERSION = "1"
+MAX_CHOICES = 36            # one base-36 character per choice/pair in the encodings
+
+XSI = "http://www.w3.org/2001/XMLSchema-instance"
+
+
+@dataclass(frozen=True)
+class Edition:
+    name: str
+    label: str
+    schemaversion: str
+    xsd: Path
+    namespaces: dict[str, str]
+    schema_locations: tuple[tuple[str, str], ...]
+    control_documents: tuple[str, ...]   # official XSDs shipped at the package root
+    scormtype_attr: str
+    suspend_limit: int
+
+
+EDITIONS: dict[str, Edition] = {
+    "scorm12": Edition(
+        name="scorm12", label="SCORM 1.2", schemaversion="1.2",
+        xsd=SCHEMA_DIR / "scorm12" / "scorm12_manifest.xsd",
+        namespaces={None: "http://www.imsproject.org/xsd/imscp_rootv1p1p2",
+                    "adlcp": "http://www.adlnet.org/xsd/adlcp_rootv1p2", "xsi": XSI},
+        schema_locations=(("http://www.imsproject.org/xsd/imscp_rootv1p1p2", "imscp_rootv1p1p2.xsd"),
+                          ("http://www.imsglobal.org/xsd/imsmd_rootv1p2p1", "imsmd_rootv1p2p1.xsd"),
+                          ("http://www.adlnet.org/xsd/adlcp_rootv1p2", "adlcp_rootv1p2.xsd")),
+        control_documents=("adlcp_rootv1p2.xsd", "ims_xml.xsd", "imscp_rootv1p1p2.xsd",
+                           "imsmd_rootv1p2p1.xsd"),
+        scormtype_attr="scormtype", suspend_limit=4096,
+    ),
+    "scorm2004": Edition(
+        name="scorm2004", label="SCORM 2004 4th Edition", schemaversion="2004 4th Edition",
+        xsd=SCHEMA_DIR / "scorm2004" / "scorm2004_manifest.xsd",
+        namespaces={None: "http://www.imsglobal.org/xsd/imscp_v1p1",
+                    "adlcp": "http://www.adlnet.org/xsd/adlcp_v1p3",
+                    "adlseq": "http://www.adlnet.org/xsd/adlseq_v1p3",
+                    "adlnav": "http://www.adlnet.org/xsd/adlnav_v1p3",
+                    "imsss": "http://www.imsglobal.org/xsd/imsss",
+                    "lom": "http://ltsc.ieee.org/xsd/LOM", "xsi": XSI},
+        schema_locations=(("http://www.imsglobal.org/xsd/imscp_v1p1", "imscp_v1p1.xsd"),
+                          ("http://www.adlnet.org/xsd/adlcp_v1p3", "adlcp_v1p3.xsd"),
+                          ("http://www.adlnet.org/xsd/adlseq_v1p3", "adlseq_v1p3.xsd"),
+                          ("http://www.adlnet.org/xsd/adlnav_v1p3", "adlnav_v1p3.xsd"),
+                          ("http://www.imsglobal.org/xsd/imsss", "imsss_v1p0.xsd")),
+        control_documents=("XMLSchema.dtd", "adlcp_v1p3.xsd", "adlnav_v1p3.xsd", "adlseq_v1p3.xsd",
+                           "datatypes.dtd", "imscp_v1p1.xsd", "imsss_v1p0.xsd",
+                           "imsss_v1p0auxresource.xsd", "imsss_v1p0control.xsd",
+                           "imsss_v1p0delivery.xsd", "imsss_v1p0limit.xsd", "imsss_v1p0objective.xsd",
+                           "imsss_v1p0random.xsd", "imsss_v1p0rollup.xsd", "imsss_v1p0seqrule.xsd",
+                           "imsss_v1p0util.xsd", "xml.xsd"),
+        scormtype_attr="scormType", suspend_limit=64000,
+    ),
+}
 
 
 class ScormOptions(BaseModel):
@@ -12,15 +102,599 @@ class ScormOptions(BaseModel):
     sco: Literal["course", "module"] = Field("course", description="one SCO for the course, or one per module")
 
 
-class Scorm12Exporter(Exporter):
-    name = "scorm12"
-    description = "SCORM 1.2 package (.zip)"
+# --- the plan: SCOs, their pages and questions ----------------------------------------------
+
+@dataclass(frozen=True)
+class Sco:
+    """One launchable unit: the whole course or one module."""
+
+    key: str                       # NCName-safe, stable: course id or module id
+    title: str
+    href: str                      # the launch page at the package root
+    modules: tuple[Module, ...]
+
+    @property
+    def questions(self) -> tuple[Question, ...]:
+        return tuple(q for m in self.modules if m.quiz for q in m.quiz.questions)
+
+    @property
+    def page_count(self) -> int:
+        return sum(len(m.lessons) + (1 if m.quiz else 0) for m in self.modules)
+
+    @property
+    def quiz_count(self) -> int:
+        return sum(1 for m in self.modules if m.quiz)
+
+
+def plan_scos(course: Course, mode: str) -> tuple[Sco, ...]:
+    """The SCOs of the package, in course order."""
+    if mode == "module":
+        return tuple(Sco(m.id, m.title, f"{m.id}.html", (m,)) for m in course.modules)
+    return (Sco(course.id, course.title, "index.html", course.modules),)
+
+
+def sco_outcomes(course: Course, sco: Sco) -> tuple[str, ...]:
+    """Ids of the outcomes a SCO covers (its modules, lessons and questions), in course order."""
+    used = {o.id for m in sco.modules for o in m.outcomes}
+    used |= {o.id for m in sco.modules for lesson in m.lessons for o in lesson.outcomes}
+    used |= {o.id for q in sco.questions for o in q.outcomes}
+    return tuple(o.id for o in course.outcomes if o.id in used)
+
+
+def ncname(text: str) -> str:
+    """An identifier part that is safe inside an XML NCName."""
+    return re.sub(r"[^A-Za-z0-9._-]", "_", text)
+
+
+# --- suspend_data budget ---------------------------------------------------------------------
+
+def base36_len(n: int) -> int:
+    digits = 1
+    while n >= 36:
+        n //= 36
+        digits += 1
+    return digits
+
+
+def text_field_size(cap: int) -> int:
+    """A length-prefixed text: base-36 length, ':', then at most ``cap`` characters."""
+    return base36_len(cap) + 1 + cap
+
+
+def answer_worst_case(q: Question) -> int:
+    """Largest encoding of one answer in suspend_data (see runtime.js, encodeAnswer)."""
+    if q.kind in ("single", "truefalse"):
+        return 1
+    if q.kind == "multiple":
+        return max(1, -(-len(q.choices) // 4))
+    if q.kind == "matching":
+        return max(1, len(q.pairs))
+    if q.kind == "numerical":
+        return 1 + text_field_size(NUMBER_CAP)
+    if q.kind == "shortanswer":
+        return text_field_size(SHORT_ANSWER_CAP)
+    return text_field_size(ESSAY_CAP)
+
+
+def suspend_worst_case(sco: Sco) -> int:
+    """Largest suspend_data the runtime can write for ``sco`` (exact for the encoding).
+
+    ``V L . visited . submitted . answers``: version (1), location as base 36, a hex bitmap of
+    visited pages, a hex bitmap of submitted quizzes, then every answer in SCO order.
+    """
+    pages = sco.page_count
+    header = len(SUSPEND_VERSION) + base36_len(max(pages - 1, 0)) + 1 + max(1, -(-pages // 4)) \
+        + 1 + max(1, -(-sco.quiz_count // 4)) + 1
+    return header + sum(answer_worst_case(q) for q in sco.questions)
+
+
+# --- asset names -----------------------------------------------------------------------------
+
+SAFE_PATH = re.compile(r"^[A-Za-z0-9_-][A-Za-z0-9._-]*(/[A-Za-z0-9_-][A-Za-z0-9._-]*)*$")
+
+
+def safe_asset_path(path: str) -> str:
+    """``path`` itself when ASCII-safe, else a deterministic ASCII name (plus a short hash)."""
+    if SAFE_PATH.match(path) and "/" in path and not path.startswith("shared/"):
+        return path
+    folder, _, name = path.rpartition("/")
+    stem, dot, ext = name.rpartition(".")
+    if not dot:
+        stem, ext = name, ""
+
+    def clean(part: str) -> str:
+        ascii_part = unicodedata.normalize("NFKD", part).encode("ascii", "ignore").decode()
+        return re.sub(r"[^A-Za-z0-9_-]+", "-", ascii_part).strip("-") or "file"
+
+    digest = hashlib.sha256(path.encode("utf-8")).hexdigest()[:8]
+    folders = "/".join(clean(p) for p in folder.split("/")) if folder else ""
+    if folders.startswith("shared"):
+        folders = "assets-" + folders
+    new = f"{clean(stem)}-{digest}" + (f".{clean(ext)}" if ext else "")
+    return f"{folders}/{new}" if folders else new
+
+
+def rewrite_references(text: str, renames: dict[str, str]) -> str:
+    """Point ``src``/``href`` attributes at renamed assets."""
+    for old, new in renames.items():
+        for form in {old, html.escape(old, quote=True)}:
+            text = text.replace(f'src="{form}"', f'src="{new}"').replace(f'href="{form}"', f'href="{new}"')
+    return text
+
+
+# --- page rendering --------------------------------------------------------------------------
+
+LEFT_KEYS = "123456789abcdefghijklmnopqrstuvwxyz"
+CHOICE_KEYS = "abcdefghijklmnopqrstuvwxyz0123456789"
+
+
+def shuffled(items: list[Any], seed: str) -> list[Any]:
+    """A deterministic Fisher-Yates shuffle (xorshift64 seeded by the question id): the same
+    source gives the same order in every build, on every platform."""
+    order = list(items)
+    state = int.from_bytes(hashlib.sha256(seed.encode("utf-8")).digest()[:8], "big") or 1
+    for i in range(len(order) - 1, 0, -1):
+        state ^= (state << 13) & 0xFFFFFFFFFFFFFFFF
+        state ^= state >> 7
+        state ^= (state << 17) & 0xFFFFFFFFFFFFFFFF
+        j = state % (i + 1)
+        order[i], order[j] = order[j], order[i]
+    return order
+
+
+def format_number(value: float) -> str:
+    text = f"{value:.10f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def question_view(q: Question, index: int, renames: dict[str, str],
+                  labels: dict[str, str]) -> SimpleNamespace:
+    """What the template needs for one question, precomputed (display order, ids, HTML).
+
+    Texts here are HTML already (``labels`` are escaped once per page): the templates render
+    them as they are.
+    """
+    def html(text: str) -> str:
+        return rewrite_references(text, renames) if renames and text else text
+
+    points = labels["points"].replace("{n}", format_number(q.points)) if q.auto_graded else labels["not_graded"]
+    view = SimpleNamespace(q=q, kind=q.kind, index=index, dom=f"q{index}", number=q.number, points=points,
+                           stem_html=html(q.stem_html), feedback_html=html(q.feedback_html),
+                           image=renames.get(q.image.path, q.image.path) if q.image else "",
+                           choices=(), lefts=(), rights=(), answer_feedback=())
+    if q.kind in ("single", "multiple"):
+        items = list(enumerate(q.choices))
+        view.choices = [SimpleNamespace(id=f"q{index}-c{i}", value=str(i), html=html(c.html),
+                                        feedback_html=html(c.feedback_html), correct=c.correct)
+                        for i, c in (shuffled(items, q.id) if q.shuffle else items)]
+    elif q.kind == "truefalse":
+        view.choices = [SimpleNamespace(id=f"q{index}-{value}", value=value, html=labels[word],
+                                        feedback_html=html(fb), correct=(value == "t") == q.answer)
+                        for value, word, fb in (("t", "true", q.feedback_true_html),
+                                                ("f", "false", q.feedback_false_html))]
+    elif q.kind == "matching":
+        rights = unique_rights(q)
+        order = list(range(len(rights)))
+        view.rights = [(str(i), rights[i]) for i in (shuffled(order, q.id) if q.shuffle else order)]
+        view.lefts = [SimpleNamespace(id=f"q{index}-m{i}", index=i, html=p.left_html, right=p.right)
+                      for i, p in enumerate(q.pairs)]
+    elif q.kind in ("shortanswer", "numerical"):
+        answers = q.text_answers if q.kind == "shortanswer" else q.number_answers
+        view.answer_feedback = [html(a.feedback_html) for a in answers]
+    return view
+
+
+def unique_rights(q: Question) -> list[str]:
+    rights: list[str] = []
+    for p in q.pairs:
+        if p.right not in rights:
+            rights.append(p.right)
+    return rights
+
+
+def question_data(q: Question, outcome_index: dict[str, int], quiz_index: int,
+                  edition: str) -> dict[str, Any]:
+    """The scoring key of one question for the runtime (this is a self-study package)."""
+    data: dict[str, Any] = {"id": q.id, "k": q.kind, "p": q.points, "z": quiz_index,
+                            "o": [outcome_index[o.id] for o in q.outcomes if o.id in outcome_index]}
+    if q.kind in ("single", "multiple"):
+        data["w"] = [c.weight for c in q.choices]
+    elif q.kind == "truefalse":
+        data["a"] = bool(q.answer)
+    elif q.kind == "shortanswer":
+        data["a"] = [[a.text, a.weight] for a in q.text_answers]
+        data["cs"] = q.case_sensitive
+    elif q.kind == "numerical":
+        data["a"] = [[a.value, a.tolerance, a.weight] for a in q.number_answers]
+        data["u"] = [u.multiplier for u in q.units]
+    elif q.kind == "matching":
+        rights = unique_rights(q)
+        data["c"] = [rights.index(p.right) for p in q.pairs]
+        data["r"] = len(rights)
+    data["cr"] = correct_patterns(q, edition)
+    return data
+
+
+def correct_patterns(q: Question, edition: str) -> list[str]:
+    """The interaction's correct-response patterns in the edition's format."""
+    is2004 = edition == "scorm2004"
+    comma = "[,]" if is2004 else ","
+    if q.kind == "single":
+        return [CHOICE_KEYS[i] for i, c in enumerate(q.choices) if c.weight >= 100][:1] or \
+            [CHOICE_KEYS[max(range(len(q.choices)), key=lambda i: q.choices[i].weight)]]
+    if q.kind == "multiple":
+        return [comma.join(CHOICE_KEYS[i] for i, c in enumerate(q.choices) if c.weight > 0)]
+    if q.kind == "truefalse":
+        return [("true" if q.answer else "false") if is2004 else ("t" if q.answer else "f")]
+    if q.kind == "shortanswer":
+        best = [a for a in q.text_answers if a.weight >= 100] or \
+            [max(q.text_answers, key=lambda a: a.weight)]
+        if is2004:
+            flag = "true" if q.case_sensitive else "false"
+            return [f"{{case_matters={flag}}}{clean_response(a.text, 250)}" for a in best[:10]]
+        return [clean_response(a.text, 255) for a in best[:1]]
+    if q.kind == "numerical":
+        best = max(q.number_answers, key=lambda a: a.weight)
+        if is2004:
+            return [f"{format_number(best.value - best.tolerance)}[:]{format_number(best.value + best.tolerance)}"]
+        return [format_number(best.value)]
+    if q.kind == "matching":
+        rights = unique_rights(q)
+        dot = "[.]" if is2004 else "."
+        return [comma.join(f"{LEFT_KEYS[i]}{dot}{CHOICE_KEYS[rights.index(p.right)]}"
+                           for i, p in enumerate(q.pairs))]
+    return []
+
+
+def clean_response(text: str, limit: int) -> str:
+    """Text as an LMS accepts it in a response: one line, no SCORM delimiters, capped."""
+    one_line = re.sub(r"\s+", " ", text).replace("[,]", ",").replace("[.]", ".").replace("[:]", ":")
+    if one_line.startswith("{"):
+        one_line = " " + one_line
+    return one_line[:limit]
+
+
+def sco_pages(sco: Sco) -> list[dict[str, Any]]:
+    pages = []
+    for module in sco.modules:
+        for lesson in module.lessons:
+            pages.append({"kind": "lesson", "id": lesson.id, "title": lesson.title, "module": module,
+                          "lesson": lesson})
+        if module.quiz:
+            pages.append({"kind": "quiz", "id": module.quiz.id, "title": module.quiz.title, "module": module})
+    return pages
+
+
+def render_sco(template, course: Course, sco: Sco, edition: Edition, labels: dict[str, str],
+               renames: dict[str, str]) -> str:
+    """The SCO's single page: header, table of contents, every lesson and quiz, the data."""
+    outcomes = sco_outcomes(course, sco)
+    html_labels = {k: str(escape(v)) for k, v in labels.items()}
+    outcome_index = {o: i for i, o in enumerate(outcomes)}
+    pages = sco_pages(sco)
+    quizzes, questions, counter = [], [], 0
+    lesson_html = {}
+    for module in sco.modules:
+        for lesson in module.lessons:
+            lesson_html[lesson.id] = rewrite_references(lesson.html, renames) if renames else lesson.html
+        if module.quiz:
+            views = []
+            for q in module.quiz.questions:
+                views.append(question_view(q, counter, renames, html_labels))
+                questions.append(question_data(q, outcome_index, len(quizzes), edition.name))
+                counter += 1
+            quizzes.append({"quiz": module.quiz, "views": views, "index": len(quizzes)})
+    quiz_by_id = {z["quiz"].id: z for z in quizzes}
+    data = {
+        "edition": edition.name, "mastery": course.completion.mastery_score,
+        "require": list(course.completion.require), "lang": course.language,
+        "pages": [{"k": p["kind"][0], "id": p["id"]} for p in pages],
+        "quizzes": len(quizzes), "objectives": list(outcomes), "questions": questions,
+        "caps": {"short": SHORT_ANSWER_CAP, "number": NUMBER_CAP, "essay": ESSAY_CAP},
+        "labels": {k: labels[k] for k in ("correct", "incorrect", "partially", "not_answered", "quiz_score",
+                                          "overall_score", "passed", "failed", "pass_mark",
+                                          "other_quizzes", "not_graded", "points", "preview_mode",
+                                          "correct_answer", "page_of", "submitted")},
+    }
+    return template.render(course=course, sco=sco, pages=pages, lesson_html=lesson_html,
+                           quiz_by_id=quiz_by_id, labels=html_labels, data=data, edition=edition,
+                           caps=data["caps"], mastery=format_number(course.completion.mastery_score))
+
+
+# --- manifest --------------------------------------------------------------------------------
+
+def sub(parent: etree._Element, tag: str, text: str | None = None, **attrs: str) -> etree._Element:
+    element = etree.SubElement(parent, tag, {k: v for k, v in attrs.items()})
+    if text is not None:
+        element.text = text
+    return element
+
+
+def qname(edition: Edition, prefix: str | None, local: str) -> str:
+    return f"{{{edition.namespaces[prefix]}}}{local}"
+
+
+def build_manifest(course: Course, scos: tuple[Sco, ...], edition: Edition,
+                   sco_files: dict[str, list[str]]) -> bytes:
+    """``imsmanifest.xml`` for ``edition``: metadata, one organization, one resource per SCO."""
+    ns = edition.namespaces
+    cp = lambda local: qname(edition, None, local)  # noqa: E731
+    adlcp = lambda local: qname(edition, "adlcp", local)  # noqa: E731
+    base = ncname(course.id)
+    root = etree.Element(cp("manifest"), nsmap=ns, identifier=f"MANIFEST-{base}", version=course.version)
+    root.set(f"{{{XSI}}}schemaLocation", " ".join(f"{a} {b}" for a, b in edition.schema_locations))
+    metadata = sub(root, cp("metadata"))
+    sub(metadata, cp("schema"), "ADL SCORM")
+    sub(metadata, cp("schemaversion"), edition.schemaversion)
+    if edition.name == "scorm12":
+        sub(metadata, adlcp("location"), METADATA_FILE)
+    else:
+        metadata.append(build_lom(course, ns["lom"], "lom"))
+    organizations = sub(root, cp("organizations"), default=f"ORG-{base}")
+    org = sub(organizations, cp("organization"), identifier=f"ORG-{base}")
+    if edition.name == "scorm2004":
+        org.set("structure", "hierarchical")
+    sub(org, cp("title"), course.title)
+    for sco in scos:
+        key = ncname(sco.key)
+        item = sub(org, cp("item"), identifier=f"ITEM-{key}", identifierref=f"RES-{key}", isvisible="true")
+        sub(item, cp("title"), sco.title)
+        if edition.name == "scorm12":
+            if sco.questions:
+                sub(item, adlcp("masteryscore"), format_number(course.completion.mastery_score))
+        else:
+            add_sequencing(item, edition, course, sco)
+    if edition.name == "scorm2004":
+        seq = sub(org, qname(edition, "imsss", "sequencing"))
+        sub(seq, qname(edition, "imsss", "controlMode"), choice="true", flow="true")
+    resources = sub(root, cp("resources"))
+    for sco in scos:
+        key = ncname(sco.key)
+        res = sub(resources, cp("resource"), identifier=f"RES-{key}", type="webcontent", href=sco.href)
+        res.set(adlcp(edition.scormtype_attr), "sco")
+        for href in sco_files[sco.key]:
+            sub(res, cp("file"), href=href)
+        sub(res, cp("dependency"), identifierref="RES-shared")
+    shared = sub(resources, cp("resource"), identifier="RES-shared", type="webcontent")
+    shared.set(adlcp(edition.scormtype_attr), "asset")
+    for href in SHARED_FILES:
+        sub(shared, cp("file"), href=href)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+
+def add_sequencing(item: etree._Element, edition: Edition, course: Course, sco: Sco) -> None:
+    """SCORM 2004 item sequencing that Moodle honours: objectives and delivery controls."""
+    ss = lambda local: qname(edition, "imsss", local)  # noqa: E731
+    seq = sub(item, ss("sequencing"))
+    objectives = sub(seq, ss("objectives"))
+    primary = sub(objectives, ss("primaryObjective"), objectiveID=f"{ncname(sco.key)}-mastery",
+                  satisfiedByMeasure="true" if sco.questions else "false")
+    if sco.questions:
+        sub(primary, ss("minNormalizedMeasure"), format_number(course.completion.mastery_score / 100))
+    for outcome in sco_outcomes(course, sco):
+        sub(objectives, ss("objective"), objectiveID=outcome)
+    sub(seq, ss("deliveryControls"), tracked="true", completionSetByContent="true",
+        objectiveSetByContent="true")
+
+
+def build_lom(course: Course, namespace: str, root_name: str) -> etree._Element:
+    """IEEE LOM (2004) or IMS MD 1.2.1 (1.2) general + lifecycle: title, description, language,
+    keywords and version."""
+    q = lambda local: f"{{{namespace}}}{local}"  # noqa: E731
+    lang = course.language
+    is_imsmd = "imsmd" in namespace
+
+    def langstring(parent: etree._Element, text: str) -> None:
+        if is_imsmd:
+            sub(parent, q("langstring"), text, **{"{http://www.w3.org/XML/1998/namespace}lang": lang})
+        else:
+            sub(parent, q("string"), text, language=lang)
+
+    root = etree.Element(q(root_name), nsmap={None if is_imsmd else "lom": namespace})
+    general = sub(root, q("general"))
+    if not is_imsmd:
+        identifier = sub(general, q("identifier"))
+        sub(identifier, q("catalog"), "coursepack")
+        sub(identifier, q("entry"), course.id)
+    langstring(sub(general, q("title")), course.title)
+    sub(general, q("language"), lang)
+    langstring(sub(general, q("description")), course.description)
+    for keyword in course.keywords:
+        langstring(sub(general, q("keyword")), keyword)
+    lifecycle = sub(root, q("lifecycle"))
+    langstring(sub(lifecycle, q("version")), course.version)
+    return root
+
+
+def build_metadata_12(course: Course) -> bytes:
+    root = build_lom(course, "http://www.imsglobal.org/xsd/imsmd_rootv1p2p1", "lom")
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+
+# --- the zip ---------------------------------------------------------------------------------
+
+def zip_info(name: str, date_time: tuple[int, int, int, int, int, int]) -> zipfile.ZipInfo:
+    """A reproducible entry: fixed time, Unix permissions 0644, deflate."""
+    info = zipfile.ZipInfo(name, date_time)
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.create_system = 3
+    info.external_attr = 0o100644 << 16
+    return info
+
+
+def write_zip(target: Path, names: list[str], produce: Iterator[tuple[str, bytes]],
+              date_time: tuple[int, int, int, int, int, int]) -> None:
+    """Write a reproducible zip (entries in sorted order, fixed level 6) while ``produce`` is
+    still rendering: a second thread deflates (zlib releases the GIL), so compressing the
+    finished entries overlaps rendering the next ones. Each entry is written exactly once."""
+    pending = {name: Future() for name in names}
+
+    def write_all() -> None:
+        with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
+            for name in sorted(pending):
+                archive.writestr(zip_info(name, date_time), pending[name].result(), compresslevel=6)
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        writer = pool.submit(write_all)
+        try:
+            for name, data in produce:
+                pending[name].set_result(data)
+        finally:
+            for name, future in pending.items():
+                if not future.done():
+                    future.set_exception(RuntimeError(f"{name} was not produced"))
+        writer.result()
+
+
+def zip_date_time(ctx: BuildContext) -> tuple[int, int, int, int, int, int]:
+    d = ctx.source_date
+    if d.year < 1980:
+        return (1980, 1, 1, 0, 0, 0)
+    return (min(d.year, 2107), d.month, d.day, d.hour, d.minute, d.second - d.second % 2)
+
+
+def unsafe_href(href: str) -> str | None:
+    """Why ``href`` is not a safe package path, or None."""
+    if not href:
+        return "empty"
+    if "\\" in href:
+        return "contains a backslash"
+    if href.startswith("/") or re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", href):
+        return "is absolute"
+    if any(part in ("..", ".", "") for part in href.split("/")):
+        return "contains '..', '.' or an empty segment"
+    if not href.isascii() or not SAFE_PATH.match(href):
+        return "is not an ASCII-safe file name"
+    return None
+
+
+def manifest_problems(data: bytes, names: set[str], edition: Edition, where: str) -> list[Problem]:
+    """XSD errors, bad hrefs, missing and undeclared files of a package."""
+    problems = [error(where, 0, 0, f"imsmanifest.xml does not validate against the {edition.label} "
+                      f"schemas: {message}") for message in validate_xml(edition.xsd, data)]
+    if problems:
+        return problems
+    root = etree.fromstring(data)
+    declared = {"imsmanifest.xml"} | set(edition.control_documents)
+    for element in root.iter("{*}file", "{*}resource", "{*}location"):
+        href = element.get("href") if element.tag.endswith(("file", "resource")) else element.text
+        if href is None:
+            continue
+        reason = unsafe_href(href)
+        if reason:
+            problems.append(error(where, 0, 0, f"imsmanifest.xml: href '{href}' {reason}"))
+        declared.add(href)
+        if href not in names:
+            problems.append(error(where, 0, 0, f"imsmanifest.xml declares '{href}' but the zip has no such file"))
+    ids = [e.get("identifier") for e in root.iter() if e.get("identifier") is not None]
+    duplicates = sorted({i for i in ids if ids.count(i) > 1})
+    if duplicates:
+        problems.append(error(where, 0, 0, f"imsmanifest.xml: duplicate identifiers {duplicates}"))
+    for name in sorted(names - declared):
+        problems.append(error(where, 0, 0, f"'{name}' is in the zip but not declared in imsmanifest.xml"))
+    return problems
+
+
+# --- exporters -------------------------------------------------------------------------------
+
+class ScormExporter(Exporter):
+    """Shared by both editions; ``edition`` picks the data."""
+
     suffix = ".zip"
     Options = ScormOptions
+    template_folder = "scorm"
+    edition: Edition
+
+    def preflight(self, course: Course, options: BaseModel) -> list[Problem]:
+        problems: list[Problem] = []
+        root = course.root.as_posix()
+        for q in course.questions:
+            size = len(q.choices) if q.kind in ("single", "multiple") else len(q.pairs)
+            if size > (MAX_CHOICES if q.kind in ("single", "multiple") else len(LEFT_KEYS)):
+                problems.append(error(f"{root}/{q.source}", q.line, 0, f"question '{q.id}' has {size} "
+                                      f"choices or pairs; {self.edition.label} interactions allow at most "
+                                      f"{MAX_CHOICES} choices and {len(LEFT_KEYS)} pairs: split the question"))
+        for sco in plan_scos(course, getattr(options, "sco", "course")):
+            worst = suspend_worst_case(sco)
+            if worst <= self.edition.suspend_limit:
+                continue
+            quizzes = [m.quiz for m in sco.modules if m.quiz]
+            biggest = max(quizzes, key=lambda z: sum(answer_worst_case(q) for q in z.questions))
+            essays = sum(1 for q in sco.questions if q.kind == "essay")
+            shorts = sum(1 for q in sco.questions if q.kind == "shortanswer")
+            hint = "" if getattr(options, "sco", "course") == "module" else \
+                "; or set 'exporters: {name}: sco: module' to save each module separately".format(name=self.name)
+            problems.append(error(
+                f"{root}/{biggest.source}", 1, 0,
+                f"{self.edition.label} suspend_data for SCO '{sco.key}' could need {worst:,} characters, "
+                f"more than the limit of {self.edition.suspend_limit:,}: each essay keeps up to "
+                f"{ESSAY_CAP} characters ({essays} essay(s)), each short answer {SHORT_ANSWER_CAP} "
+                f"({shorts}), each numerical answer {NUMBER_CAP}; cut essays or short-answer "
+                f"questions from this SCO's quizzes{hint}"))
+        return problems
+
+    def export(self, course: Course, ctx: BuildContext) -> list[Path]:
+        edition = self.edition
+        scos = plan_scos(course, getattr(ctx.options, "sco", "course"))
+        renames = {a.path: safe_asset_path(a.path) for a in course.assets}
+        renames = {old: new for old, new in renames.items() if old != new}
+        sco_files = {sco.key: [sco.href] + sorted(
+            {renames.get(a.path, a.path) for m in sco.modules for lesson in m.lessons for a in lesson.assets}
+            | {renames.get(a.path, a.path) for q in sco.questions for a in q.assets}) for sco in scos}
+        templates = ctx.templates
+        fixed = {"imsmanifest.xml": lambda: build_manifest(course, scos, edition, sco_files)}
+        if edition.name == "scorm12":
+            fixed[METADATA_FILE] = lambda: build_metadata_12(course)
+        for name in edition.control_documents:
+            fixed[name] = lambda name=name: (SCHEMA_DIR / edition.name / name).read_bytes()
+        for name in SHARED_FILES:
+            fixed[name] = lambda name=name: read_template_file(templates, name)
+        for asset in course.assets:
+            fixed[renames.get(asset.path, asset.path)] = asset.source.read_bytes
+
+        def produce() -> Iterator[tuple[str, bytes]]:
+            for name, make in fixed.items():
+                yield name, make()
+            template = templates.get_template("sco.html")
+            labels = labels_for(course.language)
+            for sco in scos:
+                yield sco.href, render_sco(template, course, sco, edition, labels, renames).encode("utf-8")
+
+        path = ctx.output(self.output_name(course))
+        write_zip(path, [*fixed, *(sco.href for sco in scos)], produce(), zip_date_time(ctx))
+        return [path]
+
+    def check(self, paths: list[Path], ctx: BuildContext) -> list[Problem]:
+        problems: list[Problem] = []
+        for path in paths:
+            try:
+                with zipfile.ZipFile(path) as archive:
+                    names = set(archive.namelist())
+                    if "imsmanifest.xml" not in names:
+                        problems.append(error(path.name, 0, 0, "imsmanifest.xml is missing at the zip root"))
+                        continue
+                    data = archive.read("imsmanifest.xml")
+            except zipfile.BadZipFile as exc:
+                problems.append(error(path.name, 0, 0, f"not a valid zip file: {exc}"))
+                continue
+            problems += manifest_problems(data, names, self.edition, path.name)
+        return problems
 
 
-class Scorm2004Exporter(Exporter):
+def read_template_file(templates: jinja2.Environment, name: str) -> bytes:
+    """A static file of the templates (the course's override first), read as bytes."""
+    source, _, _ = templates.loader.get_source(templates, name)
+    return source.encode("utf-8")
+
+
+class Scorm12Exporter(ScormExporter):
+    name = "scorm12"
+    description = "SCORM 1.2 package (.zip) — the edition Moodle supports best"
+    edition = EDITIONS["scorm12"]
+
+
+class Scorm2004Exporter(ScormExporter):
     name = "scorm2004"
     description = "SCORM 2004 4th edition package (.zip)"
-    suffix = ".zip"
-    Options = ScormOptions
+    edition = EDITIONS["scorm2004"]
+

@@ -1,0 +1,776 @@
+/*
+ * coursepack SCORM runtime: one file for SCORM 1.2 and SCORM 2004 4th edition.
+ * The edition differences are the data in EDITIONS; the page says which edition it is
+ * in its JSON data (<script id="cp-data">), written by exporters/scorm.py.
+ *
+ * - finds the LMS API (API / API_1484_11) in up to 7 parents, then in the opener;
+ *   with no LMS it runs in preview mode (a notice; nothing is saved);
+ * - shows one page (lesson or quiz) at a time, with contents and previous/next;
+ * - scores the quizzes from the JSON key, shows results and the author's feedback;
+ * - reports status, score, interactions and objectives (one per learning outcome);
+ * - bookmarks: location + suspend_data, restored when the LMS says entry=resume.
+ *
+ * suspend_data encoding (keep in sync with suspend_worst_case in exporters/scorm.py):
+ *   "1" <location base 36> "." <visited pages, hex bitmap> "." <submitted quizzes, hex bitmap> "."
+ *   then one answer per question of the SCO, in order, with nothing between them:
+ *     unanswered         "-"
+ *     single             choice index, one base-36 digit
+ *     truefalse          "t" | "f"
+ *     multiple           bitmap of checked choices, ceil(n/4) hex digits
+ *     matching           one base-36 digit per left item (chosen right), "_" when not chosen
+ *     numerical          unit index (base-36 digit) + text field
+ *     shortanswer/essay  text field
+ *   text field = <length base 36> ":" <text>; texts are capped (caps in the JSON data).
+ */
+(function () {
+  "use strict";
+
+  var EDITIONS = {
+    scorm12: {
+      api: "API", initialize: "LMSInitialize", terminate: "LMSFinish", getValue: "LMSGetValue",
+      setValue: "LMSSetValue", commit: "LMSCommit", getLastError: "LMSGetLastError",
+      getErrorString: "LMSGetErrorString",
+      entry: "cmi.core.entry", mode: "cmi.core.lesson_mode", credit: "cmi.core.credit",
+      location: "cmi.core.lesson_location", completion: "cmi.core.lesson_status", success: null,
+      exit: "cmi.core.exit", exitDone: "", sessionTime: "cmi.core.session_time",
+      score: "cmi.core.score.", scaled: false,
+      learnerResponse: "student_response", timeField: "time", wrong: "wrong",
+      types: { single: "choice", multiple: "choice", truefalse: "true-false", shortanswer: "fill-in",
+               numerical: "numeric", matching: "matching", essay: "fill-in" },
+      comma: ",", dot: ".", textLimit: 255, essayLimit: 255, tf: { t: "t", f: "f" },
+      objectiveStatus: "status", objectivesNeedChildren: true,
+      sessionFormat: "clock4", latencyFormat: "clock2", timeFormat: "timeofday"
+    },
+    scorm2004: {
+      api: "API_1484_11", initialize: "Initialize", terminate: "Terminate", getValue: "GetValue",
+      setValue: "SetValue", commit: "Commit", getLastError: "GetLastError",
+      getErrorString: "GetErrorString",
+      entry: "cmi.entry", mode: "cmi.mode", credit: "cmi.credit",
+      location: "cmi.location", completion: "cmi.completion_status", success: "cmi.success_status",
+      exit: "cmi.exit", exitDone: "normal", sessionTime: "cmi.session_time",
+      score: "cmi.score.", scaled: true,
+      learnerResponse: "learner_response", timeField: "timestamp", wrong: "incorrect",
+      types: { single: "choice", multiple: "choice", truefalse: "true-false", shortanswer: "fill-in",
+               numerical: "numeric", matching: "matching", essay: "long-fill-in" },
+      comma: "[,]", dot: "[.]", textLimit: 250, essayLimit: 4000, tf: { t: "true", f: "false" },
+      objectiveStatus: "success_status", objectivesNeedChildren: false,
+      sessionFormat: "iso", latencyFormat: "iso", timeFormat: "timestamp"
+    }
+  };
+  var LEFT_KEYS = "123456789abcdefghijklmnopqrstuvwxyz";
+  var CHOICE_KEYS = "abcdefghijklmnopqrstuvwxyz0123456789";
+
+  var data = JSON.parse(document.getElementById("cp-data").textContent);
+  var ED = EDITIONS[data.edition];
+  var L = data.labels;
+  var pages = Array.prototype.slice.call(document.querySelectorAll("section.page"));
+  var forms = Array.prototype.slice.call(document.querySelectorAll("form.quiz"));
+  var questionsOfQuiz = [];
+  data.questions.forEach(function (q, i) {
+    (questionsOfQuiz[q.z] = questionsOfQuiz[q.z] || []).push(i);
+  });
+
+  var state = { page: 0, visited: [], submitted: [], answers: [] };
+  var startedAt = Date.now();
+  var quizShownAt = [];
+  var changedAt = [];
+  var lms = null;            // {api, write, credit, objectives: {id: index} | null}
+  var terminated = false;
+  var completedReported = false;
+  var decimalComma = (1.5).toLocaleString(data.lang).indexOf(",") >= 0;
+
+  document.documentElement.classList.add("js");
+
+  /* ---------------------------------------------------------------- LMS calls */
+
+  function findApiIn(win) {
+    for (var tries = 0; win && tries <= 7; tries += 1) {
+      try {
+        if (win[ED.api]) { return win[ED.api]; }
+      } catch (e) { return null; }       // a cross-origin frame: stop there
+      if (!win.parent || win.parent === win) { break; }
+      win = win.parent;
+    }
+    return null;
+  }
+
+  function findApi() {
+    var api = findApiIn(window);
+    if (!api && window.opener) {
+      try { api = findApiIn(window.opener); } catch (e) { api = null; }
+    }
+    return api;
+  }
+
+  function call(method) {
+    var args = Array.prototype.slice.call(arguments, 1);
+    var result;
+    try {
+      result = lms.api[method].apply(lms.api, args);
+    } catch (e) {
+      console.warn("SCORM " + method + " threw: " + e);
+      return "";
+    }
+    var code = String(lms.api[ED.getLastError]());
+    if (code !== "0" && code !== "") {
+      console.warn("SCORM " + method + "(" + args.join(", ") + ") failed: error " + code + " " +
+                   lms.api[ED.getErrorString](code));
+    }
+    return result === undefined || result === null ? "" : String(result);
+  }
+
+  function get(element) { return call(ED.getValue, element); }
+  function set(element, value) { return call(ED.setValue, element, String(value)); }
+
+  function connect() {
+    var api = findApi();
+    if (!api) {
+      var notice = document.getElementById("cp-notice");
+      notice.textContent = L.preview_mode;
+      notice.hidden = false;
+      return null;
+    }
+    lms = { api: api, write: false, credit: true, objectives: null, interactions: null };
+    if (call(ED.initialize, "") !== "true") { lms = null; return null; }
+    var mode = get(ED.mode);
+    lms.write = mode === "" || mode === "normal";
+    lms.credit = get(ED.credit) !== "no-credit";
+    if (get(ED.entry) === "resume") {
+      restore(get("cmi.suspend_data"), get(ED.location));
+    }
+    if (lms.write && lms.credit) {
+      var status = get(ED.completion);
+      if (status === "not attempted" || status === "unknown" || status === "") {
+        set(ED.completion, "incomplete");
+      } else if (status === "completed" || status === "passed" || status === "failed") {
+        completedReported = true;
+      }
+    }
+    if (lms.write) { set(ED.exit, completedReported ? ED.exitDone : "suspend"); }
+    return lms;
+  }
+
+  function commit() {
+    if (!lms || !lms.write || terminated) { return; }
+    set(ED.sessionTime, formatSpan(Date.now() - startedAt, ED.sessionFormat));
+    call(ED.commit, "");
+  }
+
+  function terminate() {
+    if (!lms || terminated) { return; }
+    if (lms.write) {
+      saveProgress();
+      set(ED.sessionTime, formatSpan(Date.now() - startedAt, ED.sessionFormat));
+    }
+    terminated = true;
+    call(ED.terminate, "");
+  }
+
+  /* ---------------------------------------------------------------- formats */
+
+  function pad(n, width) {
+    var s = String(n);
+    while (s.length < width) { s = "0" + s; }
+    return s;
+  }
+
+  function formatSpan(ms, format) {
+    var cs = Math.max(0, Math.round(ms / 10));
+    var h = Math.floor(cs / 360000);
+    var m = Math.floor(cs / 6000) % 60;
+    var s = Math.floor(cs / 100) % 60;
+    var frac = cs % 100;
+    if (format === "iso") {
+      return "PT" + h + "H" + m + "M" + s + (frac ? "." + pad(frac, 2) : "") + "S";
+    }
+    if (format === "clock4") {
+      return pad(Math.min(h, 9999), 4) + ":" + pad(m, 2) + ":" + pad(s, 2) + "." + pad(frac, 2);
+    }
+    return pad(Math.min(h, 99), 2) + ":" + pad(m, 2) + ":" + pad(s, 2);
+  }
+
+  function formatNow(format) {
+    var d = new Date();
+    var clock = pad(d.getHours(), 2) + ":" + pad(d.getMinutes(), 2) + ":" + pad(d.getSeconds(), 2);
+    if (format === "timeofday") { return clock; }
+    return d.getFullYear() + "-" + pad(d.getMonth() + 1, 2) + "-" + pad(d.getDate(), 2) + "T" + clock;
+  }
+
+  function formatDecimal(x) {
+    var s = (Math.round(x * 1e6) / 1e6).toFixed(6).replace(/0+$/, "").replace(/\.$/, "");
+    return s === "-0" ? "0" : s;
+  }
+
+  function show(x) {
+    return Number(x).toLocaleString(data.lang, { maximumFractionDigits: 1 });
+  }
+
+  function fill(template, values) {
+    return template.replace(/\{(\w+)\}/g, function (all, key) {
+      return values.hasOwnProperty(key) ? values[key] : all;
+    });
+  }
+
+  function cleanText(text, limit) {
+    var t = String(text).replace(/\s+/g, " ").replace(/\[,\]/g, ",").replace(/\[\.\]/g, ".")
+      .replace(/\[:\]/g, ":");
+    if (t.charAt(0) === "{") { t = " " + t; }
+    return t.slice(0, limit);
+  }
+
+  function parseNumber(text) {
+    var t = String(text).replace(/[\s\u00a0]/g, "");
+    if (!t) { return NaN; }
+    var dots = (t.match(/\./g) || []).length;
+    var commas = (t.match(/,/g) || []).length;
+    if (dots && commas) {
+      var decimal = t.lastIndexOf(",") > t.lastIndexOf(".") ? "," : ".";
+      t = t.split(decimal === "," ? "." : ",").join("").replace(",", ".");
+    } else if (commas > 1 || dots > 1) {
+      t = t.replace(/[.,]/g, "");
+    } else if (commas === 1) {
+      t = decimalComma || !/,\d{3}$/.test(t) ? t.replace(",", ".") : t.replace(",", "");
+    } else if (dots === 1 && decimalComma && /^[-+]?\d{1,3}\.\d{3}$/.test(t)) {
+      t = t.replace(".", "");
+    }
+    return /^[-+]?(\d+\.?\d*|\.\d+)$/.test(t) ? parseFloat(t) : NaN;
+  }
+
+  /* ---------------------------------------------------------------- answers */
+
+  function controls(i) {
+    return document.getElementById("q" + i);
+  }
+
+  function readAnswer(i) {
+    var q = data.questions[i];
+    var box = controls(i);
+    var value;
+    if (q.k === "single" || q.k === "truefalse") {
+      var checked = box.querySelector("input:checked");
+      if (!checked) { return null; }
+      return q.k === "single" ? Number(checked.value) : checked.value;
+    }
+    if (q.k === "multiple") {
+      var bits = q.w.map(function (w, c) { return document.getElementById("q" + i + "-c" + c).checked; });
+      return bits.indexOf(true) >= 0 ? bits : null;
+    }
+    if (q.k === "matching") {
+      var picks = q.c.map(function (c, left) {
+        var v = document.getElementById("q" + i + "-m" + left).value;
+        return v === "" ? null : Number(v);
+      });
+      return picks.some(function (p) { return p !== null; }) ? picks : null;
+    }
+    if (q.k === "numerical") {
+      value = document.getElementById("q" + i + "-num").value.trim().slice(0, data.caps.number);
+      if (!value) { return null; }
+      var unit = document.getElementById("q" + i + "-unit");
+      return { t: value, u: unit ? Number(unit.value) : 0 };
+    }
+    var field = box.querySelector(q.k === "essay" ? "textarea" : "input");
+    value = field.value;
+    if (q.k === "shortanswer") { value = value.trim().slice(0, data.caps.short); }
+    return value.trim() ? value : null;
+  }
+
+  function writeAnswer(i, answer) {
+    var q = data.questions[i];
+    if (answer === null || answer === undefined) { return; }
+    if (q.k === "single") {
+      document.getElementById("q" + i + "-c" + answer).checked = true;
+    } else if (q.k === "truefalse") {
+      document.getElementById("q" + i + "-" + answer).checked = true;
+    } else if (q.k === "multiple") {
+      answer.forEach(function (on, c) { document.getElementById("q" + i + "-c" + c).checked = on; });
+    } else if (q.k === "matching") {
+      answer.forEach(function (pick, left) {
+        document.getElementById("q" + i + "-m" + left).value = pick === null ? "" : String(pick);
+      });
+    } else if (q.k === "numerical") {
+      document.getElementById("q" + i + "-num").value = answer.t;
+      var unit = document.getElementById("q" + i + "-unit");
+      if (unit) { unit.value = String(answer.u); }
+    } else {
+      controls(i).querySelector(q.k === "essay" ? "textarea" : "input").value = answer;
+    }
+  }
+
+  /* Score one answer: {fraction, pick: index of the author's answer that matched (or null)}. */
+  function score(q, answer) {
+    if (answer === null || answer === undefined) { return { fraction: 0, pick: null }; }
+    if (q.k === "single") { return { fraction: Math.max(0, q.w[answer] / 100), pick: answer }; }
+    if (q.k === "truefalse") { return { fraction: (answer === "t") === q.a ? 1 : 0, pick: answer }; }
+    if (q.k === "multiple") {
+      var sum = 0;
+      answer.forEach(function (on, c) { if (on) { sum += q.w[c]; } });
+      return { fraction: Math.min(1, Math.max(0, sum / 100)), pick: null };
+    }
+    if (q.k === "matching") {
+      var right = 0;
+      q.c.forEach(function (c, left) { if (answer[left] === c) { right += 1; } });
+      return { fraction: right / q.c.length, pick: null };
+    }
+    if (q.k === "numerical") {
+      var x = parseNumber(answer.t);
+      if (isNaN(x)) { return { fraction: 0, pick: null }; }
+      x = x / (q.u.length ? q.u[answer.u] || 1 : 1);
+      for (var n = 0; n < q.a.length; n += 1) {
+        if (Math.abs(x - q.a[n][0]) <= q.a[n][1] + 1e-9) {
+          return { fraction: Math.max(0, q.a[n][2] / 100), pick: n };
+        }
+      }
+      return { fraction: 0, pick: null };
+    }
+    if (q.k === "shortanswer") {
+      var given = answer.trim().replace(/\s+/g, " ");
+      for (var k = 0; k < q.a.length; k += 1) {
+        var expected = q.a[k][0].trim().replace(/\s+/g, " ");
+        if (q.cs ? given === expected : given.toLowerCase() === expected.toLowerCase()) {
+          return { fraction: Math.max(0, q.a[k][1] / 100), pick: k };
+        }
+      }
+      return { fraction: 0, pick: null };
+    }
+    return { fraction: 0, pick: null };     // essay: answered, not auto-graded
+  }
+
+  function learnerResponse(q, answer) {
+    if (q.k === "single") { return CHOICE_KEYS.charAt(answer); }
+    if (q.k === "truefalse") { return ED.tf[answer]; }
+    if (q.k === "multiple") {
+      return answer.map(function (on, c) { return on ? CHOICE_KEYS.charAt(c) : null; })
+        .filter(function (k) { return k !== null; }).join(ED.comma);
+    }
+    if (q.k === "matching") {
+      return answer.map(function (pick, left) {
+        return pick === null ? null : LEFT_KEYS.charAt(left) + ED.dot + CHOICE_KEYS.charAt(pick);
+      }).filter(function (p) { return p !== null; }).join(ED.comma);
+    }
+    if (q.k === "numerical") {
+      var x = parseNumber(answer.t);
+      return isNaN(x) ? null : formatDecimal(x / (q.u.length ? q.u[answer.u] || 1 : 1));
+    }
+    return cleanText(answer, q.k === "essay" ? ED.essayLimit : ED.textLimit);
+  }
+
+  /* ---------------------------------------------------------------- suspend_data */
+
+  function hexBits(flags, count) {
+    var out = "";
+    for (var i = 0; i < Math.max(1, Math.ceil(count / 4)); i += 1) {
+      var digit = 0;
+      for (var b = 0; b < 4; b += 1) { if (flags[i * 4 + b]) { digit |= 1 << b; } }
+      out += digit.toString(16);
+    }
+    return out;
+  }
+
+  function readBits(text, count) {
+    var flags = [];
+    for (var i = 0; i < count; i += 1) {
+      flags.push((parseInt(text.charAt(Math.floor(i / 4)), 16) >> (i % 4) & 1) === 1);
+    }
+    return flags;
+  }
+
+  function textField(text, cap) {
+    var t = String(text).slice(0, cap);
+    return t.length.toString(36) + ":" + t;
+  }
+
+  function encodeAnswer(q, a) {
+    if (a === null || a === undefined) { return "-"; }
+    if (q.k === "single") { return a.toString(36); }
+    if (q.k === "truefalse") { return a; }
+    if (q.k === "multiple") { return hexBits(a, a.length); }
+    if (q.k === "matching") {
+      return a.map(function (p) { return p === null ? "_" : p.toString(36); }).join("");
+    }
+    if (q.k === "numerical") { return a.u.toString(36) + textField(a.t, data.caps.number); }
+    return textField(a, q.k === "essay" ? data.caps.essay : data.caps.short);
+  }
+
+  function encodeState() {
+    var out = "1" + state.page.toString(36) + "." + hexBits(state.visited, pages.length) + "." +
+      hexBits(state.submitted, forms.length) + ".";
+    data.questions.forEach(function (q, i) { out += encodeAnswer(q, state.answers[i]); });
+    return out;
+  }
+
+  function decodeState(text) {
+    var parts = text.split(".");
+    if (text.charAt(0) !== "1" || parts.length < 4) { throw new Error("unknown suspend_data"); }
+    var page = parseInt(parts[0].slice(1), 36);
+    var visited = readBits(parts[1], pages.length);
+    var submitted = readBits(parts[2], forms.length);
+    var rest = text.slice(parts[0].length + parts[1].length + parts[2].length + 3);
+    var pos = 0;
+    function take(n) {
+      var s = rest.substr(pos, n);
+      if (s.length !== n) { throw new Error("suspend_data too short"); }
+      pos += n;
+      return s;
+    }
+    function takeText() {
+      var colon = rest.indexOf(":", pos);
+      if (colon < 0) { throw new Error("bad text field"); }
+      var len = parseInt(rest.slice(pos, colon), 36);
+      pos = colon + 1;
+      return take(len);
+    }
+    var answers = data.questions.map(function (q) {
+      if (rest.charAt(pos) === "-") { pos += 1; return null; }
+      if (q.k === "single") { return parseInt(take(1), 36); }
+      if (q.k === "truefalse") { return take(1); }
+      if (q.k === "multiple") { return readBits(take(Math.max(1, Math.ceil(q.w.length / 4))), q.w.length); }
+      if (q.k === "matching") {
+        return take(q.c.length).split("").map(function (ch) { return ch === "_" ? null : parseInt(ch, 36); });
+      }
+      if (q.k === "numerical") { var u = parseInt(take(1), 36); return { u: u, t: takeText() }; }
+      return takeText();
+    });
+    return { page: Math.min(page, pages.length - 1), visited: visited, submitted: submitted, answers: answers };
+  }
+
+  function restore(suspendData, location) {
+    if (!suspendData) { return; }
+    try {
+      var saved = decodeState(suspendData);
+      var at = parseInt(location, 10);
+      saved.page = at >= 0 && at < pages.length ? at : saved.page;
+      state = saved;
+      state.answers.forEach(function (a, i) { writeAnswer(i, a); });
+    } catch (e) {
+      console.warn("coursepack: saved progress could not be read, starting again (" + e.message + ")");
+    }
+  }
+
+  function saveProgress() {
+    state.answers = data.questions.map(function (q, i) { return readAnswer(i); });
+    if (!lms || !lms.write || terminated) { return; }
+    set(ED.location, String(state.page));
+    set("cmi.suspend_data", encodeState());
+  }
+
+  /* ---------------------------------------------------------------- status and score */
+
+  function allVisited() {
+    for (var i = 0; i < pages.length; i += 1) {
+      if (data.pages[i].k === "l" && !state.visited[i]) { return false; }
+    }
+    return true;
+  }
+
+  function allSubmitted() {
+    for (var z = 0; z < forms.length; z += 1) { if (!state.submitted[z]) { return false; } }
+    return true;
+  }
+
+  function isComplete() {
+    var req = data.require.length ? data.require : ["lessons"];
+    return (req.indexOf("lessons") < 0 || allVisited()) && (req.indexOf("quiz") < 0 || allSubmitted());
+  }
+
+  /* Overall and per-outcome results over the submitted quizzes (auto-graded questions only). */
+  function results() {
+    var total = { earned: 0, max: 0 };
+    var outcomes = data.objectives.map(function () { return { earned: 0, max: 0 }; });
+    data.questions.forEach(function (q, i) {
+      if (q.k === "essay" || !state.submitted[q.z]) { return; }
+      var got = score(q, state.answers[i]).fraction * q.p;
+      total.earned += got;
+      total.max += q.p;
+      q.o.forEach(function (o) { outcomes[o].earned += got; outcomes[o].max += q.p; });
+    });
+    return { total: total, outcomes: outcomes };
+  }
+
+  function percent(part) { return part.max > 0 ? part.earned / part.max * 100 : 100; }
+
+  function passed(pct) { return pct + 1e-9 >= data.mastery; }
+
+  function reportScore() {
+    if (!lms || !lms.write || !lms.credit || !forms.length || !allSubmitted()) { return null; }
+    var r = results();
+    var pct = percent(r.total);
+    var raw = Math.round(pct * 100) / 100;
+    set(ED.score + "min", "0");
+    set(ED.score + "max", "100");
+    set(ED.score + "raw", formatDecimal(raw));
+    if (ED.scaled) { set(ED.score + "scaled", formatDecimal(Math.round(raw * 100) / 10000)); }
+    if (ED.success) { set(ED.success, passed(pct) ? "passed" : "failed"); }
+    reportObjectives(r.outcomes);
+    return pct;
+  }
+
+  function objectiveIndex(id) {
+    if (lms.objectives === null) {
+      lms.objectives = {};
+      lms.objectiveCount = 0;
+      if (ED.objectivesNeedChildren && !get("cmi.objectives._children")) {
+        lms.objectives = false;
+        return -1;
+      }
+      lms.objectiveCount = parseInt(get("cmi.objectives._count"), 10) || 0;
+      for (var n = 0; n < lms.objectiveCount; n += 1) { lms.objectives[get("cmi.objectives." + n + ".id")] = n; }
+    }
+    if (lms.objectives === false) { return -1; }
+    if (!lms.objectives.hasOwnProperty(id)) {
+      lms.objectives[id] = lms.objectiveCount;
+      lms.objectiveCount += 1;
+      set("cmi.objectives." + lms.objectives[id] + ".id", id);
+    }
+    return lms.objectives[id];
+  }
+
+  function reportObjectives(outcomes) {
+    outcomes.forEach(function (part, o) {
+      if (!part.max) { return; }
+      var n = objectiveIndex(data.objectives[o]);
+      if (n < 0) { return; }
+      var base = "cmi.objectives." + n + ".";
+      var raw = Math.round(percent(part) * 100) / 100;
+      set(base + "score.min", "0");
+      set(base + "score.max", "100");
+      set(base + "score.raw", formatDecimal(raw));
+      if (ED.scaled) {
+        set(base + "score.scaled", formatDecimal(Math.round(raw * 100) / 10000));
+        set(base + "completion_status", "completed");
+      }
+      set(base + ED.objectiveStatus, passed(percent(part)) ? "passed" : "failed");
+    });
+  }
+
+  function updateStatus() {
+    if (!lms || !lms.write) { return; }
+    var pct = reportScore();
+    if (!lms.credit) { return; }
+    if (isComplete()) {
+      if (ED.success) {
+        set(ED.completion, "completed");
+      } else {
+        set(ED.completion, pct === null ? "completed" : passed(pct) ? "passed" : "failed");
+      }
+      if (!completedReported) { set(ED.exit, ED.exitDone); }
+      completedReported = true;
+    }
+  }
+
+  function reportInteractions(z) {
+    if (!lms || !lms.write || !lms.credit) { return; }
+    if (lms.interactions === null) { lms.interactions = parseInt(get("cmi.interactions._count"), 10) || 0; }
+    var now = Date.now();
+    questionsOfQuiz[z].forEach(function (i) {
+      var q = data.questions[i];
+      var answer = state.answers[i];
+      if (answer === null || answer === undefined) { return; }
+      var base = "cmi.interactions." + lms.interactions + ".";
+      lms.interactions += 1;
+      var fraction = score(q, answer).fraction;
+      set(base + "id", q.id);
+      set(base + "type", ED.types[q.k]);
+      q.o.forEach(function (o, k) { set(base + "objectives." + k + ".id", data.objectives[o]); });
+      set(base + ED.timeField, formatNow(ED.timeFormat));
+      q.cr.forEach(function (pattern, k) { set(base + "correct_responses." + k + ".pattern", pattern); });
+      set(base + "weighting", q.k === "essay" ? "0" : formatDecimal(q.p));
+      var response = learnerResponse(q, answer);
+      if (response !== null) { set(base + ED.learnerResponse, response); }
+      set(base + "result", q.k === "essay" ? "neutral" : fraction >= 0.9999 ? "correct" : ED.wrong);
+      var since = quizShownAt[z] || startedAt;
+      set(base + "latency", formatSpan(Math.max(0, (changedAt[i] || now) - since), ED.latencyFormat));
+    });
+  }
+
+  /* ---------------------------------------------------------------- quiz display */
+
+  function setHidden(root, selector, hidden) {
+    Array.prototype.forEach.call(root.querySelectorAll(selector), function (el) { el.hidden = hidden; });
+  }
+
+  function showResults(z) {
+    var form = forms[z];
+    questionsOfQuiz[z].forEach(function (i) {
+      var q = data.questions[i];
+      var box = controls(i);
+      var answer = state.answers[i];
+      var s = score(q, answer);
+      var result = box.querySelector("[data-role=result]");
+      var verdict;
+      if (q.k === "essay") {
+        verdict = answer === null ? "is-unanswered" : "is-neutral";
+        result.textContent = answer === null ? L.not_answered : L.not_graded;
+      } else {
+        verdict = answer === null ? "is-unanswered" : s.fraction >= 0.9999 ? "is-correct" :
+          s.fraction > 0 ? "is-partial" : "is-incorrect";
+        var word = answer === null ? L.not_answered : s.fraction >= 0.9999 ? L.correct :
+          s.fraction > 0 ? L.partially : L.incorrect;
+        result.textContent = word + " · " + show(s.fraction * q.p) + "/" + show(q.p);
+      }
+      box.classList.add(verdict);
+      result.hidden = false;
+      setHidden(box, "[data-role=general]", false);
+      if (q.k === "single" || q.k === "multiple" || q.k === "truefalse") {
+        Array.prototype.forEach.call(box.querySelectorAll(".choice"), function (choice) {
+          var input = choice.querySelector("input");
+          if (input.checked) {
+            choice.classList.add("is-chosen");
+            setHidden(choice, ".choice-feedback, .your-tag", false);
+          }
+          if (choice.hasAttribute("data-correct") || (q.k === "multiple" && q.w[Number(input.value)] > 0)) {
+            choice.classList.add("is-key");
+            setHidden(choice, ".key-tag", false);
+          }
+        });
+      } else if (q.k === "matching") {
+        q.c.forEach(function (c, left) {
+          var row = box.querySelector("[data-left='" + left + "']");
+          var ok = answer !== null && answer[left] === c;
+          row.classList.add(ok ? "is-right" : "is-wrong");
+          row.querySelector(".match-key").hidden = ok;
+        });
+      } else if (s.pick !== null) {
+        setHidden(box, "[data-answer='" + s.pick + "']", false);
+      }
+      Array.prototype.forEach.call(box.querySelectorAll("input, select, textarea"), function (el) {
+        el.disabled = true;
+      });
+    });
+    form.querySelector(".btn-submit").hidden = true;
+    renderSummary(z);
+    if (allSubmitted()) {
+      forms.forEach(function (other, k) { if (k !== z) { renderSummary(k); } });
+    }
+  }
+
+  function quizPoints(z) {
+    var part = { earned: 0, max: 0 };
+    questionsOfQuiz[z].forEach(function (i) {
+      var q = data.questions[i];
+      if (q.k === "essay") { return; }
+      part.earned += score(q, state.answers[i]).fraction * q.p;
+      part.max += q.p;
+    });
+    return part;
+  }
+
+  function renderSummary(z) {
+    var part = quizPoints(z);
+    var summary = forms[z].querySelector("[data-role=summary]");
+    var lines = [fill(L.quiz_score, { score: show(percent(part)), earned: show(part.earned), max: show(part.max) })];
+    var verdict = null;
+    if (allSubmitted()) {
+      var pct = percent(results().total);
+      if (forms.length > 1) { lines.push(fill(L.overall_score, { score: show(pct) })); }
+      verdict = passed(pct);
+      lines.push((verdict ? L.passed : L.failed) + " — " + fill(L.pass_mark, { n: show(data.mastery) }));
+    } else {
+      lines.push(L.other_quizzes);
+    }
+    summary.textContent = "";
+    summary.classList.remove("is-passed", "is-failed");
+    if (verdict !== null) { summary.classList.add(verdict ? "is-passed" : "is-failed"); }
+    lines.forEach(function (line, n) {
+      var p = document.createElement("p");
+      if (n === lines.length - 1 && verdict !== null) { p.className = "verdict"; }
+      p.textContent = line;
+      summary.appendChild(p);
+    });
+    summary.hidden = false;
+  }
+
+  function submitQuiz(z) {
+    if (state.submitted[z]) { return; }
+    state.answers = data.questions.map(function (q, i) { return readAnswer(i); });
+    state.submitted[z] = true;
+    showResults(z);
+    reportInteractions(z);
+    saveProgress();
+    updateStatus();
+    commit();
+    var summary = forms[z].querySelector("[data-role=summary]");
+    summary.focus();
+  }
+
+  /* ---------------------------------------------------------------- navigation */
+
+  function go(index, focus) {
+    if (index < 0 || index >= pages.length) { return; }
+    state.page = index;
+    pages.forEach(function (page, i) { page.hidden = i !== index; });
+    state.visited[index] = true;
+    var q = data.pages[index];
+    if (q.k === "q") {
+      var z = forms.indexOf(pages[index].querySelector("form.quiz"));
+      if (z >= 0 && !quizShownAt[z]) { quizShownAt[z] = Date.now(); }
+    }
+    Array.prototype.forEach.call(document.querySelectorAll(".toc a[data-go]"), function (a) {
+      var n = Number(a.getAttribute("data-go"));
+      if (n === index) { a.setAttribute("aria-current", "page"); } else { a.removeAttribute("aria-current"); }
+      a.classList.toggle("is-visited", !!state.visited[n]);
+    });
+    document.getElementById("cp-progress").textContent = fill(L.page_of, { page: index + 1, pages: pages.length });
+    if (focus) {
+      window.scrollTo(0, 0);
+      var heading = pages[index].querySelector("h1");
+      heading.focus({ preventScroll: true });
+    }
+    saveProgress();
+    updateStatus();
+    commit();
+  }
+
+  function setUpToc() {
+    var toggle = document.getElementById("cp-toc-toggle");
+    var toc = document.getElementById("toc");
+    toggle.hidden = false;
+    toggle.addEventListener("click", function () {
+      var open = toggle.getAttribute("aria-expanded") !== "true";
+      toggle.setAttribute("aria-expanded", open ? "true" : "false");
+      toc.classList.toggle("is-open", open);
+    });
+    document.addEventListener("click", function (event) {
+      var link = event.target.closest ? event.target.closest("a[data-go]") : null;
+      if (!link) { return; }
+      event.preventDefault();
+      if (toc.contains(link)) {
+        toggle.setAttribute("aria-expanded", "false");
+        toc.classList.remove("is-open");
+      }
+      go(Number(link.getAttribute("data-go")), true);
+    });
+    document.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && toc.classList.contains("is-open")) {
+        toggle.setAttribute("aria-expanded", "false");
+        toc.classList.remove("is-open");
+        toggle.focus();
+      }
+    });
+  }
+
+  function setUpQuizzes() {
+    forms.forEach(function (form, z) {
+      form.addEventListener("submit", function (event) {
+        event.preventDefault();
+        submitQuiz(z);
+      });
+      form.addEventListener("change", function (event) {
+        var box = event.target.closest(".question");
+        if (box) { changedAt[Number(box.getAttribute("data-q"))] = Date.now(); }
+        saveProgress();
+      });
+    });
+  }
+
+  /* ---------------------------------------------------------------- start */
+
+  connect();
+  setUpToc();
+  setUpQuizzes();
+  forms.forEach(function (form, z) { if (state.submitted[z]) { showResults(z); } });
+  go(state.page, false);
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState === "hidden" && !terminated) { saveProgress(); commit(); }
+  });
+  window.addEventListener("pagehide", terminate);
+})();

@@ -1,0 +1,343 @@
+"""SCORM 1.2 / 2004 packages: manifest, files, identifiers, reproducibility, budget, check().
+
+Run with UPDATE_GOLDEN=1 to rewrite the golden manifests in tests/golden/scorm12|scorm2004/.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import os
+import re
+import zipfile
+from pathlib import Path
+from types import MappingProxyType
+
+import pytest
+from lxml import etree, html as lxml_html
+
+from coursepack.build import run_exporter, source_date, template_environment
+from coursepack.exporter import BuildContext
+from coursepack.load import load_course
+from coursepack.registry import discover_exporters
+from coursepack.xsd import SCORM12_MANIFEST_XSD, SCORM2004_MANIFEST_XSD, validate_xml
+from exporters.scorm import ESSAY_CAP, ScormOptions, plan_scos, suspend_worst_case
+
+REPO = Path(__file__).resolve().parents[1]
+MINI = REPO / "tests" / "fixtures" / "courses" / "mini"
+ASSETS = REPO / "tests" / "fixtures" / "courses" / "scorm-assets"
+REAL = REPO / "course"
+GOLDEN = REPO / "tests" / "golden"
+SCHEMAS = REPO / "exporters" / "schemas"
+EDITIONS = ("scorm12", "scorm2004")
+XSD = {"scorm12": SCORM12_MANIFEST_XSD, "scorm2004": SCORM2004_MANIFEST_XSD}
+SCHEMAVERSION = {"scorm12": "1.2", "scorm2004": "2004 4th Edition"}
+WRAPPERS = {"scorm12_manifest.xsd", "scorm2004_manifest.xsd"}
+NCNAME = re.compile(r"^[A-Za-z_][A-Za-z0-9._-]*$")
+NS = {"cp12": "http://www.imsproject.org/xsd/imscp_rootv1p1p2",
+      "cp": "http://www.imsglobal.org/xsd/imscp_v1p1",
+      "adlcp12": "http://www.adlnet.org/xsd/adlcp_rootv1p2",
+      "adlcp": "http://www.adlnet.org/xsd/adlcp_v1p3",
+      "imsss": "http://www.imsglobal.org/xsd/imsss",
+      "lom": "http://ltsc.ieee.org/xsd/LOM",
+      "md": "http://www.imsglobal.org/xsd/imsmd_rootv1p2p1"}
+
+
+def load(course_dir: Path, sco: str = "course"):
+    course, problems = load_course(course_dir, discover_exporters())
+    assert course is not None, [p.format() for p in problems]
+    options = {**course.options, "scorm12": ScormOptions(sco=sco), "scorm2004": ScormOptions(sco=sco)}
+    return dataclasses.replace(course, options=MappingProxyType(options))
+
+
+def build(course, edition: str, out: Path, environ: dict[str, str] | None = None) -> Path:
+    result = run_exporter(discover_exporters()[edition], course, out, lambda m: None, environ or {})
+    assert result.paths, [p.format() for p in result.problems]
+    return result.paths[0]
+
+
+def control_documents(edition: str) -> set[str]:
+    """The official schema files a package carries at its root (as the CAM asks)."""
+    names = {p.name for p in (SCHEMAS / edition).iterdir()} - WRAPPERS
+    if edition == "scorm12":
+        names.discard("xml.xsd")     # only the libxml2 wrapper needs it
+    return names
+
+
+def declared_files(manifest: etree._Element) -> list[str]:
+    files = [f.get("href") for f in manifest.iter("{*}file")]
+    files += [r.get("href") for r in manifest.iter("{*}resource") if r.get("href")]
+    files += [loc.text for loc in manifest.iter("{*}location")]
+    return files
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    cache: dict = {}
+
+    def get(course_dir: Path, edition: str, mode: str = "course"):
+        key = (course_dir, edition, mode)
+        if key not in cache:
+            course = load(course_dir, mode)
+            path = build(course, edition, tmp_path_factory.mktemp(f"{edition}-{mode}"))
+            cache[key] = (course, path)
+        return cache[key]
+
+    return get
+
+
+COURSES = [pytest.param(MINI, id="mini"), pytest.param(REAL, id="course"), pytest.param(ASSETS, id="assets")]
+
+
+@pytest.mark.parametrize("course_dir", COURSES)
+@pytest.mark.parametrize("mode", ["course", "module"])
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_package_structure(built, course_dir, edition, mode):
+    course, path = built(course_dir, edition, mode)
+    with zipfile.ZipFile(path) as archive:
+        names = archive.namelist()
+        manifest_bytes = archive.read("imsmanifest.xml")
+        contents = {name: archive.read(name) for name in names}
+
+    assert validate_xml(XSD[edition], manifest_bytes) == []
+    manifest = etree.fromstring(manifest_bytes)
+    assert manifest.findtext("{*}metadata/{*}schemaversion") == SCHEMAVERSION[edition]
+
+    declared = declared_files(manifest)
+    for href in declared:
+        assert href in names, f"declared but missing: {href}"
+        assert href.isascii() and "\\" not in href and not href.startswith("/"), href
+        assert ".." not in href.split("/") and not re.match(r"^[a-z]+:", href), href
+        assert re.fullmatch(r"[A-Za-z0-9._/-]+", href), href
+    undeclared = set(names) - set(declared) - {"imsmanifest.xml"} - control_documents(edition)
+    assert undeclared == set()
+    assert names == sorted(names)
+
+    ids = [e.get("identifier") for e in manifest.iter() if e.get("identifier")]
+    assert len(ids) == len(set(ids))
+    assert all(NCNAME.match(i) for i in ids), ids
+    refs = {e.get("identifierref") for e in manifest.iter() if e.get("identifierref")}
+    assert refs <= set(ids)
+
+    scos = plan_scos(course, mode)
+    items = manifest.findall("{*}organizations/{*}organization/{*}item")
+    assert [i.findtext("{*}title") for i in items] == [s.title for s in scos]
+    scormtype = "{%s}%s" % ((NS["adlcp12"], "scormtype") if edition == "scorm12" else (NS["adlcp"], "scormType"))
+    resources = {r.get("identifier"): r for r in manifest.iter("{*}resource")}
+    for item, sco in zip(items, scos):
+        resource = resources[item.get("identifierref")]
+        assert resource.get(scormtype) == "sco" and resource.get("href") == sco.href
+        page = lxml_html.fromstring(contents[sco.href])
+        used = {e.get("src") for e in page.iter("img", "script") if e.get("src")}
+        used |= {e.get("href") for e in page.iter("link") if e.get("href") and not e.get("href").startswith("data:")}
+        used |= {e.get("href") for e in page.iter("a") if e.get("href") and e.get("href") in names}
+        mine = {f.get("href") for f in resource.iter("{*}file")}
+        shared = {f.get("href") for dep in resource.iter("{*}dependency")
+                  for f in resources[dep.get("identifierref")].iter("{*}file")}
+        assert used <= mine | shared, used - mine - shared
+        assert page.get("lang") == course.language
+        if edition == "scorm12":
+            mastery = item.findtext("adlcp12:masteryscore", namespaces=NS)
+            assert mastery == (f"{course.completion.mastery_score:g}" if sco.questions else None)
+        else:
+            seq = item.find("imsss:sequencing", NS)
+            primary = seq.find("imsss:objectives/imsss:primaryObjective", NS)
+            if sco.questions:
+                assert primary.get("satisfiedByMeasure") == "true"
+                assert float(primary.findtext("imsss:minNormalizedMeasure", namespaces=NS)) == \
+                    pytest.approx(course.completion.mastery_score / 100)
+            objective_ids = [o.get("objectiveID") for o in seq.findall("imsss:objectives/imsss:objective", NS)]
+            covered = {o.id for m in sco.modules for o in m.outcomes} | \
+                {o.id for q in sco.questions for o in q.outcomes} | \
+                {o.id for m in sco.modules for lesson in m.lessons for o in lesson.outcomes}
+            assert objective_ids == [o.id for o in course.outcomes if o.id in covered]
+            if mode == "course":
+                assert objective_ids == [o.id for o in course.outcomes]
+    if edition == "scorm2004":
+        control = manifest.find("{*}organizations/{*}organization/imsss:sequencing/imsss:controlMode", NS)
+        assert (control.get("choice"), control.get("flow")) == ("true", "true")
+        assert not list(manifest.iter("{%s}sequencingRules" % NS["imsss"]))
+        lom = manifest.find("{*}metadata/lom:lom", NS)
+    else:
+        location = manifest.findtext("{*}metadata/adlcp12:location", namespaces=NS)
+        lom = etree.fromstring(contents[location])
+    text = " ".join(lom.itertext())
+    for value in (course.title, course.description, course.version, *course.keywords):
+        assert value in text
+    assert lom.findtext("{*}general/{*}language") == course.language
+
+    for name, data in contents.items():
+        if name.endswith((".html", ".css", ".js")):
+            body = data.decode("utf-8")
+            assert not re.search(r"(src|href)=\"(https?:)?//", body.split("<main", 1)[0]), name
+            assert "@import" not in body and "url(http" not in body, name
+            assert "<script src=\"http" not in body, name
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_non_ascii_asset_names_are_mapped_and_rewritten(built, edition):
+    course, path = built(ASSETS, edition)
+    with zipfile.ZipFile(path) as archive:
+        names = archive.namelist()
+        page = archive.read("index.html").decode("utf-8")
+    assets = sorted(n for n in names if n.startswith("assets/"))
+    assert assets == ["assets/peta-cafe-3441e563.svg", "assets/ringkasan-u-40746b60.svg"]
+    assert 'src="assets/peta-cafe-3441e563.svg"' in page
+    assert 'href="assets/ringkasan-u-40746b60.svg"' in page
+    assert "café" not in page.split("<main", 1)[1].split("cp-data")[0]
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_plain_text_is_escaped_in_pages(built, edition):
+    """Titles and matching answers are plain text: '<', '&' and quotes show as typed."""
+    course, path = built(ASSETS, edition)
+    with zipfile.ZipFile(path) as archive:
+        page = lxml_html.fromstring(archive.read("index.html"))
+    lesson = course.lessons[0]
+    assert lesson.title == 'Peta & "Kafe" <Kota>'
+    assert page.get_element_by_id(f"h-{lesson.id}").text_content() == lesson.title
+    assert lesson.title in [a.text_content() for a in page.xpath("//nav[@id='toc']//a")]
+    options = {o.text_content() for o in page.iter("option")}
+    assert {"<b>tebal</b> & miring", 'tanda "kutip" & <sudut>', "teks biasa"} <= options
+    assert not page.findall(".//select//b")
+
+
+@pytest.mark.parametrize("course_dir", [pytest.param(MINI, id="mini"), pytest.param(REAL, id="course")])
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_builds_are_byte_identical(tmp_path, course_dir, edition):
+    course = load(course_dir)
+    first = build(course, edition, tmp_path / "a").read_bytes()
+    second = build(load(course_dir), edition, tmp_path / "elsewhere" / "b").read_bytes()
+    assert first == second
+    environ = {"SOURCE_DATE_EPOCH": "1767225600"}          # 2026-01-01T00:00:00Z
+    third = build(course, edition, tmp_path / "c", environ).read_bytes()
+    fourth = build(course, edition, tmp_path / "d" / "e", environ).read_bytes()
+    assert third == fourth
+    with zipfile.ZipFile(io.BytesIO(third)) as archive:
+        infos = archive.infolist()
+    assert {i.date_time for i in infos} == {(2026, 1, 1, 0, 0, 0)}
+    assert {i.external_attr >> 16 for i in infos} == {0o100644}
+    assert {i.compress_type for i in infos} == {zipfile.ZIP_DEFLATED}
+    with zipfile.ZipFile(io.BytesIO(first)) as archive:
+        d = course.date
+        assert {i.date_time for i in archive.infolist()} == {(d.year, d.month, d.day, 0, 0, 0)}
+
+
+@pytest.mark.parametrize("mode", ["course", "module"])
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_golden_manifests(built, edition, mode):
+    _, path = built(MINI, edition, mode)
+    suffix = "" if mode == "course" else "-module"
+    wanted = {"imsmanifest.xml": f"imsmanifest{suffix}.xml"}
+    if edition == "scorm12" and mode == "course":
+        wanted["metadata.xml"] = "metadata.xml"
+    with zipfile.ZipFile(path) as archive:
+        for member, golden_name in wanted.items():
+            data = archive.read(member)
+            golden = GOLDEN / edition / golden_name
+            if os.environ.get("UPDATE_GOLDEN") == "1":
+                golden.parent.mkdir(parents=True, exist_ok=True)
+                golden.write_bytes(data)
+            assert golden.is_file(), f"{golden} missing: run UPDATE_GOLDEN=1 pytest {__file__}"
+            assert data.decode("utf-8") == golden.read_text(encoding="utf-8"), \
+                f"{member} differs from {golden}; if the change is intended, run with UPDATE_GOLDEN=1"
+
+
+def write_essay_course(root: Path, essays: int) -> Path:
+    """A generated course whose one quiz holds ``essays`` essay questions."""
+    (root / "modules" / "01-tulis").mkdir(parents=True)
+    (root / "course.yaml").write_text(
+        "id: banyak-esai\ntitle: Banyak Esai\nlanguage: id\nversion: \"1.0\"\ndate: 2026-03-01\n"
+        "authors:\n  - name: Tim Uji\ndescription: Terlalu banyak esai untuk SCORM 1.2.\n"
+        "outcomes:\n  - id: LO1\n    text: Menulis.\ncompletion:\n  mastery_score: 50\n"
+        "  require: [lessons, quiz]\n", encoding="utf-8")
+    (root / "modules" / "01-tulis" / "module.yaml").write_text(
+        "title: Menulis\nsummary: Esai.\noutcomes: [LO1]\n", encoding="utf-8")
+    (root / "modules" / "01-tulis" / "01-awal.md").write_text(
+        "---\ntitle: Awal\noutcomes: [LO1]\n---\n\n## Mulai\n\nTulis esai.\n", encoding="utf-8")
+    questions = "".join(f"  - id: esai-{n}\n    type: essay\n    stem: Esai nomor {n}.\n    outcomes: [LO1]\n"
+                        for n in range(1, essays + 1))
+    (root / "modules" / "01-tulis" / "quiz.yaml").write_text("questions:\n" + questions, encoding="utf-8")
+    return root
+
+
+def test_suspend_data_budget_fails_the_build(tmp_path):
+    root = write_essay_course(tmp_path / "banyak-esai", essays=9)
+    course = load(root)
+    [sco] = plan_scos(course, "course")
+    # header: "1" + location (1 digit: 2 pages) + "." + 1 hex + "." + 1 hex + "." = 7;
+    # each essay: length in base 36 (2 digits for 500) + ":" + 500 characters = 503
+    assert suspend_worst_case(sco) == 7 + 9 * (2 + 1 + ESSAY_CAP) == 4534
+    exporter = discover_exporters()["scorm12"]()
+    problems = exporter.preflight(course, ScormOptions())
+    assert [p.format() for p in problems] == [
+        f"{root.as_posix()}/modules/01-tulis/quiz.yaml:1: SCORM 1.2 suspend_data for SCO "
+        "'banyak-esai' could need 4,534 characters, more than the limit of 4,096: each essay keeps "
+        "up to 500 characters (9 essay(s)), each short answer 100 (0), each numerical answer 32; "
+        "cut essays or short-answer questions from this SCO's quizzes; or set "
+        "'exporters: scorm12: sco: module' to save each module separately"]
+    # SCORM 2004 allows 64,000 characters; 8 essays fit in 1.2
+    assert discover_exporters()["scorm2004"]().preflight(course, ScormOptions()) == []
+    smaller = load(write_essay_course(tmp_path / "cukup", essays=8))
+    assert exporter.preflight(smaller, ScormOptions()) == []
+
+
+def test_cli_build_fails_on_the_budget(tmp_path):
+    from click.testing import CliRunner
+    from coursepack.cli import cli
+    root = write_essay_course(tmp_path / "banyak-esai", essays=9)
+    result = CliRunner().invoke(cli, ["build", "scorm12", "--course", str(root), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 1
+    assert "could need 4,534 characters, more than the limit of 4,096" in result.output
+    assert not (tmp_path / "out" / "banyak-esai-scorm12.zip").exists()
+
+
+def context(course, edition: str, out: Path) -> BuildContext:
+    return BuildContext(out, ScormOptions(), source_date(course, {}), template_environment(course, edition, "scorm"),
+                        lambda m: None)
+
+
+def rewrite_zip(path: Path, change) -> None:
+    with zipfile.ZipFile(path) as archive:
+        entries = {i.filename: archive.read(i.filename) for i in archive.infolist()}
+    change(entries)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in entries.items():
+            archive.writestr(name, data)
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_check_catches_a_tampered_package(tmp_path, edition):
+    course = load(MINI)
+    exporter = discover_exporters()[edition]()
+    ctx = context(course, edition, tmp_path)
+    [path] = exporter.export(course, ctx)
+    assert exporter.check([path], ctx) == []
+
+    attr = b'adlcp:scormtype="sco"' if edition == "scorm12" else b'adlcp:scormType="sco"'
+
+    def break_manifest(entries):
+        assert attr in entries["imsmanifest.xml"]
+        entries["imsmanifest.xml"] = entries["imsmanifest.xml"].replace(attr, attr.replace(b'"sco"', b'"lesson"'))
+
+    rewrite_zip(path, break_manifest)
+    problems = exporter.check([path], ctx)
+    assert problems and all(p.severity == "error" for p in problems)
+    assert "does not validate against the" in problems[0].message
+
+    [path] = exporter.export(course, ctx)
+    rewrite_zip(path, lambda entries: entries.update({"notes.txt": b"stray"}))
+    assert [p.message for p in exporter.check([path], ctx)] == [
+        "'notes.txt' is in the zip but not declared in imsmanifest.xml"]
+
+    [path] = exporter.export(course, ctx)
+    rewrite_zip(path, lambda entries: entries.pop("assets/diagram.svg"))
+    assert [p.message for p in exporter.check([path], ctx)] == [
+        "imsmanifest.xml declares 'assets/diagram.svg' but the zip has no such file"]
+
+
+def test_outputs_are_named_by_the_one_rule(built):
+    _, path = built(MINI, "scorm12")
+    assert path.name == "mini-course-scorm12.zip"
+    _, path = built(MINI, "scorm2004", "module")
+    assert path.name == "mini-course-scorm2004.zip"

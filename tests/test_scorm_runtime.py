@@ -1,0 +1,486 @@
+"""The SCORM runtime in a real browser: built packages run in the fake LMS (scorm-again).
+
+A scripted learner (keyboard for navigation, radios, checkboxes and text; select_option for
+drop-downs) reads every lesson of each SCO and answers its quizzes; the tests then check what
+the LMS recorded. Expected values for the mini fixture are written out by hand below.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import re
+import zipfile
+from pathlib import Path
+from types import MappingProxyType
+
+import pytest
+
+from coursepack.build import run_exporter
+from coursepack.load import load_course
+from coursepack.registry import discover_exporters
+from exporters.scorm import ScormOptions, plan_scos, suspend_worst_case
+from lms.harness import INITIALIZE, TERMINATE, format_violations
+
+REPO = Path(__file__).resolve().parents[1]
+MINI = REPO / "tests" / "fixtures" / "courses" / "mini"
+EDITIONS = ("scorm12", "scorm2004")
+ESSAY_TEXT = "Saya mulai dari masalah pelanggan, lalu memilih model yang sudah ada."
+
+# Per question of the mini fixture: interaction type, correct-response pattern, the learner
+# response of a correct answer, weighting — for SCORM 1.2 and SCORM 2004.
+MINI_EXPECTED = {
+    "q-single": {"scorm12": ("choice", "a", "a", "1"), "scorm2004": ("choice", "a", "a", "1")},
+    "q-multiple": {"scorm12": ("choice", "a,b", "a,b", "2"), "scorm2004": ("choice", "a[,]b", "a[,]b", "2")},
+    "q-truefalse": {"scorm12": ("true-false", "f", "f", "1"),
+                    "scorm2004": ("true-false", "false", "false", "1")},
+    "q-short": {"scorm12": ("fill-in", "LLM", "LLM", "1"),
+                "scorm2004": ("fill-in", "{case_matters=false}LLM", "LLM", "1")},
+    "q-numerical": {"scorm12": ("numeric", "1200", "1200", "1"),
+                    "scorm2004": ("numeric", "1190[:]1210", "1200", "1")},
+    "q-matching": {"scorm12": ("matching", "1.a,2.b,3.c", "1.a,2.b,3.c", "1"),
+                   "scorm2004": ("matching", "1[.]a[,]2[.]b[,]3[.]c", "1[.]a[,]2[.]b[,]3[.]c", "1")},
+    "q-essay": {"scorm12": ("fill-in", None, ESSAY_TEXT, "0"),
+                "scorm2004": ("long-fill-in", None, ESSAY_TEXT, "0")},
+}
+MINI_OUTCOMES = {"LO1": {"q-single", "q-multiple", "q-truefalse", "q-short"},
+                 "LO2": {"q-numerical", "q-matching", "q-essay"}}
+
+SESSION_TIME = {"scorm12": re.compile(r"^\d{4}:\d{2}:\d{2}\.\d{2}$"),
+                "scorm2004": re.compile(r"^PT\d+H\d+M\d+(\.\d{1,2})?S$")}
+LATENCY = {"scorm12": re.compile(r"^\d{2}:\d{2}:\d{2}$"),
+           "scorm2004": re.compile(r"^PT\d+H\d+M\d+(\.\d{1,2})?S$")}
+CMI = {
+    "scorm12": {"status": "cmi.core.lesson_status", "raw": "cmi.core.score.raw", "min": "cmi.core.score.min",
+                "max": "cmi.core.score.max", "exit": "cmi.core.exit", "session": "cmi.core.session_time",
+                "location": "cmi.core.lesson_location", "entry": "cmi.core.entry",
+                "mode": "cmi.core.lesson_mode", "credit": "cmi.core.credit",
+                "response": "student_response", "objective_status": "status", "wrong": "wrong"},
+    "scorm2004": {"status": "cmi.completion_status", "raw": "cmi.score.raw", "min": "cmi.score.min",
+                  "max": "cmi.score.max", "exit": "cmi.exit", "session": "cmi.session_time",
+                  "location": "cmi.location", "entry": "cmi.entry", "mode": "cmi.mode",
+                  "credit": "cmi.credit", "response": "learner_response",
+                  "objective_status": "success_status", "wrong": "incorrect"},
+}
+
+
+# --- building ----------------------------------------------------------------------------------
+
+def load(course_dir: Path, sco: str = "course"):
+    course, problems = load_course(course_dir, discover_exporters())
+    assert course is not None, [p.format() for p in problems]
+    options = {**course.options, "scorm12": ScormOptions(sco=sco), "scorm2004": ScormOptions(sco=sco)}
+    return dataclasses.replace(course, options=MappingProxyType(options))
+
+
+@pytest.fixture(scope="module")
+def packages(tmp_path_factory):
+    """Unzipped packages, built once: {(course, edition, mode): (folder, course model)}."""
+    cache: dict = {}
+
+    def get(edition: str, mode: str = "course", course_dir: Path = MINI):
+        key = (str(course_dir), edition, mode)
+        if key not in cache:
+            course = load(course_dir, mode)
+            out = tmp_path_factory.mktemp(f"{edition}-{mode}")
+            result = run_exporter(discover_exporters()[edition], course, out / "zip", lambda m: None)
+            assert result.paths, [p.format() for p in result.problems]
+            folder = out / "pkg"
+            with zipfile.ZipFile(result.paths[0]) as archive:
+                archive.extractall(folder)
+            cache[key] = (folder, course)
+        return cache[key]
+
+    return get
+
+
+# --- the scripted learner ----------------------------------------------------------------------
+
+def visible(selector: str) -> str:
+    return f"section.page:not([hidden]) {selector}"
+
+
+def press(session, selector: str, key: str) -> None:
+    session.sco.focus(selector)
+    session.page.keyboard.press(key)
+
+
+def current_page(session) -> str:
+    return session.sco.get_attribute("section.page:not([hidden])", "id")
+
+
+def answer(session, q, i: int, correct: bool) -> None:
+    """Answer question ``q`` (number ``i`` in its SCO), by keyboard where a learner would."""
+    sco, kb = session.sco, session.page.keyboard
+    if q.kind == "single":
+        weights = [c.weight for c in q.choices]
+        pick = weights.index(max(weights)) if correct else weights.index(min(weights))
+        press(session, f"#q{i}-c{pick}", "Space")
+    elif q.kind == "multiple":
+        for c, choice in enumerate(q.choices):
+            if (choice.weight > 0) == correct:
+                press(session, f"#q{i}-c{c}", "Space")
+    elif q.kind == "truefalse":
+        press(session, f"#q{i}-{'t' if q.answer == correct else 'f'}", "Space")
+    elif q.kind == "shortanswer":
+        best = max(q.text_answers, key=lambda a: a.weight)
+        sco.focus(f"#q{i}-text")
+        kb.type(best.text if correct else "jawaban keliru")
+    elif q.kind == "numerical":
+        best = max(q.number_answers, key=lambda a: a.weight)
+        value = best.value if correct else best.value + best.tolerance + 1000
+        multiplier = q.units[0].multiplier if q.units else 1
+        sco.focus(f"#q{i}-num")
+        kb.type(f"{value * multiplier:g}")
+    elif q.kind == "matching":
+        rights = list(dict.fromkeys(p.right for p in q.pairs))
+        for left, pair in enumerate(q.pairs):
+            target = pair.right if correct else q.pairs[(left + 1) % len(q.pairs)].right
+            sco.select_option(f"#q{i}-m{left}", str(rights.index(target)))
+    else:
+        sco.focus(f"#q{i}-essay")
+        kb.type(ESSAY_TEXT)
+
+
+def study(session, sco_plan, correct: bool = True, submit: bool = True) -> None:
+    """Read every page with the Next button; answer and submit each quiz on the way."""
+    first = 0
+    for module in sco_plan.modules:
+        pages = [lesson.id for lesson in module.lessons] + ([module.quiz.id] if module.quiz else [])
+        for n, page_id in enumerate(pages):
+            assert current_page(session) == f"page-{page_id}"
+            if module.quiz and page_id == module.quiz.id:
+                for k, q in enumerate(module.quiz.questions):
+                    answer(session, q, first + k, correct)
+                first += len(module.quiz.questions)
+                if submit:
+                    press(session, visible(".btn-submit"), "Enter")
+                    session.sco.wait_for_selector(visible("[data-role=summary]:not([hidden])"))
+            if session.sco.query_selector(visible(".pager-next")):
+                press(session, visible(".pager-next"), "Enter")
+
+
+def leave(session) -> None:
+    """Close the SCO the way an LMS does: the frame navigates away (pagehide)."""
+    session.page.evaluate("() => { document.getElementById('sco').src = 'about:blank'; }")
+    session.wait_for_terminate()
+
+
+def launch(lms, folder: Path, sco, edition: str, cmi: dict | None = None):
+    session = lms.launch(folder, sco.href, edition, cmi=cmi)
+    session.sco.wait_for_selector("section.page:not([hidden])")
+    return session
+
+
+def interactions(flat: dict[str, str]) -> dict[str, dict[str, str]]:
+    """Recorded interactions keyed by question id."""
+    found: dict[str, dict[str, str]] = {}
+    n = 0
+    while f"cmi.interactions.{n}.id" in flat:
+        prefix = f"cmi.interactions.{n}."
+        found[flat[prefix + "id"]] = {k[len(prefix):]: v for k, v in flat.items() if k.startswith(prefix)}
+        n += 1
+    return found
+
+
+def objectives(flat: dict[str, str], edition: str) -> dict[str, dict[str, str]]:
+    found: dict[str, dict[str, str]] = {}
+    n = 0
+    while f"cmi.objectives.{n}.id" in flat:
+        prefix = f"cmi.objectives.{n}."
+        found[flat[prefix + "id"]] = {k[len(prefix):]: v for k, v in flat.items() if k.startswith(prefix)}
+        n += 1
+    return found
+
+
+def assert_clean(session, edition: str) -> None:
+    assert session.problems() == []
+    outside = [r for r in session.requests if not re.match(r"^[A-Z]+ http://127\.0\.0\.1:\d+/", r)]
+    assert outside == [], "requests left the package"
+    assert session.failed_calls() == []
+    assert session.count_calls(INITIALIZE[edition]) == 1
+    assert session.count_calls(TERMINATE[edition]) == 1
+
+
+# --- tests -------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("mode", ["course", "module"])
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_learner_who_answers_correctly_passes(lms, packages, edition, mode):
+    folder, course = packages(edition, mode)
+    c = CMI[edition]
+    for sco in plan_scos(course, mode):
+        session = launch(lms, folder, sco, edition)
+        assert session.flat_cmi()[c["status"]] == "incomplete"
+        study(session, sco, correct=True)
+        leave(session)
+        flat = session.flat_cmi()
+        assert_clean(session, edition)
+        if edition == "scorm12":
+            assert flat["cmi.core.lesson_status"] == "passed"
+            assert flat["cmi.core.exit"] == ""
+        else:
+            assert flat["cmi.completion_status"] == "completed"
+            assert flat["cmi.success_status"] == "passed"
+            assert flat["cmi.score.scaled"] == "1"
+            assert flat["cmi.exit"] == "normal"
+        assert (flat[c["raw"]], flat[c["min"]], flat[c["max"]]) == ("100", "0", "100")
+        session_times = [call["args"][1] for call in session.calls()
+                         if call["method"].endswith("SetValue") and call["args"][0] == c["session"]]
+        assert session_times and all(SESSION_TIME[edition].match(t) for t in session_times), session_times
+
+        recorded = interactions(flat)
+        expected_ids = [q.id for q in sco.questions]
+        assert list(recorded) == expected_ids
+        for q in sco.questions:
+            kind, pattern, response, weighting = MINI_EXPECTED[q.id][edition]
+            got = recorded[q.id]
+            assert got["type"] == kind, q.id
+            assert got.get("correct_responses.0.pattern") == pattern, q.id
+            assert got[c["response"]] == response, q.id
+            assert got["weighting"] == weighting, q.id
+            assert got["result"] == ("neutral" if q.kind == "essay" else "correct"), q.id
+            assert LATENCY[edition].match(got["latency"]), got["latency"]
+            assert got["objectives.0.id"] == q.outcomes[0].id
+
+        objs = objectives(flat, edition)
+        for outcome, questions in MINI_OUTCOMES.items():
+            if not questions & set(expected_ids):
+                continue
+            assert objs[outcome][c["objective_status"]] == "passed", outcome
+            assert objs[outcome]["score.raw"] == "100"
+        session.close()
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_learner_who_answers_wrongly_fails(lms, packages, edition):
+    folder, course = packages(edition)
+    [sco] = plan_scos(course, "course")
+    c = CMI[edition]
+    session = launch(lms, folder, sco, edition)
+    study(session, sco, correct=False)
+    leave(session)
+    flat = session.flat_cmi()
+    assert_clean(session, edition)
+    if edition == "scorm12":
+        assert flat["cmi.core.lesson_status"] == "failed"
+    else:
+        assert flat["cmi.completion_status"] == "completed"
+        assert flat["cmi.success_status"] == "failed"
+    assert float(flat[c["raw"]]) < course.completion.mastery_score
+    results = {qid: got["result"] for qid, got in interactions(flat).items()}
+    assert results == {q.id: ("neutral" if q.kind == "essay" else c["wrong"]) for q in sco.questions}
+    for outcome in MINI_OUTCOMES:
+        assert objectives(flat, edition)[outcome][c["objective_status"]] == "failed"
+    session.close()
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_relaunch_resumes_at_the_bookmark_with_answers(lms, packages, edition):
+    folder, course = packages(edition)
+    [sco] = plan_scos(course, "course")
+    c = CMI[edition]
+    session = launch(lms, folder, sco, edition)
+    press(session, visible(".pager-next"), "Enter")            # lesson 2
+    press(session, visible(".pager-next"), "Enter")            # quiz 1
+    quiz = sco.modules[0].quiz
+    answer(session, quiz.questions[0], 0, correct=True)        # single (radio)
+    answer(session, quiz.questions[3], 3, correct=True)        # short answer (text)
+    session.sco.focus("#q0-c0")                                 # leave the text field: "change"
+    leave(session)
+    saved = session.flat_cmi()
+    assert_clean(session, edition)
+    assert saved[c["exit"]] == "suspend"
+    assert saved[c["status"]] == "incomplete"
+    assert len(saved["cmi.suspend_data"]) <= 4096
+    session.close()
+
+    resume = {c["entry"]: "resume", "cmi.suspend_data": saved["cmi.suspend_data"],
+              c["location"]: saved[c["location"]]}
+    again = launch(lms, folder, sco, edition, cmi=resume)
+    assert current_page(again) == f"page-{quiz.id}"
+    assert again.sco.is_checked("#q0-c0")
+    assert again.sco.input_value("#q3-text") == "LLM"
+    toc_done = again.sco.eval_on_selector_all(".toc a.is-visited", "links => links.length")
+    assert toc_done == 3
+    leave(again)
+    assert_clean(again, edition)
+    again.close()
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_resume_after_submit_shows_results_without_resending(lms, packages, edition):
+    folder, course = packages(edition, "module")
+    sco = plan_scos(course, "module")[0]
+    c = CMI[edition]
+    session = launch(lms, folder, sco, edition)
+    study(session, sco, correct=True)
+    # the LMS relaunches with the saved data (as after exit=suspend): results come back, nothing is re-sent
+    leave(session)
+    saved = session.flat_cmi()
+    session.close()
+    resume = {c["entry"]: "resume", "cmi.suspend_data": saved["cmi.suspend_data"],
+              c["location"]: saved[c["location"]]}
+    again = launch(lms, folder, sco, edition, cmi=resume)
+    assert again.sco.is_visible(visible("[data-role=summary]"))
+    assert again.sco.is_disabled("#q0-c0")
+    assert again.count_calls("LMSSetValue" if edition == "scorm12" else "SetValue") >= 1
+    set_calls = [call["args"][0] for call in again.calls() if call["method"].endswith("SetValue")]
+    assert not [name for name in set_calls if name.startswith("cmi.interactions")]
+    leave(again)
+    assert_clean(again, edition)
+    again.close()
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_longest_answers_fill_exactly_the_computed_worst_case(lms, packages, edition):
+    """suspend_worst_case (Python, build time) is exact for what runtime.js writes."""
+    folder, course = packages(edition)
+    [sco] = plan_scos(course, "course")
+    session = launch(lms, folder, sco, edition)
+    # every control at its longest value (hidden pages too), then go to the last page
+    session.sco.evaluate("""() => {
+        document.querySelectorAll("input[type=checkbox]").forEach((box) => { box.checked = true; });
+        document.querySelectorAll(".choices").forEach((group) => {
+            const radio = group.querySelector("input[type=radio]");
+            if (radio) { radio.checked = true; }
+        });
+        document.querySelectorAll(".matching select").forEach((select) => { select.value = "0"; });
+        document.querySelectorAll("input[type=text], textarea").forEach((field) => {
+            field.value = "\u00e9".repeat(700);
+        });
+        const links = document.querySelectorAll(".toc a[data-go]");
+        links[links.length - 1].click();
+    }""")
+    leave(session)
+    saved = session.flat_cmi()["cmi.suspend_data"]
+    assert len(saved) == suspend_worst_case(sco)
+    assert_clean(session, edition)
+    session.close()
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_browse_mode_writes_nothing(lms, packages, edition):
+    folder, course = packages(edition)
+    [sco] = plan_scos(course, "course")
+    c = CMI[edition]
+    session = launch(lms, folder, sco, edition, cmi={c["mode"]: "browse"})
+    study(session, sco, correct=True)
+    leave(session)
+    assert session.count_calls("LMSSetValue" if edition == "scorm12" else "SetValue") == 0
+    flat = session.flat_cmi()
+    assert flat.get(c["raw"], "") == ""
+    assert_clean(session, edition)
+    session.close()
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_no_credit_launch_writes_no_score_or_status(lms, packages, edition):
+    folder, course = packages(edition)
+    [sco] = plan_scos(course, "course")
+    c = CMI[edition]
+    session = launch(lms, folder, sco, edition, cmi={c["credit"]: "no-credit"})
+    study(session, sco, correct=True)
+    leave(session)
+    written = {call["args"][0] for call in session.calls() if call["method"].endswith("SetValue")}
+    assert c["location"] in written and "cmi.suspend_data" in written
+    assert not {name for name in written if "score" in name or "status" in name or "interactions" in name}
+    assert_clean(session, edition)
+    session.close()
+
+
+def test_preview_without_lms_works(lms_server, chromium, packages, tmp_path):
+    folder, course = packages("scorm12")
+    url = lms_server.serve_package(folder) + "index.html"
+    page = chromium.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(url)
+    assert page.is_visible("#cp-notice")
+    page.click(visible(".pager-next"))
+    assert page.get_attribute("section.page:not([hidden])", "id") == "page-dasar-istilah"
+    assert errors == []
+    page.close()
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_no_serious_accessibility_violations(lms, packages, edition):
+    folder, course = packages(edition)
+    [sco] = plan_scos(course, "course")
+    session = launch(lms, folder, sco, edition)
+    session.page.set_viewport_size({"width": 1280, "height": 800})
+    serious = [v for v in session.run_axe() if v["impact"] in ("serious", "critical")]
+    assert serious == [], format_violations(serious)
+    press(session, visible(".pager-next"), "Enter")
+    press(session, visible(".pager-next"), "Enter")
+    assert current_page(session) == f"page-{sco.modules[0].quiz.id}"
+    serious = [v for v in session.run_axe() if v["impact"] in ("serious", "critical")]
+    assert serious == [], format_violations(serious)
+    press(session, visible(".btn-submit"), "Enter")
+    serious = [v for v in session.run_axe() if v["impact"] in ("serious", "critical")]
+    assert serious == [], format_violations(serious)
+    session.close()
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_real_course_passes(lms, packages, edition):
+    folder, course = packages(edition, "course", REPO / "course")
+    [sco] = plan_scos(course, "course")
+    c = CMI[edition]
+    session = launch(lms, folder, sco, edition)
+    study(session, sco, correct=True)
+    leave(session)
+    flat = session.flat_cmi()
+    assert_clean(session, edition)
+    assert flat[c["status"]] == ("passed" if edition == "scorm12" else "completed")
+    assert flat[c["raw"]] == "100"
+    recorded = interactions(flat)
+    assert list(recorded) == [q.id for q in sco.questions]
+    assert {got["result"] for got in recorded.values()} <= {"correct", "neutral"}
+    assert set(objectives(flat, edition)) == {o.id for q in sco.questions if q.auto_graded for o in q.outcomes}
+    session.close()
+
+
+@pytest.mark.parametrize("width,height,name", [(390, 844, "phone"), (1280, 800, "desktop")])
+def test_pages_fit_the_screen(lms, packages, width, height, name):
+    """Lesson and submitted quiz pages have no sideways scrolling; screenshots for people."""
+    folder, course = packages("scorm12")
+    [sco] = plan_scos(course, "course")
+    session = launch(lms, folder, sco, "scorm12")
+    session.page.set_viewport_size({"width": width, "height": height})
+    shots = Path(os.environ.get("SCORM_SHOTS", "")) if os.environ.get("SCORM_SHOTS") else None
+    overflow = "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    assert session.sco.evaluate(overflow) <= 0
+    if shots:
+        shots.mkdir(parents=True, exist_ok=True)
+        session.page.screenshot(path=str(shots / f"lesson-{name}.png"))
+    press(session, visible(".pager-next"), "Enter")
+    press(session, visible(".pager-next"), "Enter")
+    quiz = sco.modules[0].quiz
+    for k, q in enumerate(quiz.questions):
+        answer(session, q, k, correct=k % 2 == 0)
+    press(session, visible(".btn-submit"), "Enter")
+    assert session.sco.evaluate(overflow) <= 0
+    if shots:
+        session.sco.evaluate("() => document.querySelector('section.page:not([hidden]) .question').scrollIntoView()")
+        session.page.screenshot(path=str(shots / f"quiz-{name}.png"))
+    session.close()
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_completion_honours_require_lessons_only(lms, packages, edition):
+    """course.completion.require: [lessons] completes the SCO once every lesson was viewed."""
+    folder, course = packages(edition, "course", REPO / "tests" / "fixtures" / "courses" / "scorm-assets")
+    assert course.completion.require == ("lessons",)
+    [sco] = plan_scos(course, "course")
+    c = CMI[edition]
+    session = launch(lms, folder, sco, edition)
+    assert session.flat_cmi()[c["status"]] == "completed"     # its only lesson is on screen
+    leave(session)
+    flat = session.flat_cmi()
+    assert flat[c["status"]] == "completed"
+    assert flat[c["exit"]] == ("" if edition == "scorm12" else "normal")
+    assert flat.get(c["raw"], "") == ""                        # the quiz was not submitted
+    assert_clean(session, edition)
+    session.close()
