@@ -98,6 +98,10 @@ def check_ids(src: CourseSource) -> list[Problem]:
         modules[module.slug] = module.folder
         for lesson in module.lessons:
             lesson_id = f"{module.slug}-{lesson.slug}"
+            if lesson.slug == "quiz":
+                problems.append(error(lesson.display, 0, 0, f"a lesson cannot be named 'quiz': its id "
+                                      f"'{lesson_id}' is the id of the module's quiz; rename the file "
+                                      "(e.g. to NN-latihan.md)"))
             if lesson_id in lessons:
                 problems.append(error(lesson.display, 0, 0, f"lesson id '{lesson_id}' is also the id of "
                                       f"{lessons[lesson_id]}: rename one of the files"))

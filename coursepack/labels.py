@@ -81,3 +81,12 @@ def labels_for(language: str) -> dict[str, str]:
     base.update(LABELS.get(primary, {}))
     base.update(LABELS.get(language, {}))
     return base
+
+
+#: primary language subtags written right to left
+RTL_LANGUAGES = frozenset({"ar", "arc", "ckb", "dv", "fa", "he", "ks", "ku", "ps", "sd", "ug", "ur", "yi"})
+
+
+def text_direction(language: str) -> str:
+    """``rtl`` or ``ltr`` for a BCP 47 tag (for ``<html dir>``)."""
+    return "rtl" if language.split("-")[0].lower() in RTL_LANGUAGES else "ltr"

@@ -202,8 +202,13 @@ def attribute_forms(path: str) -> tuple[str, ...]:
 
 def safe_file_name(asset: Asset, taken: set[str]) -> str:
     """A file name Moodle accepts (PARAM_FILE) and needs no URL encoding, unique in ``taken``."""
-    base = unicodedata.normalize("NFKD", asset.name).encode("ascii", "ignore").decode("ascii")
-    base = _SAFE_FILE.sub("-", base).strip("-.") or "file"
+    stem, dot, ext = asset.name.rpartition(".")
+    if not dot:
+        stem, ext = asset.name, ""
+    stem = unicodedata.normalize("NFKD", stem).encode("ascii", "ignore").decode("ascii")
+    stem = _SAFE_FILE.sub("-", stem).strip("-.") or "file"
+    ext = _SAFE_FILE.sub("-", unicodedata.normalize("NFKD", ext).encode("ascii", "ignore").decode("ascii")).strip("-.")
+    base = f"{stem}.{ext}" if ext else stem
     name = base
     if name in taken:
         stem, dot, ext = base.rpartition(".")

@@ -27,7 +27,7 @@ from markupsafe import escape
 from pydantic import BaseModel, ConfigDict, Field
 
 from coursepack.exporter import BuildContext, Exporter
-from coursepack.labels import labels_for
+from coursepack.labels import labels_for, text_direction
 from coursepack.model import Course, Module, Question
 from coursepack.problems import Problem, error
 from coursepack.xsd import SCHEMA_DIR, validate_xml
@@ -58,6 +58,11 @@ class Edition:
     scormtype_attr: str
     suspend_limit: int
 
+
+#: ids made from course and module slugs never contain '_', so this one cannot collide
+SHARED_RESOURCE = "RES_shared"
+#: the IMS content-packaging schemas limit the manifest's version attribute to 20 characters
+MANIFEST_VERSION_MAX = 20
 
 EDITIONS: dict[str, Edition] = {
     "scorm12": Edition(
@@ -398,7 +403,8 @@ def render_sco(template, course: Course, sco: Sco, edition: Edition, labels: dic
     }
     return template.render(course=course, sco=sco, pages=pages, lesson_html=lesson_html,
                            quiz_by_id=quiz_by_id, labels=html_labels, data=data, edition=edition,
-                           caps=data["caps"], mastery=format_number(course.completion.mastery_score))
+                           caps=data["caps"], mastery=format_number(course.completion.mastery_score),
+                           direction=text_direction(course.language))
 
 
 # --- manifest --------------------------------------------------------------------------------
@@ -421,7 +427,9 @@ def build_manifest(course: Course, scos: tuple[Sco, ...], edition: Edition,
     cp = lambda local: qname(edition, None, local)  # noqa: E731
     adlcp = lambda local: qname(edition, "adlcp", local)  # noqa: E731
     base = ncname(course.id)
-    root = etree.Element(cp("manifest"), nsmap=ns, identifier=f"MANIFEST-{base}", version=course.version)
+    root = etree.Element(cp("manifest"), nsmap=ns, identifier=f"MANIFEST-{base}")
+    if len(course.version) <= MANIFEST_VERSION_MAX:   # IMS CP 1.1.2 caps it; the LOM keeps the full version
+        root.set("version", course.version)
     root.set(f"{{{XSI}}}schemaLocation", " ".join(f"{a} {b}" for a, b in edition.schema_locations))
     metadata = sub(root, cp("metadata"))
     sub(metadata, cp("schema"), "ADL SCORM")
@@ -454,8 +462,8 @@ def build_manifest(course: Course, scos: tuple[Sco, ...], edition: Edition,
         res.set(adlcp(edition.scormtype_attr), "sco")
         for href in sco_files[sco.key]:
             sub(res, cp("file"), href=href)
-        sub(res, cp("dependency"), identifierref="RES-shared")
-    shared = sub(resources, cp("resource"), identifier="RES-shared", type="webcontent")
+        sub(res, cp("dependency"), identifierref=SHARED_RESOURCE)
+    shared = sub(resources, cp("resource"), identifier=SHARED_RESOURCE, type="webcontent")
     shared.set(adlcp(edition.scormtype_attr), "asset")
     for href in SHARED_FILES:
         sub(shared, cp("file"), href=href)
