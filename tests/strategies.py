@@ -7,12 +7,16 @@ source rules (exactly one correct single choice, 2–4 correct multiple choices 
 weights, ≥ 3 matching pairs, weights from Moodle's set, no hints on true/false or essays)
 and are deliberately hostile in their texts: Indonesian, emoji, CJK, Arabic letters (no bidi
 controls), characters special in XML/HTML/Markdown (``<``, ``&``, ``]]>``, quotes, ``*`` in
-short answers, ``/`` in module titles), a ``<script>`` inside a code block, and assets with
-non-ASCII file names.
+short answers, ``/`` in module titles), odd white space in titles, a ``<script>`` inside a code
+block and in sanitised raw HTML, links to attachments, blockquotes, nested lists, wide tables,
+long words, and images (SVG/PNG) with non-ASCII names in assets/, beside the lesson or in
+shared/. Course-level values vary too: language (incl. right-to-left), version, date
+(1950–2100), mastery score, completion rules and every exporter's options.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import struct
 import zlib
 from dataclasses import dataclass, field
@@ -53,6 +57,7 @@ class QuestionSpec:
     stem_plain: str
     choices: tuple[tuple[str, tuple[str, ...]], ...] = ()   # (plain text, tokens) per choice
     short_answers: tuple[str, ...] = ()
+    short_weights: tuple[float, ...] = ()                      # percent, per short answer
     numbers: tuple[tuple[float, float], ...] = ()              # (value, tolerance)
     units: tuple[tuple[str, float], ...] = ()
     pairs: tuple[tuple[str, tuple[str, ...], str], ...] = ()   # (left plain, left tokens, right)
@@ -321,6 +326,7 @@ def question(draw, qid: str, kind: str, outcomes: list[str], assets: dict[str, b
             fields["case_sensitive"] = draw(st.booleans())
         fields["answers"] = answers
         spec["short_answers"] = tuple(texts)
+        spec["short_weights"] = tuple(float(a.get("weight", 100)) for a in answers)
     elif kind == "numerical":
         values = draw(st.lists(number, min_size=1, max_size=2))
         answers = []
@@ -392,17 +398,20 @@ def course_specs(draw, max_modules: int = 3, max_lessons: int = 3, max_questions
                              min_size=1, max_size=3, unique=True))
     options: dict = {}
     for name, key, values in (("scorm12", "sco", ("course", "module")), ("scorm2004", "sco", ("course", "module")),
-                              ("moodle", "split", (False, True)), ("handbook", "paper", ("A4", "Letter"))):
+                              ("moodle", "split", (False, True)), ("handbook", "paper", ("A4", "Letter")),
+                              ("handbook", "pdf_variant", ("none", "pdf/ua-1", "pdf/a-3b")),
+                              ("handbook", "parallel", ("auto", "on", "off")),
+                              ("handbook", "right_hand_modules", (False, True)),
+                              ("handbook", "hyphenate", (False, True))):
         if draw(st.booleans()):
-            options[name] = {key: draw(st.sampled_from(values))}
+            options.setdefault(name, {})[key] = draw(st.sampled_from(values))
     course = {
         "id": course_id, "title": course_title, "language": draw(st.sampled_from(
             ("ar", "fa") if "rtl-language" in force else LANGUAGES)),
         "version": ("2026.11.22-rc.1+build.5678" if "long-version" in force else
                     draw(st.sampled_from(("1.0", "0.1.0", "2026.1", "v2 beta & <rc>", "20 chars, 'quoted' &",
                                           "2026.11.22-rc.1+build.5678")))),
-        "date": draw(st.dates(min_value=__import__("datetime").date(1950, 1, 1),
-                              max_value=__import__("datetime").date(2100, 12, 31))),
+        "date": draw(st.dates(min_value=dt.date(1950, 1, 1), max_value=dt.date(2100, 12, 31))),
         "authors": [{"name": draw(plain_title())}],
         "description": draw(md_inline(max_tokens=8))[1],
         "outcomes": [{"id": o, "text": draw(md_inline(max_tokens=5))[1]} for o in outcomes],

@@ -5,7 +5,9 @@ For each generated course: the loader accepts it, every exporter's preflight acc
 checks of the outputs hold (SCORM manifest and zip agree, titles are escaped correctly,
 scripts from lessons stay text; Moodle XML validates and carries every question with its
 texts; the handbook PDF opens and shows every lesson title). Exporting twice gives the
-same bytes. Examples are derandomized (no database), so a run is reproducible.
+same bytes, and so does a copy of the course in another folder saved with CRLF line ends and
+BOMs; parallel typesetting prints the same handbook as one pass. Examples are derandomized
+(no database), so a run is reproducible; a failing course is kept under ``FAILURES``.
 """
 
 from __future__ import annotations
@@ -386,6 +388,24 @@ def flatten(outline) -> list:
     return [leaf for item in outline for leaf in (flatten(item) if isinstance(item, list) else [item])]
 
 
+def check_pdf_variant(reader, variant: str, language: str) -> None:
+    """The markers a PDF/UA-1 or PDF/A-3b validator looks for first (no veraPDF here)."""
+    if variant == "none":
+        return
+    root = reader.trailer["/Root"]
+    xmp = root["/Metadata"].get_object().get_data().decode("utf-8", "replace") if "/Metadata" in root else ""
+    if variant == "pdf/ua-1":
+        assert bool(root.get("/MarkInfo", {}).get("/Marked")), "PDF/UA: not a tagged PDF"
+        assert "/StructTreeRoot" in root, "PDF/UA: no structure tree"
+        assert str(root.get("/Lang", "")).lower() == language.lower(), f"PDF/UA: /Lang is {root.get('/Lang')!r}"
+        assert re.search(r"pdfuaid:part[^0-9]{1,3}1", xmp), "PDF/UA: no pdfuaid:part 1 in the XMP metadata"
+        assert bool(root.get("/ViewerPreferences", {}).get("/DisplayDocTitle")), "PDF/UA: DisplayDocTitle"
+    elif variant == "pdf/a-3b":
+        assert re.search(r"pdfaid:part[^0-9]{1,3}3", xmp), "PDF/A: no pdfaid:part 3 in the XMP metadata"
+        assert re.search(r"pdfaid:conformance[^A-Z]{1,3}B", xmp), "PDF/A: no conformance B"
+        assert root.get("/OutputIntents"), "PDF/A: no output intent"
+
+
 def require_tool(name: str) -> str:
     path = shutil.which(name)
     if path is None:
@@ -416,13 +436,14 @@ def test_handbook_pdf_opens_and_shows_every_lesson_title(spec: CourseSpec) -> No
         flat = comparable(text)
         shown = (spec.lesson_titles + spec.module_titles + (spec.course_title,)
                  + tuple(q.stem_plain for q in spec.questions)
-                 + tuple(a for q in spec.questions for a in q.short_answers)
+                 + tuple(a for q in spec.questions for a, w in zip(q.short_answers, q.short_weights) if w > 0)
                  + tuple(right for q in spec.questions for _, _, right in q.pairs)
                  + tuple(plain for q in spec.questions for plain, _ in q.choices))
         for title in shown:
             for run in title_runs(title):
                 assert comparable(run) in flat, f"part {run!r} of {title!r} is not in the PDF text"
         assert squash(reader.metadata.title or "").startswith(squash(spec.course_title)), reader.metadata
+        check_pdf_variant(reader, spec.options.get("handbook", {}).get("pdf_variant", "none"), spec.language)
         outline = [squash(entry.title) for entry in flatten(reader.outline)]
         for title in spec.lesson_titles + spec.module_titles + tuple(t for t in spec.quiz_titles if t):
             assert any(entry.endswith(squash(title)) for entry in outline), \
@@ -564,3 +585,57 @@ def test_regression_rtl_course_has_dir(edition: str, spec: CourseSpec) -> None:
     with loaded(spec) as (course, tmp):
         for path in export(edition, course, tmp / "out"):
             check_scorm_zip(path, edition, spec)
+
+
+def with_handbook_options(files: dict[str, bytes], **values) -> dict[str, bytes]:
+    """``files`` with course.yaml's ``exporters: handbook:`` options updated."""
+    import yaml
+
+    course = yaml.safe_load(files["course.yaml"].decode("utf-8"))
+    course.setdefault("exporters", {}).setdefault("handbook", {}).update(values)
+    return {**files, "course.yaml": yaml.safe_dump(course, allow_unicode=True, sort_keys=False).encode("utf-8")}
+
+
+@examples(3)
+@given(spec=course_specs(max_lessons=2, max_questions=3))
+def test_parallel_typesetting_prints_the_same_handbook(spec: CourseSpec) -> None:
+    """Typesetting modules in parallel and joining them gives the text and outline of one pass."""
+    pdftotext = require_tool("pdftotext")
+    from pypdf import PdfReader
+
+    seen = []
+    for parallel in ("off", "on"):
+        files = with_handbook_options(spec.files, parallel=parallel, pdf_variant="none")
+        with tempfile.TemporaryDirectory(prefix="cp-par-") as tmp:
+            root = Path(tmp) / "course"
+            for rel, data in files.items():
+                (root / rel).parent.mkdir(parents=True, exist_ok=True)
+                (root / rel).write_bytes(data)
+            course, problems = load_course(root, EXPORTERS)
+            assert course is not None, [p.format() for p in problems if p.severity == "error"]
+            (path,) = export("handbook", course, Path(tmp) / "out")
+            reader = PdfReader(str(path))
+            text = subprocess.run([pdftotext, "-enc", "UTF-8", str(path), "-"], check=True,
+                                  capture_output=True, text=True).stdout
+            seen.append((len(reader.pages), [squash(e.title) for e in flatten(reader.outline)], text))
+    assert seen[0][0] == seen[1][0], f"page count: {seen[0][0]} in one pass, {seen[1][0]} in parallel"
+    assert seen[0][1] == seen[1][1], "the outline differs between one pass and parallel typesetting"
+    assert seen[0][2] == seen[1][2], "the text differs between one pass and parallel typesetting"
+
+
+@pytest.mark.xfail(strict=True, reason="the handbook's <html> (templates/handbook/handbook.html) has lang but no "
+                   "dir: a right-to-left course (language: ar, fa, he …) is typeset left-to-right; the SCORM "
+                   "pages got dir=\"rtl\", the handbook template needs the same")
+@examples(2)
+@given(spec=course_specs(max_modules=1, max_lessons=1, max_questions=1, force=frozenset({"rtl-language"})))
+def test_known_bug_rtl_handbook_has_no_dir(spec: CourseSpec) -> None:
+    from coursepack.build import source_date, template_environment
+    from coursepack.exporter import BuildContext
+    from exporters.handbook import HandbookOptions, render_handbook_html
+
+    with loaded(spec) as (course, tmp):
+        ctx = BuildContext(tmp, HandbookOptions(), source_date(course, {}),
+                           template_environment(course, "handbook"), lambda message: None)
+        document = lxml_html.document_fromstring(render_handbook_html(course, ctx))
+        assert document.get("lang") == spec.language
+        assert document.get("dir") == "rtl", f"a {spec.language} handbook needs <html dir=\"rtl\">"
