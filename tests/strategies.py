@@ -1,4 +1,4 @@
-"""Hypothesis strategies for random but VALID course sources (docs/format.md).
+"""Hypothesis strategies for random but VALID course sources (the format in README.md).
 
 ``course_specs()`` draws a ``CourseSpec``: every file of a course folder as bytes, plus what
 the tests expect to find in the outputs (lesson titles, every question with its plain texts).
