@@ -50,9 +50,14 @@ def parse_floor(course_dir: Path) -> int:
 
 
 def weasyprint_floor(html_file: Path, pdf_file: Path) -> None:
-    """(d) WeasyPrint alone: the handbook's HTML to PDF in one process."""
-    from weasyprint import HTML
-    HTML(filename=str(html_file), base_url=str(html_file.parent)).write_pdf(str(pdf_file))
+    """(d) WeasyPrint alone: the handbook's HTML and stylesheets to PDF in one process."""
+    import json
+
+    from weasyprint import CSS, HTML
+    setup = json.loads(html_file.with_suffix(".json").read_text(encoding="utf-8"))
+    sheets = [CSS(string=s["css"], base_url=s["base"] + "/") for s in setup["sheets"]]
+    HTML(string=html_file.read_text(encoding="utf-8"), base_url=setup["base"] + "/").write_pdf(
+        str(pdf_file), stylesheets=sheets)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,42 @@
+"""Write the handbook's HTML and stylesheets for floor (d), exactly as the exporter feeds them
+to WeasyPrint.
+
+    python bench/handbook_html.py COURSE_DIR OUT.html
+
+Writes OUT.html and OUT.json (the stylesheets with their base folders, and the course folder
+that images resolve against).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from coursepack.build import source_date, template_environment
+from coursepack.exporter import BuildContext
+from coursepack.load import load_course
+from coursepack.registry import discover_exporters
+from exporters.handbook import HandbookOptions, render_handbook_css, render_handbook_html
+
+
+def main() -> None:
+    course_dir, out = Path(sys.argv[1]), Path(sys.argv[2])
+    exporters = discover_exporters()
+    course, problems = load_course(course_dir, exporters)
+    if course is None:
+        raise SystemExit("\n".join(p.format() for p in problems))
+    cls = exporters["handbook"]
+    ctx = BuildContext(out.parent, course.options.get("handbook") or HandbookOptions(), source_date(course),
+                       template_environment(course, "handbook", cls.template_folder), lambda m: None)
+    fonts = ctx.templates.get_template("fonts.css")
+    css_dir = Path(ctx.templates.get_template("handbook.css").filename).parent
+    out.write_text(render_handbook_html(course, ctx), encoding="utf-8")
+    sheets = [{"css": fonts.render(), "base": str(Path(fonts.filename).parent)},
+              {"css": render_handbook_css(course, ctx), "base": str(css_dir)}]
+    out.with_suffix(".json").write_text(json.dumps({"base": str(course.root.resolve()), "sheets": sheets}),
+                                        encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
