@@ -19,7 +19,7 @@ help:
 	@echo "  make handbook    build $(OUT)/<course-id>-handbook.pdf  (printable handbook; alias: make pdf)"
 	@echo "  make all         build everything"
 	@echo "  make test        run the test suite"
-	@echo "  make bench       run the benchmark and write bench/results.md"
+	@echo "  make bench       run the benchmark and write bench/results.md (SIZES=\"S M\" for fewer)"
 	@echo "  make schema      write the JSON Schema of the source files to schema/"
 	@echo "  make clean       remove $(OUT)/"
 	@echo "Variables: COURSE=dir (default course), OUT=dir (default build)"
@@ -60,7 +60,7 @@ test: $(STAMP)
 	$(BIN)/pytest -q
 
 bench: $(STAMP)
-	$(BIN)/python bench/run.py
+	$(BIN)/python bench/run.py $(SIZES)
 
 clean:
 	rm -rf $(OUT)
