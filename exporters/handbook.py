@@ -6,7 +6,10 @@ Two steps, kept apart so that a later per-module (parallel) renderer can reuse t
    ``render_handbook_css(course, ctx)`` → its print stylesheet (no WeasyPrint involved);
 2. ``typeset(...)`` → PDF bytes (fonts.css and handbook.css as stylesheets), with a URL fetcher
    confined to the course folder and the template folders, and with WeasyPrint's log captured
-   and turned into ``Problem`` objects.
+   and turned into ``Problem`` objects; or, for big courses, ``typeset_parallel(...)``: the same
+   book cut into parts (front matter, one part per module, the appendices), typeset in worker
+   processes in two passes (layout, then final with every page number known) and joined with
+   pypdf — page for page the same PDF (see "parallel typesetting" below for what differs).
 """
 
 from __future__ import annotations
@@ -16,8 +19,10 @@ import datetime as dt
 import hashlib
 import html as html_text
 import logging
+import os
 import random
 import re
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Literal
@@ -30,7 +35,7 @@ from markupsafe import Markup
 from pydantic import BaseModel, ConfigDict, Field
 
 from coursepack.exporter import BuildContext, Exporter
-from coursepack.labels import labels_for
+from coursepack.labels import labels_for, text_direction
 from coursepack.model import Course, Lesson, Module, Question, Quiz
 from coursepack.problems import Problem, error, warning
 
@@ -39,6 +44,8 @@ NO_HYPHENATION_TAGS = {"pre", "code", "kbd", "samp", "script", "style"}
 VARIATION_SELECTORS = re.compile("[\ufe0e\ufe0f]")
 LOCAL_LINK = re.compile(r"^(#|https?:|mailto:)", re.I)
 CURLY_QUOTE_LANGUAGES = {"en", "id", "ms"}      # languages whose quotes are “ ”
+PARALLEL_MIN_MODULES = 3        # "auto": below these sizes one process is as fast
+PARALLEL_MIN_LESSONS = 40
 
 
 class HandbookOptions(BaseModel):
@@ -49,6 +56,11 @@ class HandbookOptions(BaseModel):
     pdf_variant: Literal["none", "pdf/ua-1", "pdf/a-3b"] = Field(
         "none", description="none; pdf/ua-1 (tagged, accessible PDF); pdf/a-3b (archival PDF/A)")
     hyphenate: bool = Field(True, description="hyphenate words in the course language")
+    parallel: Literal["auto", "on", "off"] = Field(
+        "auto", description="typeset modules in parallel worker processes and join them (auto: for "
+        f"courses with at least {PARALLEL_MIN_MODULES} modules and {PARALLEL_MIN_LESSONS} lessons; "
+        "PDF/UA and PDF/A always use one process)")
+    jobs: int = Field(0, ge=0, description="worker processes for parallel typesetting (0: one per CPU core)")
 
 
 # -- the book as data for the templates --------------------------------------------------------
@@ -137,7 +149,8 @@ def render_handbook_html(course: Course, ctx: BuildContext) -> str:
     """The whole handbook as one HTML document (cover, contents, modules, appendices)."""
     book = make_book(course, ctx)
     return ctx.templates.get_template("handbook.html").render(book=book, course=course,
-                                                              labels=book.labels, options=book.options)
+                                                              labels=book.labels, options=book.options,
+                                                              direction=text_direction(course.language))
 
 
 def render_handbook_css(course: Course, ctx: BuildContext) -> str:
@@ -159,9 +172,10 @@ def make_book(course: Course, ctx: BuildContext) -> Book:
     exceptions = hyphenation_exceptions(ctx.templates, course.language) if options.hyphenate else {}
 
     curly = course.language.split("-")[0].lower() in CURLY_QUOTE_LANGUAGES
+    pattern = exception_pattern(exceptions)     # compiled once: thousands of texts use it
 
     def prepare(html: str, shift: int = 0) -> Markup:
-        return prepare_html(html, shift, exceptions, curly)
+        return prepare_html(html, shift, exceptions, curly, pattern)
 
     modules = tuple(make_module(m, prepare) for m in course.modules)
     lessons = [lv for mv in modules for lv in mv.lessons]
@@ -288,7 +302,7 @@ def hyphenation_exceptions(env: jinja2.Environment, language: str) -> dict[str, 
 
 
 def prepare_html(html: str, shift: int, exceptions: dict[str, tuple[int, ...]],
-                 curly_quotes: bool = False) -> Markup:
+                 curly_quotes: bool = False, pattern: re.Pattern | None = None) -> Markup:
     """Model HTML → print HTML: headings demoted by ``shift``, links to course files unlinked
     (a PDF must not point into the author's disk), emoji variation selectors dropped, and the
     hyphenation exceptions wrapped as ``<span class="hy">`` with soft hyphens."""
@@ -306,7 +320,7 @@ def prepare_html(html: str, shift: int, exceptions: dict[str, tuple[int, ...]],
     if curly_quotes:
         curl_quotes(root)
     if exceptions:
-        wrap_exceptions(root, exceptions)
+        wrap_exceptions(root, exceptions, pattern)
     inner = html_text.escape(root.text or "", quote=False)
     inner += "".join(lxml_html.tostring(child, encoding="unicode") for child in root)
     return Markup(inner)
@@ -389,9 +403,16 @@ def drop_keeping_tail(element) -> None:
     parent.remove(element)
 
 
-def wrap_exceptions(root, exceptions: dict[str, tuple[int, ...]]) -> None:
-    pattern = re.compile(r"\b(" + "|".join(sorted(map(re.escape, exceptions), key=len, reverse=True))
-                         + r")(nya|lah|kah|pun)?\b", re.I)
+def exception_pattern(exceptions: dict[str, tuple[int, ...]]) -> re.Pattern | None:
+    """One regular expression matching every exception word (with Indonesian particles)."""
+    if not exceptions:
+        return None
+    return re.compile(r"\b(" + "|".join(sorted(map(re.escape, exceptions), key=len, reverse=True))
+                      + r")(nya|lah|kah|pun)?\b", re.I)
+
+
+def wrap_exceptions(root, exceptions: dict[str, tuple[int, ...]], pattern: re.Pattern | None = None) -> None:
+    pattern = pattern or exception_pattern(exceptions)
     places = [(e, w) for e, w in text_places(root) if pattern.search(getattr(e, w))]
     for element, where in places:
         text = getattr(element, where)
@@ -468,10 +489,9 @@ class Typeset:
     messages: tuple[tuple[int, str], ...]   # captured WeasyPrint log: (level, message)
 
 
-def typeset(book_html: str, base: Path, sheets: Iterable[tuple[str, Path]], allowed: tuple[Path, ...],
-            variant: str | None) -> Typeset:
-    """HTML + stylesheets ``(css, folder its url()s are relative to)`` → PDF bytes with WeasyPrint;
-    nothing is fetched outside ``allowed``, and WeasyPrint's log is captured, not printed."""
+def render_document(book_html: str, base: Path, sheets: Iterable[tuple[str, Path]], allowed: tuple[Path, ...],
+                    variant: str | None):
+    """HTML + stylesheets → a laid-out WeasyPrint document and WeasyPrint's captured log."""
     import weasyprint
     from weasyprint.text.fonts import FontConfiguration
 
@@ -485,12 +505,416 @@ def typeset(book_html: str, base: Path, sheets: Iterable[tuple[str, Path]], allo
         stylesheets = [weasyprint.CSS(string=css, base_url=folder.resolve().as_uri() + "/", url_fetcher=fetcher,
                                       font_config=fonts) for css, folder in sheets]
         document = html.render(stylesheets=stylesheets, font_config=fonts, pdf_variant=variant)
+    except BaseException:
+        discard_fonts(fonts)
+        raise
+    finally:
+        logger.removeHandler(capture)
+    return document, capture, fonts
+
+
+def discard_fonts(fonts) -> None:
+    """Remove the folder WeasyPrint copies @font-face files into (~11 MB a build).
+
+    WeasyPrint deletes it only in ``FontConfiguration.__del__``, which does not run in worker
+    processes that end through ``os._exit`` nor reliably at interpreter exit, so every build
+    left a folder behind in the system's temp folder. Call once the PDF is written.
+    """
+    folder = getattr(fonts, "_folder", None)
+    if folder:
+        shutil.rmtree(folder, ignore_errors=True)
+        fonts._folder = None
+
+
+def typeset(book_html: str, base: Path, sheets: Iterable[tuple[str, Path]], allowed: tuple[Path, ...],
+            variant: str | None) -> Typeset:
+    """HTML + stylesheets ``(css, folder its url()s are relative to)`` → PDF bytes with WeasyPrint;
+    nothing is fetched outside ``allowed``, and WeasyPrint's log is captured, not printed."""
+    document, capture, fonts = render_document(book_html, base, sheets, allowed, variant)
+    logger = logging.getLogger("weasyprint")
+    logger.addHandler(capture)
+    try:
         pdf = document.write_pdf(pdf_variant=variant, pdf_identifier=True)
     finally:
         logger.removeHandler(capture)
+        discard_fonts(fonts)
     anchors = {name: number for number, page in enumerate(document.pages, 1) for name in page.anchors}
     messages = tuple((r.levelno, r.getMessage()) for r in capture.records)
     return Typeset(pdf, len(document.pages), tuple(document.make_bookmark_tree()), anchors, messages)
+
+
+# -- parallel typesetting ---------------------------------------------------------------------
+#
+# WeasyPrint holds a whole document in memory (~1.5 MB a page) and uses one core. A big book is
+# cut into parts (front matter: cover, colophon, contents; one part per module; the appendices),
+# each typeset by a fresh worker process, and the parts are joined with pypdf:
+#
+# 1. layout pass: every part is laid out (no PDF written) to learn its page count and the page
+#    of each of its anchors; page references are placeholders of the right width;
+# 2. final pass: every part is typeset again knowing its first page number (``@page :first
+#    { counter-reset: page N }``), its side (``html { break-before: left }``), the book's total
+#    (``counter(pages)`` → a literal) and every page reference (``target-counter(attr(href),
+#    page)`` → ``attr(data-page)``, written into each internal link); the final layout must
+#    equal the layout pass (else it is repeated with the new numbers);
+# 3. join: pages are copied, the PDF's internal links, named destinations and outline are
+#    rebuilt for the whole book (links across parts included), metadata and a /ID derived from
+#    the content are set.
+#
+# Parts are cut only where the stylesheet forces a page break (a module starts a page; with
+# ``.key-list + .key-module { break-before: page }`` each module's answer key does too), so the
+# page breaks are those of the whole book. Two things in handbook.css keep the two paths equal:
+# the outcome map has fixed column widths (WeasyPrint sizes auto columns before it knows the
+# page numbers it prints in them), and each module's answer key starts a page.
+#
+# PDF/UA-1 and PDF/A-3b use one process: a joined file would lose the structure tree and the
+# conformance metadata. The joined file is about twice the size of the one-process file: each
+# part embeds its own font subsets and pypdf writes no object streams.
+
+PAGE_REFERENCE = re.compile(r"target-counter\(\s*attr\(\s*href\s*\)\s*,\s*page\s*\)")
+PAGE_TOTAL = re.compile(r"counter\(\s*pages\s*\)")
+MARK = re.compile("\ue000([^\ue001]*)\ue001")     # data-page="\ue000anchor\ue001" until numbers are known
+PX_TO_PT = 0.75
+KEY_BREAK = re.compile(r"\.key-list\s*\+\s*\.key-module\s*\{[^}]*break-before:\s*page")
+
+
+@dataclass(frozen=True)
+class Part:
+    name: str                   # "front", "module-3", "back"
+    html: str                   # a whole HTML document; internal links carry a data-page mark
+    module: bool                # a module (starts on a right-hand page with right_hand_modules)
+
+
+@dataclass(frozen=True)
+class PartJob:
+    part: Part
+    sheets: tuple[tuple[str, str], ...]         # (css, folder)
+    base: str
+    allowed: tuple[str, ...]
+    numbers: tuple[tuple[str, str], ...] | None   # anchor → printed page number; None: placeholders
+    placeholder: str
+    start: int                  # page number of the part's first page
+    left: bool                  # the first page is a left-hand page
+    total: int                  # pages in the whole book
+    final: bool                 # write the PDF
+
+
+@dataclass(frozen=True)
+class PartResult:
+    pages: int
+    sizes: tuple[tuple[float, float], ...]      # page width, height in pt
+    anchors: tuple[tuple[str, int, float, float], ...]   # name, page index, x, y (pt, PDF space)
+    links: tuple[tuple[tuple[str, str, tuple[float, float, float, float]], ...], ...]  # per page
+    bookmarks: tuple            # WeasyPrint's tree, targets (page index, x, y) in pt, PDF space
+    messages: tuple[tuple[int, str], ...]
+    pdf: bytes | None
+
+
+def split_book(book_html: str, cut_keys: bool = False) -> list[Part] | None:
+    """The book's HTML → standalone documents: what precedes ``<main>``, each child of
+    ``<main>`` (a module), what follows it. With ``cut_keys`` (the stylesheet starts each
+    module's answer key on a new page) the answer key is cut there too: a continuation part
+    starts with an invisible copy of the key's title, so that running heads stay the same.
+    None when the book has no such shape."""
+    root = lxml_html.document_fromstring(book_html)
+    body = root.find("body")
+    main = body.find("main") if body is not None else None
+    if main is None or len(main) == 0:
+        return None
+    for link in root.iter("a"):
+        href = link.get("href") or ""
+        if href.startswith("#") and len(href) > 1:
+            link.set("data-page", f"\ue000{unquote(href[1:])}\ue001")
+    head = lxml_html.tostring(root.find("head"), encoding="unicode")
+    attributes = "".join(f' {k}="{html_text.escape(v)}"' for k, v in root.attrib.items())
+    children = list(body)
+    where = children.index(main)
+
+    def serialise(elements) -> str:
+        return "".join(lxml_html.tostring(e, encoding="unicode", with_tail=False) for e in elements)
+
+    def document(inner: str) -> str:
+        return f"<!DOCTYPE html>\n<html{attributes}>{head}<body>{inner}</body></html>"
+
+    parts = [Part("front", document(serialise(children[:where])), False)]
+    parts += [Part(f"module-{i}", document(f"<main>{serialise([m])}</main>"), True) for i, m in enumerate(main, 1)]
+    back = children[where + 1:]
+    pieces: list[str] = []
+    for element in back:
+        runs = key_runs(element) if cut_keys else []
+        if len(runs) < 2:
+            pieces.append(serialise([element]))
+            continue
+        title = element.find("h1")
+        shell = lxml_html.tostring(element, encoding="unicode", with_tail=False)
+        opening = shell[:shell.index(">") + 1]
+        closing = f"</{element.tag}>"
+        pieces.append(opening + serialise(runs[0]) + closing)
+        ghost = ""
+        if title is not None:
+            clone = copy.deepcopy(title)
+            clone.attrib.pop("id", None)
+            clone.set("aria-hidden", "true")
+            clone.set("style", "position: absolute; visibility: hidden; bookmark-level: none; margin: 0; "
+                               "padding: 0; border: 0; height: 0; overflow: hidden")
+            clone.tail = None
+            ghost = lxml_html.tostring(clone, encoding="unicode")
+        plain_opening = re.sub(r'\sid="[^"]*"', "", opening)
+        pieces += [plain_opening + ghost + serialise(run) + closing for run in runs[1:]]
+    if cut_keys:
+        parts += [Part(f"back-{i}", document(piece), False) for i, piece in enumerate(pieces, 1)]
+    else:
+        parts.append(Part("back", document("".join(pieces)), False))
+    return parts
+
+
+def key_runs(section) -> list[list]:
+    """The children of an answer-key section, cut before each module heading but the first."""
+    runs: list[list] = [[]]
+    seen = False
+    for child in section:
+        if isinstance(child.tag, str) and "key-module" in (child.get("class") or "").split():
+            if seen:
+                runs.append([])
+            seen = True
+        runs[-1].append(child)
+    return runs
+
+
+def part_sheets(sheets: Iterable[tuple[str, str]], start: int, left: bool, total: int) -> list[tuple[str, Path]]:
+    """The book's stylesheets for one part: page references read ``data-page``, the total is a
+    literal, and the page counter starts at ``start`` on a left or right page."""
+    out = []
+    for css, folder in sheets:
+        css = PAGE_REFERENCE.sub("attr(data-page)", css)
+        out.append((PAGE_TOTAL.sub(f'"{total}"', css), Path(folder)))
+    extra = f"@page :first {{ counter-reset: page {start}; }}\n"
+    if left:
+        extra += "html { break-before: left; }\n"
+    return out + [(extra, Path(out[-1][1] if out else "."))]
+
+
+def typeset_part(job: PartJob) -> PartResult:
+    """One part, in a worker process: its layout, and with ``job.final`` its PDF."""
+    numbers = dict(job.numbers) if job.numbers is not None else None
+    html = MARK.sub(lambda m: job.placeholder if numbers is None else numbers.get(m.group(1), ""), job.part.html)
+    sheets = part_sheets(job.sheets, job.start, job.left, job.total)
+    document, capture, fonts = render_document(html, Path(job.base), sheets,
+                                               tuple(Path(a) for a in job.allowed), None)
+    pdf = None
+    try:
+        if job.final:
+            logger = logging.getLogger("weasyprint")
+            logger.addHandler(capture)
+            try:
+                pdf = document.write_pdf()
+            finally:
+                logger.removeHandler(capture)
+    finally:
+        discard_fonts(fonts)
+    sizes, anchors, links = [], [], []
+    for index, page in enumerate(document.pages):
+        height = page.height
+        sizes.append((page.width * PX_TO_PT, height * PX_TO_PT))
+        for name, (x, y, _, _) in page.anchors.items():
+            anchors.append((name, index, x * PX_TO_PT, (height - y) * PX_TO_PT))
+        page_links = []
+        for kind, target, (x1, y1, x2, y2), _box in page.links:
+            if kind in ("internal", "external"):
+                page_links.append((kind, target, (x1 * PX_TO_PT, (height - y1) * PX_TO_PT,
+                                                  x2 * PX_TO_PT, (height - y2) * PX_TO_PT)))
+        links.append(tuple(page_links))
+    return PartResult(len(document.pages), tuple(sizes), tuple(anchors), tuple(links),
+                      tuple(document.make_bookmark_tree(PX_TO_PT, transform_pages=True)),
+                      tuple((r.levelno, r.getMessage()) for r in capture.records), pdf)
+
+
+@dataclass(frozen=True)
+class Placement:
+    starts: tuple[int, ...]     # first page number of each part
+    blanks: tuple[bool, ...]    # a blank page precedes the part (right-hand modules)
+    total: int
+    numbers: tuple[tuple[str, str], ...]    # anchor → page number, first occurrence wins
+
+
+def place_parts(parts: list[Part], results: list[PartResult], right_hand_modules: bool) -> Placement:
+    starts, blanks, page = [], [], 1
+    numbers: dict[str, str] = {}
+    for part, result in zip(parts, results):
+        blank = right_hand_modules and part.module and page % 2 == 0
+        page += blank
+        starts.append(page)
+        blanks.append(blank)
+        for name, index, _, _ in result.anchors:
+            numbers.setdefault(name, str(page + index))
+        page += result.pages
+    return Placement(tuple(starts), tuple(blanks), page - 1, tuple(numbers.items()))
+
+
+def same_layout(a: list[PartResult], b: list[PartResult]) -> bool:
+    return all(x.pages == y.pages and {n: i for n, i, _, _ in x.anchors} == {n: i for n, i, _, _ in y.anchors}
+               for x, y in zip(a, b))
+
+
+def run_parts(jobs: list[PartJob], workers: int) -> list[PartResult]:
+    """Typeset the parts in ``workers`` fresh processes (one process per part, so that each
+    part's memory is returned to the system), results in the order of ``jobs``."""
+    import multiprocessing
+
+    if workers <= 1 and len(jobs) <= 1:
+        return [typeset_part(job) for job in jobs]
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+    if "forkserver" in methods:     # workers fork from a small server that has WeasyPrint loaded
+        context.set_forkserver_preload(["weasyprint", "exporters.handbook"])
+    order = sorted(range(len(jobs)), key=lambda i: -len(jobs[i].part.html))   # biggest first
+    with context.Pool(max(1, workers), maxtasksperchild=1) as pool:
+        done = pool.map(typeset_part, [jobs[i] for i in order], chunksize=1)
+    results: list[PartResult | None] = [None] * len(jobs)
+    for i, result in zip(order, done):
+        results[i] = result
+    return results      # type: ignore[return-value]
+
+
+def typeset_parallel(book_html: str, base: Path, sheets: list[tuple[str, Path]], allowed: tuple[Path, ...],
+                     right_hand_modules: bool, workers: int, source_date: dt.datetime) -> Typeset | None:
+    """The book typeset part by part in worker processes and joined; None if it cannot be split
+    or the page numbers do not settle (the caller then uses one process)."""
+    parts = split_book(book_html, cut_keys=any(KEY_BREAK.search(css) for css, _ in sheets))
+    if parts is None:
+        return None
+    common = dict(sheets=tuple((css, str(folder)) for css, folder in sheets), base=str(base),
+                  allowed=tuple(str(a) for a in allowed))
+    estimate = len(book_html) // 3000 + 10          # ~3 KB of HTML a page: the width of a page number
+    placeholder = "8" * len(str(estimate))
+    layout = run_parts([PartJob(p, numbers=None, placeholder=placeholder, start=1, left=False, total=0,
+                                final=False, **common) for p in parts], workers)
+    for _ in range(3):
+        placement = place_parts(parts, layout, right_hand_modules)
+        final = run_parts([PartJob(p, numbers=placement.numbers, placeholder="", start=start,
+                                   left=start % 2 == 0, total=placement.total, final=True, **common)
+                           for p, start in zip(parts, placement.starts)], workers)
+        if same_layout(layout, final):
+            return join_parts(final, placement, source_date)
+        layout = final
+    return None
+
+
+def join_parts(results: list[PartResult], placement: Placement, source_date: dt.datetime) -> Typeset:
+    """The parts' PDFs → one PDF with the whole book's links, destinations, outline, metadata."""
+    import io
+
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import (ArrayObject, ByteStringObject, DictionaryObject, FloatObject, NameObject,
+                               NumberObject, TextStringObject)
+
+    writer = PdfWriter()
+    first_index: list[int] = []         # global 0-based index of each part's first page
+    digest = hashlib.sha256()
+    metadata, lang = None, None
+    for result, blank in zip(results, placement.blanks):
+        reader = PdfReader(io.BytesIO(result.pdf))
+        digest.update(result.pdf)
+        if metadata is None:
+            metadata = dict(reader.metadata or {})
+            lang = reader.trailer["/Root"].get("/Lang")
+        if blank:
+            writer.add_blank_page(*result.sizes[0])
+        first_index.append(len(writer.pages))
+        for page in reader.pages:
+            writer.add_page(page, excluded_keys=("/Annots",))
+
+    def number(value: float) -> FloatObject:
+        return FloatObject(round(value, 6))
+
+    # named destinations: every anchor, first occurrence wins, sorted (a flat name tree)
+    destinations: dict[str, tuple[int, float, float]] = {}
+    anchors: dict[str, int] = {}
+    for result, first in zip(results, first_index):
+        for name, index, x, y in result.anchors:
+            if name not in destinations:
+                destinations[name] = (first + index, x, y)
+                anchors[name] = first + index + 1
+    names = ArrayObject()
+    for name in sorted(destinations):
+        index, x, y = destinations[name]
+        names += [TextStringObject(name), ArrayObject([writer.pages[index].indirect_reference,
+                                                       NameObject("/XYZ"), number(x), number(y), NumberObject(0)])]
+    writer._root_object[NameObject("/Names")] = DictionaryObject(
+        {NameObject("/Dests"): writer._add_object(DictionaryObject({NameObject("/Names"): names}))})
+
+    # links, as WeasyPrint writes them, now that every target is in the same file
+    messages: list[tuple[int, str]] = []
+    for result, first in zip(results, first_index):
+        for index, page_links in enumerate(result.links):
+            annotations = ArrayObject()
+            for kind, target, rect in page_links:
+                annotation = DictionaryObject({
+                    NameObject("/Type"): NameObject("/Annot"), NameObject("/Subtype"): NameObject("/Link"),
+                    NameObject("/Rect"): ArrayObject([number(v) for v in rect]),
+                    NameObject("/BS"): DictionaryObject({NameObject("/W"): NumberObject(0)}),
+                })
+                if kind == "internal":
+                    if target not in destinations:
+                        continue
+                    annotation[NameObject("/Dest")] = TextStringObject(target)
+                else:
+                    annotation[NameObject("/A")] = DictionaryObject({
+                        NameObject("/Type"): NameObject("/Action"), NameObject("/S"): NameObject("/URI"),
+                        NameObject("/URI"): TextStringObject(target)})
+                annotations.append(writer._add_object(annotation))
+            if annotations:
+                writer.pages[first + index][NameObject("/Annots")] = annotations
+
+    # outline
+    bookmarks = tuple(shift_bookmarks(result.bookmarks, first) for result, first in zip(results, first_index))
+    tree = tuple(item for part in bookmarks for item in part)
+    add_outline(writer, tree, None)
+    if tree:
+        writer._root_object[NameObject("/PageMode")] = NameObject("/UseOutlines")
+
+    # metadata: the parts share the <head>, so the first part's /Info is the book's
+    day = source_date.astimezone(dt.timezone.utc).strftime("D:%Y%m%d%H%M%SZ")
+    info = {k: v for k, v in (metadata or {}).items() if isinstance(v, str)}
+    info.update({"/CreationDate": day, "/ModDate": day})
+    writer.add_metadata(info)
+    if lang is not None:
+        writer._root_object[NameObject("/Lang")] = TextStringObject(str(lang))
+    identifier = ByteStringObject(digest.digest()[:16])
+    writer._ID = ArrayObject([identifier, identifier])
+    out = io.BytesIO()
+    writer.write(out)
+    seen = set()
+    for result in results:
+        for level, message in result.messages:
+            cross = re.match(r"No anchor #(.*) for internal URI reference", message)
+            if (cross and cross.group(1) in destinations) or (level, message) in seen:
+                continue
+            seen.add((level, message))
+            messages.append((level, message))
+    return Typeset(out.getvalue(), len(writer.pages), tree, anchors, tuple(messages))
+
+
+def shift_bookmarks(tree, first: int) -> tuple:
+    return tuple((label, (target[0] + first, target[1], target[2]), shift_bookmarks(children, first), state)
+                 for label, target, children, state in tree)
+
+
+def add_outline(writer, tree, parent) -> None:
+    from pypdf.generic import Fit
+
+    for label, (index, x, y), children, state in tree:
+        item = writer.add_outline_item(title=label, page_number=index, parent=parent, fit=Fit.xyz(round(x, 6), round(y, 6), 0),
+                                       is_open=state != "closed")
+        add_outline(writer, children, item)
+
+
+def use_parallel(course: Course, options: HandbookOptions) -> bool:
+    if options.parallel == "off" or VARIANTS[options.pdf_variant] is not None:
+        return False
+    if options.parallel == "on":
+        return True
+    return (len(course.modules) >= PARALLEL_MIN_MODULES and len(course.lessons) >= PARALLEL_MIN_LESSONS
+            and (options.jobs or os.cpu_count() or 1) > 1)
 
 
 # -- problems --------------------------------------------------------------------------------
@@ -594,8 +1018,15 @@ class HandbookExporter(Exporter):
         css_dir = Path(ctx.templates.get_template("handbook.css").filename).parent
         sheets = [(fonts.render(), Path(fonts.filename).parent), (render_handbook_css(course, ctx), css_dir)]
         allowed = (course.root, *(Path(p) for p in getattr(ctx.templates.loader, "searchpath", [])))
-        result = typeset(render_handbook_html(course, ctx), course.root, sheets, allowed,
-                         VARIANTS[options.pdf_variant])
+        book_html = render_handbook_html(course, ctx)
+        result = None
+        if use_parallel(course, options):
+            result = typeset_parallel(book_html, course.root, sheets, allowed, options.right_hand_modules,
+                                      options.jobs or os.cpu_count() or 1, ctx.source_date)
+            if result is None:
+                ctx.warn("handbook: the book could not be typeset in parts; using one process")
+        if result is None:
+            result = typeset(book_html, course.root, sheets, allowed, VARIANTS[options.pdf_variant])
         target = ctx.output(self.output_name(course))
         target.write_bytes(result.pdf)
         labels = labels_for(course.language)
