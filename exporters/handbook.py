@@ -35,7 +35,7 @@ from markupsafe import Markup
 from pydantic import BaseModel, ConfigDict, Field
 
 from coursepack.exporter import BuildContext, Exporter
-from coursepack.labels import labels_for, text_direction
+from coursepack.labels import labels_for
 from coursepack.model import Course, Lesson, Module, Question, Quiz
 from coursepack.problems import Problem, error, warning
 
@@ -149,8 +149,7 @@ def render_handbook_html(course: Course, ctx: BuildContext) -> str:
     """The whole handbook as one HTML document (cover, contents, modules, appendices)."""
     book = make_book(course, ctx)
     return ctx.templates.get_template("handbook.html").render(book=book, course=course,
-                                                              labels=book.labels, options=book.options,
-                                                              direction=text_direction(course.language))
+                                                              labels=book.labels, options=book.options)
 
 
 def render_handbook_css(course: Course, ctx: BuildContext) -> str:
