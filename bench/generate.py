@@ -63,7 +63,7 @@ def lesson_text(rng: random.Random, number: int, figure: str, outcome: str) -> s
         f"minutes: {rng.randint(5, 25)}",
         "---",
         "",
-        f"## Gambaran umum",
+        "## Gambaran umum",
         "",
         paragraph(rng, 5),
         "",
