@@ -24,9 +24,9 @@ import random
 import re
 import shutil
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Iterable, Literal
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 from urllib.request import url2pathname
 
 import jinja2
@@ -446,6 +446,30 @@ class RefusedFetch(Exception):
     """A resource outside the course and template folders, or over the network."""
 
 
+VIRTUAL_ROOT = "file:///coursepack/"      # + "<i>/": the i-th allowed folder (0: the course)
+
+
+def folder_url(folder: Path, allowed: tuple[Path, ...]) -> str:
+    """The URL WeasyPrint knows ``folder`` by: ``file:///coursepack/<i>/<path in root i>/``,
+    the same wherever the course and the tool are on disk (WeasyPrint names raster images by
+    the md5 of their URL, so a real path would make the PDF depend on the folder)."""
+    folder = folder.resolve()
+    for i, root in enumerate(p.resolve() for p in allowed):
+        if folder.is_relative_to(root):
+            inner = folder.relative_to(root).as_posix()
+            return f"{VIRTUAL_ROOT}{i}/" + ("" if inner == "." else quote(inner) + "/")
+    return folder.as_uri() + "/"
+
+
+def url_path(url: str, allowed: tuple[Path, ...]) -> Path:
+    """A ``file:`` URL (virtual, see ``folder_url``, or real) → the path on disk, unresolved."""
+    path = unquote(urlsplit(url).path)
+    virtual = re.match(r"/coursepack/(\d+)(/.*)?$", path)
+    if virtual and int(virtual.group(1)) < len(allowed):
+        return allowed[int(virtual.group(1))].joinpath(*PurePosixPath(virtual.group(2) or "/").parts[1:])
+    return Path(url2pathname(path))
+
+
 def confined_fetcher(allowed: tuple[Path, ...]):
     """A WeasyPrint URL fetcher that serves only regular files under ``allowed`` folders
     (and ``data:`` URLs); everything else — http(s), other files — is refused."""
@@ -460,12 +484,12 @@ def confined_fetcher(allowed: tuple[Path, ...]):
                 return super().fetch(url, headers)
             if scheme != "file":
                 raise RefusedFetch(f"refused to fetch {url}: only files inside the course folder are used")
-            path = Path(url2pathname(unquote(urlsplit(url).path))).resolve()
+            path = url_path(url, roots).resolve()
             if not any(path.is_relative_to(root) for root in roots):
                 raise RefusedFetch(f"refused to read {path.name}: it is outside the course folder")
             if not path.is_file():
                 raise FileNotFoundError(f"no such file: {path.name}")
-            return URLFetcherResponse(path.as_uri(), path.read_bytes())
+            return URLFetcherResponse(url, path.read_bytes())
 
     return ConfinedFetcher()
 
@@ -500,8 +524,8 @@ def render_document(book_html: str, base: Path, sheets: Iterable[tuple[str, Path
     logger = logging.getLogger("weasyprint")
     logger.addHandler(capture)
     try:
-        html = weasyprint.HTML(string=book_html, base_url=base.resolve().as_uri() + "/", url_fetcher=fetcher)
-        stylesheets = [weasyprint.CSS(string=css, base_url=folder.resolve().as_uri() + "/", url_fetcher=fetcher,
+        html = weasyprint.HTML(string=book_html, base_url=folder_url(base, allowed), url_fetcher=fetcher)
+        stylesheets = [weasyprint.CSS(string=css, base_url=folder_url(folder, allowed), url_fetcher=fetcher,
                                       font_config=fonts) for css, folder in sheets]
         document = html.render(stylesheets=stylesheets, font_config=fonts, pdf_variant=variant)
     except BaseException:
@@ -943,7 +967,7 @@ def log_problems(messages: Iterable[tuple[int, str]], course: Course, template_d
             where, what = [template_dir], message
             url = loaded.group(2) if loaded else ""
             if url.startswith("file:"):
-                path = Path(url2pathname(unquote(urlsplit(url).path)))
+                path = url_path(url, (root,))
                 if path.is_relative_to(root):
                     rel = path.relative_to(root).as_posix()
                     where = [f"{display}/{src}" for src in users.get(rel, [])] or [f"{display}/{rel}"]

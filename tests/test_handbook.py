@@ -271,7 +271,10 @@ def test_fetcher_serves_only_files_inside_the_allowed_folders(tmp_path):
     (tmp_path / "secret.txt").write_text("no")
     fetch = confined_fetcher((inside,))
     assert fetch.fetch((inside / "a.svg").as_uri()).read() == b"<svg/>"
+    assert fetch.fetch("file:///coursepack/0/a.svg").read() == b"<svg/>"     # the folder's virtual URL
     for url in [(tmp_path / "secret.txt").as_uri(), (inside / ".." / "secret.txt").as_uri(),
+                "file:///coursepack/0/../secret.txt", "file:///coursepack/0/%2e%2e/secret.txt",
+                "file:///coursepack/1/secret.txt",
                 "https://example.org/x.png", "http://127.0.0.1/x.png", "ftp://example.org/x"]:
         with pytest.raises(Exception, match="refused"):
             fetch.fetch(url)

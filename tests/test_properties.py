@@ -559,12 +559,8 @@ def test_folder_does_not_change_the_handbook(spec: CourseSpec) -> None:
     assert first == second, "the handbook PDF depends on the course folder"
 
 
-@pytest.mark.xfail(strict=True, reason="WeasyPrint names each raster image XObject by the md5 of its URL, and the "
-                   "handbook's base URL is the course folder's absolute file: URI, so a course with a PNG "
-                   "figure gives different PDF bytes in different folders (CI checkout vs. a laptop); give "
-                   "WeasyPrint a folder-independent base URL (e.g. a fixed pseudo-root mapped by the url "
-                   "fetcher)")
-def test_known_bug_handbook_with_png_depends_on_folder() -> None:
+def test_regression_handbook_with_png_is_the_same_in_any_folder() -> None:
+    """WeasyPrint names raster images by the md5 of their URL: the URL must not hold the folder."""
     from strategies import png_bytes
 
     mini = Path(__file__).parent / "fixtures" / "courses" / "mini"
