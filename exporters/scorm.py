@@ -9,6 +9,7 @@ runtime (``runtime.js``) talks to the LMS, scores the quizzes and saves progress
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import html
 import re
@@ -289,6 +290,133 @@ def question_view(q: Question, index: int, renames: dict[str, str],
     return view
 
 
+def escape_text(text: str) -> str:
+    """``markupsafe.escape`` of a plain ``str`` (the same five entities), without building a
+    ``Markup`` object: it runs tens of thousands of times for a large course."""
+    return text.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;") \
+        .replace("'", "&#39;").replace('"', "&#34;")
+
+
+def question_html(q: Question, index: int, renames: dict[str, str], labels: dict[str, str],
+                  caps: dict[str, int]) -> str:
+    """One question's ``<section>`` (no trailing newline): what ``question_view`` describes,
+    as HTML.
+
+    Built here rather than in ``quiz.html``: a course may hold thousands of questions, and
+    Jinja emitting over a hundred pieces for each was most of the build time. The classes and
+    ``data-*`` attributes are what ``style.css`` and ``runtime.js`` rely on. ``labels`` and the
+    ``*_html`` texts are HTML already; any other text is escaped here.
+    """
+    def html(text: str) -> str:
+        return rewrite_references(text, renames) if renames and text else text
+
+    d, kind = f"q{index}", q.kind
+    points = labels["points"].replace("{n}", format_number(q.points)) if kind != "essay" else labels["not_graded"]
+    out = [f'  <section class="question q-{kind}" id="{d}" data-q="{index}" aria-labelledby="{d}-h">\n'
+           f'    <h2 id="{d}-h">{labels["question"]} {q.number} <span class="q-points">({points})</span></h2>\n'
+           f'    <div class="stem" id="{d}-stem">{html(q.stem_html)}</div>\n']
+    add = out.append
+    if q.image:
+        add(f'    <img class="q-image" src="{escape_text(renames.get(q.image.path, q.image.path))}" '
+            f'alt="{escape_text(q.image_alt)}">\n')
+    if kind in ("single", "multiple", "truefalse"):
+        if kind == "truefalse":
+            choices = [(value, labels[word], fb, (value == "t") == q.answer)
+                       for value, word, fb in (("t", "true", q.feedback_true_html),
+                                               ("f", "false", q.feedback_false_html))]
+            ids = [f"{d}-t", f"{d}-f"]
+        else:
+            items = [(str(i), c.html, c.feedback_html, c.correct) for i, c in enumerate(q.choices)]
+            choices = shuffled(items, q.id) if q.shuffle else items
+            ids = [f"{d}-c{value}" for value, _, _, _ in choices]
+        if choices:
+            multiple = kind == "multiple"
+            opening = f'        <input type="{"checkbox" if multiple else "radio"}" id="'
+            tags = (f'<span class="tags"><span class="your-tag" hidden>{labels["your_answer"]}</span>'
+                    f'<span class="key-tag" hidden>{labels["correct_answer"]}</span></span></label>\n')
+            add(f'    <div class="choices" role="{"group" if multiple else "radiogroup"}" '
+                f'aria-labelledby="{d}-h {d}-stem">\n')
+            for cid, (value, text, feedback, correct) in zip(ids, choices):
+                add(f'      <div class="choice" data-choice="{value}"{" data-correct" if correct else ""}>\n'
+                    f'{opening}{cid}" name="{d}" value="{value}">\n'
+                    f'        <label for="{cid}">{html(text) if kind != "truefalse" else text}{tags}')
+                if feedback:
+                    add(f'        <div class="choice-feedback" data-feedback="{value}" hidden>{html(feedback)}</div>\n')
+                add('      </div>\n')
+            add('    </div>\n')
+    elif kind == "matching":
+        rights = unique_rights(q)
+        order = list(range(len(rights)))
+        options = "".join([f'          <option value="{i}">{escape_text(rights[i])}</option>\n'
+                           for i in (shuffled(order, q.id) if q.shuffle else order)])
+        select = f'          <option value="">{labels["select"]}</option>\n{options}        </select>\n'
+        key = f'        <p class="match-key" hidden>{labels["correct_answer"]}: '
+        add(f'    <div class="matching" role="group" aria-labelledby="{d}-h {d}-stem">\n')
+        for i, pair in enumerate(q.pairs):
+            add(f'      <div class="match-row" data-left="{i}">\n'
+                f'        <label for="{d}-m{i}">{pair.left_html}</label>\n'
+                f'        <select id="{d}-m{i}" name="{d}-m{i}">\n'
+                f'{select}{key}{escape_text(pair.right)}</p>\n'
+                f'      </div>\n')
+        add('    </div>\n')
+    elif kind == "shortanswer":
+        add(f'    <div class="field">\n'
+            f'      <label for="{d}-text">{labels["your_answer"]}</label>\n'
+            f'      <input type="text" id="{d}-text" name="{d}" maxlength="{caps["short"]}" '
+            f'autocomplete="off" spellcheck="false" aria-describedby="{d}-stem">\n'
+            f'    </div>\n')
+    elif kind == "numerical":
+        add(f'    <div class="field field-inline">\n'
+            f'      <div>\n'
+            f'        <label for="{d}-num">{labels["answer_number"]}</label>\n'
+            f'        <input type="text" inputmode="decimal" id="{d}-num" name="{d}" '
+            f'maxlength="{caps["number"]}" autocomplete="off" aria-describedby="{d}-stem">\n'
+            f'      </div>\n')
+        if q.units:
+            add(f'      <div>\n'
+                f'        <label for="{d}-unit">{labels["units"]}</label>\n'
+                f'        <select id="{d}-unit" name="{d}-unit">\n')
+            out.extend([f'          <option value="{i}">{escape_text(u.unit)}</option>\n'
+                        for i, u in enumerate(q.units)])
+            add('        </select>\n'
+                '      </div>\n')
+        add('    </div>\n')
+    elif kind == "essay":
+        mono = ' class="mono"' if q.response_format == "monospaced" else ""
+        add(f'    <div class="field">\n'
+            f'      <label for="{d}-essay">{labels["your_answer"]}</label>\n'
+            f'      <textarea id="{d}-essay" name="{d}" rows="{q.response_lines}" '
+            f'aria-describedby="{d}-stem {d}-note"{mono}>{escape_text(q.response_template)}</textarea>\n'
+            f'      <p class="essay-note" id="{d}-note">{labels["essay_note"]}</p>\n'
+            f'    </div>\n')
+    if kind in ("shortanswer", "numerical"):
+        for i, answer in enumerate(q.text_answers if kind == "shortanswer" else q.number_answers):
+            if answer.feedback_html:
+                add(f'    <div class="answer-feedback" data-answer="{i}" hidden>{html(answer.feedback_html)}</div>\n')
+    add('    <p class="q-result" data-role="result" hidden></p>\n')
+    if q.feedback_html:
+        add(f'    <div class="q-feedback" data-role="general" hidden>{html(q.feedback_html)}</div>\n')
+    add('  </section>')
+    return "".join(out)
+
+
+class QuizView:
+    """One quiz of a SCO for ``quiz.html``: ``questions_html`` (every question's section),
+    and ``views`` (``question_view`` of each question, made only if a template asks)."""
+
+    def __init__(self, quiz: Any, index: int, first: int, renames: dict[str, str],
+                 labels: dict[str, str], caps: dict[str, int]) -> None:
+        self.quiz, self.index, self.first = quiz, index, first
+        self._renames, self._labels = renames, labels
+        self.questions_html = "\n".join(question_html(q, first + i, renames, labels, caps)
+                                         for i, q in enumerate(quiz.questions))
+
+    @functools.cached_property
+    def views(self) -> list[SimpleNamespace]:
+        return [question_view(q, self.first + i, self._renames, self._labels)
+                for i, q in enumerate(self.quiz.questions)]
+
+
 def unique_rights(q: Question) -> list[str]:
     rights: list[str] = []
     for p in q.pairs:
@@ -377,25 +505,24 @@ def render_sco(template, course: Course, sco: Sco, edition: Edition, labels: dic
     html_labels = {k: str(escape(v)) for k, v in labels.items()}
     outcome_index = {o: i for i, o in enumerate(outcomes)}
     pages = sco_pages(sco)
+    caps = {"short": SHORT_ANSWER_CAP, "number": NUMBER_CAP, "essay": ESSAY_CAP}
     quizzes, questions, counter = [], [], 0
     lesson_html = {}
     for module in sco.modules:
         for lesson in module.lessons:
             lesson_html[lesson.id] = rewrite_references(lesson.html, renames) if renames else lesson.html
         if module.quiz:
-            views = []
-            for q in module.quiz.questions:
-                views.append(question_view(q, counter, renames, html_labels))
-                questions.append(question_data(q, outcome_index, len(quizzes), edition.name))
-                counter += 1
-            quizzes.append({"quiz": module.quiz, "views": views, "index": len(quizzes)})
-    quiz_by_id = {z["quiz"].id: z for z in quizzes}
+            z = len(quizzes)
+            questions += [question_data(q, outcome_index, z, edition.name) for q in module.quiz.questions]
+            quizzes.append(QuizView(module.quiz, z, counter, renames, html_labels, caps))
+            counter += len(module.quiz.questions)
+    quiz_by_id = {z.quiz.id: z for z in quizzes}
     data = {
         "edition": edition.name, "mastery": course.completion.mastery_score,
         "require": list(course.completion.require), "lang": course.language,
         "pages": [{"k": p["kind"][0], "id": p["id"]} for p in pages],
         "quizzes": len(quizzes), "objectives": list(outcomes), "questions": questions,
-        "caps": {"short": SHORT_ANSWER_CAP, "number": NUMBER_CAP, "essay": ESSAY_CAP},
+        "caps": caps,
         "labels": {k: labels[k] for k in ("correct", "incorrect", "partially", "not_answered", "quiz_score",
                                           "overall_score", "passed", "failed", "pass_mark",
                                           "other_quizzes", "not_graded", "points", "preview_mode",
@@ -660,16 +787,21 @@ class ScormExporter(Exporter):
         for asset in course.assets:
             fixed[renames.get(asset.path, asset.path)] = asset.source.read_bytes
 
+        template = templates.get_template("sco.html")
+        labels = labels_for(course.language)
+        makers = dict(fixed)
+        for sco in scos:
+            makers[sco.href] = lambda sco=sco: render_sco(template, course, sco, edition, labels,
+                                                          renames).encode("utf-8")
+
         def produce() -> Iterator[tuple[str, bytes]]:
-            for name, make in fixed.items():
-                yield name, make()
-            template = templates.get_template("sco.html")
-            labels = labels_for(course.language)
-            for sco in scos:
-                yield sco.href, render_sco(template, course, sco, edition, labels, renames).encode("utf-8")
+            # in the zip's (sorted) order, so the writer thread deflates each entry while the
+            # next one renders instead of waiting for the last SCO ('modul-100' < 'modul-11')
+            for name in sorted(makers):
+                yield name, makers[name]()
 
         path = ctx.output(self.output_name(course))
-        write_zip(path, [*fixed, *(sco.href for sco in scos)], produce(), zip_date_time(ctx))
+        write_zip(path, list(makers), produce(), zip_date_time(ctx))
         return [path]
 
     def check(self, paths: list[Path], ctx: BuildContext) -> list[Problem]:

@@ -13,7 +13,9 @@ import zipfile
 from pathlib import Path
 from types import MappingProxyType
 
+import jinja2
 import pytest
+from hypothesis import HealthCheck, Phase, given, settings
 from lxml import etree, html as lxml_html
 
 from coursepack.build import run_exporter, source_date, template_environment
@@ -22,6 +24,7 @@ from coursepack.load import load_course
 from coursepack.registry import discover_exporters
 from coursepack.xsd import SCORM12_MANIFEST_XSD, SCORM2004_MANIFEST_XSD, validate_xml
 from exporters.scorm import ESSAY_CAP, ScormOptions, plan_scos, suspend_worst_case
+from strategies import course_specs, write_course
 
 REPO = Path(__file__).resolve().parents[1]
 MINI = REPO / "tests" / "fixtures" / "courses" / "mini"
@@ -341,3 +344,61 @@ def test_outputs_are_named_by_the_one_rule(built):
     assert path.name == "mini-course-scorm12.zip"
     _, path = built(MINI, "scorm2004", "module")
     assert path.name == "mini-course-scorm2004.zip"
+
+
+# --- question sections: question_html gives what the view template gave ------------------------
+
+#: an override quiz.html that builds every question from ``z.views`` (the pre-question_html markup)
+VIEWS_TEMPLATES = REPO / "tests" / "fixtures" / "scorm_views"
+EDGE = REPO / "tests" / "fixtures" / "courses" / "moodle-edge"
+
+
+def zip_entries(path: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(path) as archive:
+        return {name: archive.read(name) for name in archive.namelist()}
+
+
+def export_both_ways(course, edition: str, out: Path) -> tuple[dict[str, bytes], dict[str, bytes]]:
+    """The package with the built-in templates, and with quiz.html overridden by the views one."""
+    exporter = discover_exporters()[edition]()
+    options = course.options.get(edition) or ScormOptions()
+    (out / "plain").mkdir(parents=True)
+    (out / "views").mkdir()
+    plain = BuildContext(out / "plain", options, source_date(course, {}),
+                         template_environment(course, edition, "scorm"), lambda m: None)
+    views_env = template_environment(course, edition, "scorm")
+    views_env.loader = jinja2.FileSystemLoader([str(VIEWS_TEMPLATES), *views_env.loader.searchpath])
+    views = BuildContext(out / "views", options, source_date(course, {}), views_env, lambda m: None)
+    [a] = exporter.export(course, plain)
+    [b] = exporter.export(course, views)
+    return zip_entries(a), zip_entries(b)
+
+
+def assert_same_entries(built_in: dict[str, bytes], from_views: dict[str, bytes]) -> None:
+    assert built_in.keys() == from_views.keys()
+    for name in built_in:
+        if built_in[name] != from_views[name]:
+            a, b = built_in[name].decode("utf-8", "replace"), from_views[name].decode("utf-8", "replace")
+            at = next((i for i, (x, y) in enumerate(zip(a, b)) if x != y), min(len(a), len(b)))
+            raise AssertionError(f"{name} differs at {at}:\n built-in: {a[at - 200:at + 200]!r}\n"
+                                 f" views:    {b[at - 200:at + 200]!r}")
+
+
+@pytest.mark.parametrize("course_dir", [*COURSES, pytest.param(EDGE, id="edge")])
+@pytest.mark.parametrize("mode", ["course", "module"])
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_question_sections_match_the_view_template(tmp_path, course_dir, edition, mode):
+    assert_same_entries(*export_both_ways(load(course_dir, mode), edition, tmp_path))
+
+
+@settings(max_examples=25, deadline=None, derandomize=True, database=None, print_blob=False,
+          phases=(Phase.explicit, Phase.generate),
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(spec=course_specs(max_modules=2, max_questions=6))
+def test_question_sections_match_the_view_template_for_any_course(spec):
+    import tempfile
+    with tempfile.TemporaryDirectory(prefix="cp-views-") as tmp:
+        write_course(spec, Path(tmp) / "course")
+        course = load(Path(tmp) / "course")
+        for edition in EDITIONS:
+            assert_same_entries(*export_both_ways(course, edition, Path(tmp) / edition))
