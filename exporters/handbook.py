@@ -1,19 +1,21 @@
 """Printable PDF handbook: Jinja2 HTML + print CSS from ``templates/handbook/``, typeset by WeasyPrint.
 
-Two steps, kept apart so that a later per-module (parallel) renderer can reuse the first:
+Two steps, kept apart so that the parallel typesetter reuses the first:
 
 1. ``render_handbook_html(course, ctx)`` → the whole book as one HTML string, and
    ``render_handbook_css(course, ctx)`` → its print stylesheet (no WeasyPrint involved);
 2. ``typeset(...)`` → PDF bytes (fonts.css and handbook.css as stylesheets), with a URL fetcher
    confined to the course folder and the template folders, and with WeasyPrint's log captured
    and turned into ``Problem`` objects; or, for big courses, ``typeset_parallel(...)``: the same
-   book cut into parts (front matter, one part per module, the appendices), typeset in worker
-   processes in two passes (layout, then final with every page number known) and joined with
-   pypdf — page for page the same PDF (see "parallel typesetting" below for what differs).
+   book cut into parts (front matter, module openers and bodies, the appendices), typeset in
+   worker processes — the bodies once, before any page number is known — with the running
+   heads and footers typeset for the whole book afterwards, and joined with pypdf: page for
+   page the same PDF (see "parallel typesetting" below).
 """
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import datetime as dt
 import hashlib
@@ -512,28 +514,48 @@ class Typeset:
     messages: tuple[tuple[int, str], ...]   # captured WeasyPrint log: (level, message)
 
 
-def render_document(book_html: str, base: Path, sheets: Iterable[tuple[str, Path]], allowed: tuple[Path, ...],
-                    variant: str | None):
-    """HTML + stylesheets → a laid-out WeasyPrint document and WeasyPrint's captured log."""
-    import weasyprint
-    from weasyprint.text.fonts import FontConfiguration
+class StyleCache:
+    """A worker's WeasyPrint fonts, URL fetcher and parsed stylesheets, kept from one part of the
+    book to the next (parsing the stylesheets and installing the @font-face fonts costs ~1 s)."""
 
-    fetcher = confined_fetcher(allowed)
-    fonts = FontConfiguration()
+    def __init__(self, allowed: tuple[Path, ...]) -> None:
+        from weasyprint.text.fonts import FontConfiguration
+
+        self.allowed = allowed
+        self.fetcher = confined_fetcher(allowed)
+        self.fonts = FontConfiguration()
+        self.sheets: dict[tuple[str, str], object] = {}
+
+
+def render_document(book_html: str, base: Path, sheets: Iterable[tuple[str, Path]], allowed: tuple[Path, ...],
+                    variant: str | None, cache: StyleCache | None = None):
+    """HTML + stylesheets → a laid-out WeasyPrint document, WeasyPrint's captured log, and the
+    font configuration to discard once the PDF is written (None when ``cache`` keeps it)."""
+    import weasyprint
+
+    owned = cache is None or cache.allowed != allowed
+    if owned:
+        cache = StyleCache(allowed)
     capture = CaptureLog()
     logger = logging.getLogger("weasyprint")
     logger.addHandler(capture)
     try:
-        html = weasyprint.HTML(string=book_html, base_url=folder_url(base, allowed), url_fetcher=fetcher)
-        stylesheets = [weasyprint.CSS(string=css, base_url=folder_url(folder, allowed), url_fetcher=fetcher,
-                                      font_config=fonts) for css, folder in sheets]
-        document = html.render(stylesheets=stylesheets, font_config=fonts, pdf_variant=variant)
+        html = weasyprint.HTML(string=book_html, base_url=folder_url(base, allowed), url_fetcher=cache.fetcher)
+        stylesheets = []
+        for css, folder in sheets:
+            key = (css, str(folder))
+            if key not in cache.sheets:
+                cache.sheets[key] = weasyprint.CSS(string=css, base_url=folder_url(folder, allowed),
+                                                   url_fetcher=cache.fetcher, font_config=cache.fonts)
+            stylesheets.append(cache.sheets[key])
+        document = html.render(stylesheets=stylesheets, font_config=cache.fonts, pdf_variant=variant)
     except BaseException:
-        discard_fonts(fonts)
+        if owned:
+            discard_fonts(cache.fonts)
         raise
     finally:
         logger.removeHandler(capture)
-    return document, capture, fonts
+    return document, capture, cache.fonts if owned else None
 
 
 def discard_fonts(fonts) -> None:
@@ -569,26 +591,40 @@ def typeset(book_html: str, base: Path, sheets: Iterable[tuple[str, Path]], allo
 # -- parallel typesetting ---------------------------------------------------------------------
 #
 # WeasyPrint holds a whole document in memory (~1.5 MB a page) and uses one core. A big book is
-# cut into parts (front matter: cover, colophon, contents; one part per module; the appendices),
-# each typeset by a fresh worker process, and the parts are joined with pypdf:
+# cut into parts, each typeset by a fresh worker process, and joined with pypdf. The page
+# furniture (running heads, "Halaman X dari Y") is left out of the parts and typeset for the
+# whole book afterwards, so that most of the book is laid out exactly once:
 #
-# 1. layout pass: every part is laid out (no PDF written) to learn its page count and the page
-#    of each of its anchors; page references are placeholders of the right width;
-# 2. final pass: every part is typeset again knowing its first page number (``@page :first
-#    { counter-reset: page N }``), its side (``html { break-before: left }``), the book's total
-#    (``counter(pages)`` → a literal) and every page reference (``target-counter(attr(href),
-#    page)`` → ``attr(data-page)``, written into each internal link); the final layout must
-#    equal the layout pass (else it is repeated with the new numbers);
-# 3. join: pages are copied, the PDF's internal links, named destinations and outline are
-#    rebuilt for the whole book (links across parts included), metadata and a /ID derived from
-#    the content are set.
+# 1. bodies: each module's lessons and quiz (its ``body``) is typeset straight to PDF — nothing
+#    in it depends on where it lands; the front matter and the module openers, which print page
+#    numbers, are only laid out, with placeholders of the right width, to learn their length;
+# 2. numbered parts: with every body placed, the openers and the appendices (answer key,
+#    outcome map, glossary) are typeset with their page references written in
+#    (``target-counter(attr(href), page)`` → ``attr(data-page)``); then the front matter, which
+#    points into the appendices too. A part whose printed numbers turn out stale (a part before
+#    it changed length) is typeset again;
+# 3. furniture: the margin boxes of every page are typeset by WeasyPrint from the book's own
+#    stylesheets in a document of empty pages, one for each page of the book, carrying its
+#    @page name and its ``string-set`` values (read from the laid-out parts), so that
+#    ``string()``, ``counter(page)``, ``counter(pages)`` and :left/:right resolve as in one
+#    document; in big books it is cut into one run of pages per worker;
+# 4. join: pages are copied, each with its furniture laid over it as a form XObject; a part
+#    laid out on the other side than where it landed (bodies and appendices are laid out before
+#    their first page number is known) is moved sideways by the difference of the left and right
+#    page areas, which must have the same width (else the part is typeset again on its side);
+#    the PDF's internal links, named destinations and outline are rebuilt for the whole book,
+#    metadata and a /ID derived from the content are set.
 #
-# Parts are cut only where the stylesheet forces a page break (a module starts a page; with
-# ``.key-list + .key-module { break-before: page }`` each module's answer key does too), so the
-# page breaks are those of the whole book. Two things in handbook.css keep the two paths equal:
-# the outcome map has fixed column widths (WeasyPrint sizes auto columns before it knows the
-# page numbers it prints in them), and each module's answer key starts a page.
+# Parts are cut only where the stylesheet forces a page break (a module starts a page; ``.opener``
+# ends one; with ``.key-list + .key-module { break-before: page }`` each module's answer key
+# starts one), so the page breaks are those of the whole book. Two things in handbook.css keep
+# the two paths equal: the outcome map has fixed column widths (WeasyPrint sizes auto columns
+# before it knows the page numbers it prints in them), and each module's answer key starts a page.
+# Page numbers printed inside a body (a restyle that puts target-counter() on lesson links) are
+# noticed while laying it out, and that body is typeset again with its numbers.
 #
+# Reading a laid-out page's @page name, side and string-set values uses WeasyPrint's page box
+# (``Page._page_box``); if that ever changes, the book is typeset in one process, with a warning.
 # PDF/UA-1 and PDF/A-3b use one process: a joined file would lose the structure tree and the
 # conformance metadata. The joined file is about twice the size of the one-process file: each
 # part embeds its own font subsets and pypdf writes no object streams.
@@ -596,15 +632,37 @@ def typeset(book_html: str, base: Path, sheets: Iterable[tuple[str, Path]], allo
 PAGE_REFERENCE = re.compile(r"target-counter\(\s*attr\(\s*href\s*\)\s*,\s*page\s*\)")
 PAGE_TOTAL = re.compile(r"counter\(\s*pages\s*\)")
 MARK = re.compile("\ue000([^\ue001]*)\ue001")     # data-page="\ue000anchor\ue001" until numbers are known
+SENTINEL = "\u2063"             # a body's page-number placeholder: seen in its text → it prints numbers
 PX_TO_PT = 0.75
 KEY_BREAK = re.compile(r"\.key-list\s*\+\s*\.key-module\s*\{[^}]*break-before:\s*page")
+OPENER_BREAK = re.compile(r"\.opener\s*\{[^}]*break-after:\s*page")
+MARGIN_BOXES = ("top-left-corner", "top-left", "top-center", "top-right", "top-right-corner",
+                "right-top", "right-middle", "right-bottom", "bottom-right-corner", "bottom-right",
+                "bottom-center", "bottom-left", "bottom-left-corner", "left-bottom", "left-middle", "left-top")
+NO_FURNITURE = "@page { " + " ".join(f"@{box} {{ content: none !important; }}" for box in MARGIN_BOXES) + " }\n"
+ONLY_FURNITURE = ("@page { background: none !important; border: none !important; }\n"
+                  "html, body { background: none !important; border: none !important; }\n")
+FURNITURE_PAGES_PER_RUN = 300   # a run of furniture pages worth a worker of its own
+FURNITURE = "/CPFurniture"
+CSS_IDENT = re.compile(r"-?[A-Za-z_][\w-]*")
 
 
 @dataclass(frozen=True)
 class Part:
-    name: str                   # "front", "module-3", "back"
+    name: str                   # "front", "opener-3", "module-3", "back-1"
     html: str                   # a whole HTML document; internal links carry a data-page mark
-    module: bool                # a module (starts on a right-hand page with right_hand_modules)
+    module: bool                # starts a module (after a blank page with right_hand_modules)
+    kind: str = "front"         # front | opener | body | back: when it is typeset (see above)
+
+
+@dataclass(frozen=True)
+class PageFacts:
+    name: str                   # its @page name ("" for none)
+    blank: bool
+    side: str                   # "left" | "right", as laid out
+    x: float                    # left edge of the page area, pt
+    width: float                # width of the page area, pt
+    strings: tuple[tuple[str, str], ...]    # its string-set assignments, in document order
 
 
 @dataclass(frozen=True)
@@ -615,9 +673,7 @@ class PartJob:
     allowed: tuple[str, ...]
     numbers: tuple[tuple[str, str], ...] | None   # anchor → printed page number; None: placeholders
     placeholder: str
-    start: int                  # page number of the part's first page
-    left: bool                  # the first page is a left-hand page
-    total: int                  # pages in the whole book
+    left: bool                  # lay the first page out as a left-hand page
     final: bool                 # write the PDF
 
 
@@ -627,17 +683,22 @@ class PartResult:
     sizes: tuple[tuple[float, float], ...]      # page width, height in pt
     anchors: tuple[tuple[str, int, float, float], ...]   # name, page index, x, y (pt, PDF space)
     links: tuple[tuple[tuple[str, str, tuple[float, float, float, float]], ...], ...]  # per page
-    bookmarks: tuple            # WeasyPrint's tree, targets (page index, x, y) in pt, PDF space
+    bookmarks: tuple            # per page: (level, label, (x, y) in pt, PDF space, state)
     messages: tuple[tuple[int, str], ...]
     pdf: bytes | None
+    facts: tuple[PageFacts, ...] = ()
+    printed: tuple[tuple[str, str], ...] | None = None   # the page numbers it printed; None: placeholders
+    numbered: bool = False      # prints page numbers (a placeholder showed up in its text)
 
 
-def split_book(book_html: str, cut_keys: bool = False) -> list[Part] | None:
+def split_book(book_html: str, cut_keys: bool = False, cut_openers: bool = False) -> list[Part] | None:
     """The book's HTML → standalone documents: what precedes ``<main>``, each child of
-    ``<main>`` (a module), what follows it. With ``cut_keys`` (the stylesheet starts each
-    module's answer key on a new page) the answer key is cut there too: a continuation part
-    starts with an invisible copy of the key's title, so that running heads stay the same.
-    None when the book has no such shape."""
+    ``<main>`` (a module), what follows it. With ``cut_openers`` (the stylesheet ends a module's
+    ``.opener`` with a page break) a module is cut after its opener, so that its lessons and quiz
+    (the body) can be typeset before any page number is known. With ``cut_keys`` (the
+    stylesheet starts each module's answer key on a new page) the answer key is cut there too:
+    a continuation part starts with an invisible copy of the key's title, so that running heads
+    stay the same. None when the book has no such shape."""
     root = lxml_html.document_fromstring(book_html)
     body = root.find("body")
     main = body.find("main") if body is not None else None
@@ -658,18 +719,32 @@ def split_book(book_html: str, cut_keys: bool = False) -> list[Part] | None:
     def document(inner: str) -> str:
         return f"<!DOCTYPE html>\n<html{attributes}>{head}<body>{inner}</body></html>"
 
-    parts = [Part("front", document(serialise(children[:where])), False)]
-    parts += [Part(f"module-{i}", document(f"<main>{serialise([m])}</main>"), True) for i, m in enumerate(main, 1)]
-    back = children[where + 1:]
+    def opening_tag(element, keep_id: bool = True) -> str:
+        shell = lxml_html.tostring(element, encoding="unicode", with_tail=False)
+        opening = shell[:shell.index(">") + 1]
+        return opening if keep_id else re.sub(r'\sid="[^"]*"', "", opening)
+
+    parts = [Part("front", document(serialise(children[:where])), False, "front")]
+    for i, module in enumerate(main, 1):
+        inner = [c for c in module if isinstance(c.tag, str)]
+        opener = inner[0] if inner else None
+        if cut_openers and opener is not None and len(inner) > 1 and \
+                "opener" in (opener.get("class") or "").split():
+            closing = f"</{module.tag}></main>"
+            parts.append(Part(f"opener-{i}", document(f"<main>{opening_tag(module)}{serialise([opener])}{closing}"),
+                              True, "opener"))
+            parts.append(Part(f"module-{i}", document(f"<main>{opening_tag(module, keep_id=False)}"
+                                                       f"{serialise(inner[1:])}{closing}"), False, "body"))
+        else:
+            parts.append(Part(f"module-{i}", document(f"<main>{serialise([module])}</main>"), True, "opener"))
     pieces: list[str] = []
-    for element in back:
+    for element in children[where + 1:]:
         runs = key_runs(element) if cut_keys else []
         if len(runs) < 2:
             pieces.append(serialise([element]))
             continue
         title = element.find("h1")
-        shell = lxml_html.tostring(element, encoding="unicode", with_tail=False)
-        opening = shell[:shell.index(">") + 1]
+        opening = opening_tag(element)
         closing = f"</{element.tag}>"
         pieces.append(opening + serialise(runs[0]) + closing)
         ghost = ""
@@ -681,12 +756,11 @@ def split_book(book_html: str, cut_keys: bool = False) -> list[Part] | None:
                                "padding: 0; border: 0; height: 0; overflow: hidden")
             clone.tail = None
             ghost = lxml_html.tostring(clone, encoding="unicode")
-        plain_opening = re.sub(r'\sid="[^"]*"', "", opening)
-        pieces += [plain_opening + ghost + serialise(run) + closing for run in runs[1:]]
+        pieces += [opening_tag(element, keep_id=False) + ghost + serialise(run) + closing for run in runs[1:]]
     if cut_keys:
-        parts += [Part(f"back-{i}", document(piece), False) for i, piece in enumerate(pieces, 1)]
+        parts += [Part(f"back-{i}", document(piece), False, "back") for i, piece in enumerate(pieces, 1)]
     else:
-        parts.append(Part("back", document("".join(pieces)), False))
+        parts.append(Part("back", document("".join(pieces)), False, "back"))
     return parts
 
 
@@ -703,26 +777,41 @@ def key_runs(section) -> list[list]:
     return runs
 
 
-def part_sheets(sheets: Iterable[tuple[str, str]], start: int, left: bool, total: int) -> list[tuple[str, Path]]:
-    """The book's stylesheets for one part: page references read ``data-page``, the total is a
-    literal, and the page counter starts at ``start`` on a left or right page."""
-    out = []
-    for css, folder in sheets:
-        css = PAGE_REFERENCE.sub("attr(data-page)", css)
-        out.append((PAGE_TOTAL.sub(f'"{total}"', css), Path(folder)))
-    extra = f"@page :first {{ counter-reset: page {start}; }}\n"
-    if left:
-        extra += "html { break-before: left; }\n"
+def part_sheets(sheets: Iterable[tuple[str, str]], left: bool) -> list[tuple[str, Path]]:
+    """The book's stylesheets for one part: page references read ``data-page``, no margin boxes
+    (the furniture is typeset for the whole book), the first page on the left or the right."""
+    out = [(PAGE_REFERENCE.sub("attr(data-page)", css), Path(folder)) for css, folder in sheets]
+    extra = NO_FURNITURE + ("html { break-before: left; }\n" if left else "")
     return out + [(extra, Path(out[-1][1] if out else "."))]
+
+
+def page_facts(page) -> PageFacts:
+    """What the furniture of a laid-out page depends on: its @page name, blank or not, side and
+    string-set values (from WeasyPrint's page box: no public API has them), and its page area."""
+    box = page._page_box
+    kind = box.page_type
+    strings = []
+    for child in box.descendants():
+        value = getattr(child, "string_set", None)
+        if value and value != "none":
+            strings += [(str(name), str(text)) for name, text in value]
+    return PageFacts(kind.name or "", bool(kind.blank), kind.side, round(box.content_box_x() * PX_TO_PT, 4),
+                     round(box.width * PX_TO_PT, 4), tuple(strings))
+
+
+def shows_sentinel(page) -> bool:
+    return any(SENTINEL in (getattr(child, "text", None) or "") for child in page._page_box.descendants()
+               if isinstance(getattr(child, "text", None), str))
 
 
 def typeset_part(job: PartJob) -> PartResult:
     """One part, in a worker process: its layout, and with ``job.final`` its PDF."""
     numbers = dict(job.numbers) if job.numbers is not None else None
+    marks = sorted(set(MARK.findall(job.part.html)))
     html = MARK.sub(lambda m: job.placeholder if numbers is None else numbers.get(m.group(1), ""), job.part.html)
-    sheets = part_sheets(job.sheets, job.start, job.left, job.total)
-    document, capture, fonts = render_document(html, Path(job.base), sheets,
-                                               tuple(Path(a) for a in job.allowed), None)
+    sheets = part_sheets(job.sheets, job.left)
+    allowed = tuple(Path(a) for a in job.allowed)
+    document, capture, fonts = render_document(html, Path(job.base), sheets, allowed, None, worker_cache(allowed))
     pdf = None
     try:
         if job.final:
@@ -734,10 +823,12 @@ def typeset_part(job: PartJob) -> PartResult:
                 logger.removeHandler(capture)
     finally:
         discard_fonts(fonts)
-    sizes, anchors, links = [], [], []
+    sizes, anchors, links, bookmarks = [], [], [], []
     for index, page in enumerate(document.pages):
         height = page.height
         sizes.append((page.width * PX_TO_PT, height * PX_TO_PT))
+        bookmarks.append(tuple((level, label, (x * PX_TO_PT, (height - y) * PX_TO_PT), state)
+                               for level, label, (x, y), state in page.bookmarks))
         for name, (x, y, _, _) in page.anchors.items():
             anchors.append((name, index, x * PX_TO_PT, (height - y) * PX_TO_PT))
         page_links = []
@@ -746,9 +837,11 @@ def typeset_part(job: PartJob) -> PartResult:
                 page_links.append((kind, target, (x1 * PX_TO_PT, (height - y1) * PX_TO_PT,
                                                   x2 * PX_TO_PT, (height - y2) * PX_TO_PT)))
         links.append(tuple(page_links))
+    numbered = job.placeholder == SENTINEL and bool(marks) and any(shows_sentinel(p) for p in document.pages)
     return PartResult(len(document.pages), tuple(sizes), tuple(anchors), tuple(links),
-                      tuple(document.make_bookmark_tree(PX_TO_PT, transform_pages=True)),
-                      tuple((r.levelno, r.getMessage()) for r in capture.records), pdf)
+                      tuple(bookmarks), tuple((r.levelno, r.getMessage()) for r in capture.records), pdf,
+                      tuple(page_facts(p) for p in document.pages),
+                      None if numbers is None else tuple((m, numbers.get(m, "")) for m in marks), numbered)
 
 
 @dataclass(frozen=True)
@@ -759,7 +852,8 @@ class Placement:
     numbers: tuple[tuple[str, str], ...]    # anchor → page number, first occurrence wins
 
 
-def place_parts(parts: list[Part], results: list[PartResult], right_hand_modules: bool) -> Placement:
+def place_parts(parts: list[Part], results: list[PartResult | None], right_hand_modules: bool) -> Placement:
+    """Where each part lands; a part not laid out yet counts as no pages."""
     starts, blanks, page = [], [], 1
     numbers: dict[str, str] = {}
     for part, result in zip(parts, results):
@@ -767,74 +861,302 @@ def place_parts(parts: list[Part], results: list[PartResult], right_hand_modules
         page += blank
         starts.append(page)
         blanks.append(blank)
-        for name, index, _, _ in result.anchors:
-            numbers.setdefault(name, str(page + index))
-        page += result.pages
+        if result is not None:
+            for name, index, _, _ in result.anchors:
+                numbers.setdefault(name, str(page + index))
+            page += result.pages
     return Placement(tuple(starts), tuple(blanks), page - 1, tuple(numbers.items()))
 
 
-def same_layout(a: list[PartResult], b: list[PartResult]) -> bool:
-    return all(x.pages == y.pages and {n: i for n, i, _, _ in x.anchors} == {n: i for n, i, _, _ in y.anchors}
-               for x, y in zip(a, b))
+def side_of(number: int) -> str:
+    return "right" if number % 2 else "left"
 
 
-def run_parts(jobs: list[PartJob], workers: int) -> list[PartResult]:
-    """Typeset the parts in ``workers`` fresh processes (one process per part, so that each
-    part's memory is returned to the system), results in the order of ``jobs``."""
+def page_areas(results: Iterable[PartResult | None]) -> dict[tuple[str, str], tuple[float, float]]:
+    """(@page name, side) → (x, width) of the page area, as WeasyPrint laid it out."""
+    areas: dict[tuple[str, str], tuple[float, float]] = {}
+    for result in results:
+        for fact in result.facts if result else ():
+            if not fact.blank:
+                areas.setdefault((fact.name, fact.side), (fact.x, fact.width))
+    return areas
+
+
+def shifts(result: PartResult, start: int, areas: dict) -> tuple[float, ...] | None:
+    """How far each page of a part moves sideways to sit on the side where it landed; None if
+    some page cannot (its page area on the other side is wider or narrower, or unknown)."""
+    out = []
+    for index, fact in enumerate(result.facts):
+        side = side_of(start + index)
+        if fact.side == side or fact.blank:
+            out.append(0.0)
+            continue
+        area = areas.get((fact.name, side))
+        if area is None or abs(area[1] - fact.width) > 0.01:
+            return None
+        out.append(round(area[0] - fact.x, 4))
+    return tuple(out)
+
+
+def stale(part: Part, result: PartResult | None, placement: Placement, index: int, areas: dict) -> bool:
+    """Whether the part must be typeset (again) before the book can be joined."""
+    if result is None or result.pdf is None:
+        return True
+    numbers = dict(placement.numbers)
+    if result.printed is None:
+        if result.numbered:
+            return True
+    elif any(numbers.get(name, "") != shown for name, shown in result.printed):
+        return True
+    return shifts(result, placement.starts[index], areas) is None
+
+
+WORKER_CACHE: StyleCache | None = None     # set in worker processes only (see worker_init)
+
+
+def worker_init(temp: str) -> None:
+    """Set up a worker process of ``worker_pool``: WeasyPrint's boxes stay alive until a part is
+    written, so the cyclic garbage collector only costs time (~15% of a layout); it runs once
+    between parts instead. Temp files (the fonts WeasyPrint installs) go to ``temp``, which the
+    parent removes: workers end through ``os._exit`` and clean nothing up."""
+    import gc
+    import tempfile
+
+    global WORKER_CACHE
+    gc.disable()
+    tempfile.tempdir = temp
+    WORKER_CACHE = StyleCache(())
+
+
+def worker_cache(allowed: tuple[Path, ...]) -> StyleCache | None:
+    """This worker's style cache for ``allowed`` (None in the main process); collects the garbage
+    the previous part left."""
+    global WORKER_CACHE
+    if WORKER_CACHE is None:
+        return None
+    import gc
+
+    gc.collect()
+    if WORKER_CACHE.allowed != allowed:
+        WORKER_CACHE = StyleCache(allowed)
+    return WORKER_CACHE
+
+
+@contextlib.contextmanager
+def worker_pool(workers: int):
+    """``workers`` processes for one book, kept for all its passes; None for one worker (the
+    parts are then typeset in this process)."""
+    if workers <= 1:
+        yield None
+        return
     import multiprocessing
+    import tempfile
 
-    if workers <= 1 and len(jobs) <= 1:
-        return [typeset_part(job) for job in jobs]
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
     if "forkserver" in methods:     # workers fork from a small server that has WeasyPrint loaded
         context.set_forkserver_preload(["weasyprint", "exporters.handbook"])
-    order = sorted(range(len(jobs)), key=lambda i: -len(jobs[i].part.html))   # biggest first
-    with context.Pool(max(1, workers), maxtasksperchild=1) as pool:
-        done = pool.map(typeset_part, [jobs[i] for i in order], chunksize=1)
-    results: list[PartResult | None] = [None] * len(jobs)
+    temp = tempfile.mkdtemp(prefix="coursepack-handbook-")
+    try:
+        with context.Pool(workers, initializer=worker_init, initargs=(temp,)) as pool:
+            yield pool
+    finally:
+        shutil.rmtree(temp, ignore_errors=True)
+
+
+def run_jobs(function, jobs: list, pool, size) -> list:
+    """``function`` over ``jobs`` in the pool's workers (or here, without a pool), biggest first,
+    results in the order of ``jobs``."""
+    if pool is None:
+        return [function(job) for job in jobs]
+    order = sorted(range(len(jobs)), key=lambda i: -size(jobs[i]))
+    done = pool.map(function, [jobs[i] for i in order], chunksize=1)
+    results: list = [None] * len(jobs)
     for i, result in zip(order, done):
         results[i] = result
-    return results      # type: ignore[return-value]
+    return results
+
+
+def run_parts(jobs: list[PartJob], pool) -> list[PartResult]:
+    return run_jobs(typeset_part, jobs, pool, lambda job: len(job.part.html))
 
 
 def typeset_parallel(book_html: str, base: Path, sheets: list[tuple[str, Path]], allowed: tuple[Path, ...],
                      right_hand_modules: bool, workers: int, source_date: dt.datetime) -> Typeset | None:
     """The book typeset part by part in worker processes and joined; None if it cannot be split
-    or the page numbers do not settle (the caller then uses one process)."""
-    parts = split_book(book_html, cut_keys=any(KEY_BREAK.search(css) for css, _ in sheets))
+    or the parts do not settle (the caller then uses one process)."""
+    css = "\n".join(text for text, _ in sheets)
+    parts = split_book(book_html, cut_keys=bool(KEY_BREAK.search(css)), cut_openers=bool(OPENER_BREAK.search(css)))
     if parts is None:
         return None
-    common = dict(sheets=tuple((css, str(folder)) for css, folder in sheets), base=str(base),
+    common = dict(sheets=tuple((text, str(folder)) for text, folder in sheets), base=str(base),
                   allowed=tuple(str(a) for a in allowed))
     estimate = len(book_html) // 3000 + 10          # ~3 KB of HTML a page: the width of a page number
     placeholder = "8" * len(str(estimate))
-    layout = run_parts([PartJob(p, numbers=None, placeholder=placeholder, start=1, left=False, total=0,
-                                final=False, **common) for p in parts], workers)
-    for _ in range(3):
-        placement = place_parts(parts, layout, right_hand_modules)
-        final = run_parts([PartJob(p, numbers=placement.numbers, placeholder="", start=start,
-                                   left=start % 2 == 0, total=placement.total, final=True, **common)
-                           for p, start in zip(parts, placement.starts)], workers)
-        if same_layout(layout, final):
-            return join_parts(final, placement, source_date)
-        layout = final
-    return None
+    results: list[PartResult | None] = [None] * len(parts)
+    try:
+        with worker_pool(workers) as pool:
+            first = [i for i, p in enumerate(parts) if p.kind != "back"]
+            done = run_parts([PartJob(parts[i], numbers=None, placeholder=SENTINEL if parts[i].kind == "body"
+                                      else placeholder, left=False, final=parts[i].kind == "body", **common)
+                              for i in first], pool)
+            for i, result in zip(first, done):
+                results[i] = result
+            for _ in range(5):
+                placement = place_parts(parts, results, right_hand_modules)
+                areas = page_areas(results)
+                pending = [i for i, p in enumerate(parts) if stale(p, results[i], placement, i, areas)]
+                if not pending:
+                    break
+                if any(parts[i].kind == "front" for i in pending) and \
+                        any(parts[i].kind != "front" for i in pending):     # the contents go last
+                    pending = [i for i in pending if parts[i].kind != "front"]
+                done = run_parts([PartJob(parts[i], numbers=placement.numbers, placeholder="",
+                                          left=side_of(placement.starts[i]) == "left", final=True, **common)
+                                  for i in pending], pool)
+                for i, result in zip(pending, done):
+                    results[i] = result
+            else:
+                return None
+            furniture = typeset_furniture(book_html, results, placement, common, pool, workers)
+    except AttributeError:          # WeasyPrint's page box changed: see the note above
+        return None
+    if furniture is None:
+        return None
+    return join_parts(results, placement, areas, furniture, source_date)     # type: ignore[arg-type]
 
 
-def join_parts(results: list[PartResult], placement: Placement, source_date: dt.datetime) -> Typeset:
-    """The parts' PDFs → one PDF with the whole book's links, destinations, outline, metadata."""
+# -- furniture: the margin boxes of every page -------------------------------------------------
+
+@dataclass(frozen=True)
+class FurnitureJob:
+    html: str
+    sheets: tuple[tuple[str, str], ...]
+    base: str
+    allowed: tuple[str, ...]
+    skip: int                   # leading pages that only carry the string values in (dropped)
+    pages: int                  # pages wanted after them
+
+
+def typeset_furniture(book_html: str, results: list[PartResult], placement: Placement, common: dict,
+                      pool, workers: int) -> tuple[list[bytes], list[tuple[int, int] | None]] | None:
+    """The furniture of every page of the book: the PDFs of the runs, and for each page of the
+    book (run, page in it), or None for a blank page."""
+    book: list[PageFacts | None] = []
+    for result, blank in zip(results, placement.blanks):
+        if blank:
+            book.append(None)
+        book += list(result.facts)
+    runs = max(1, min(workers, len(book) // FURNITURE_PAGES_PER_RUN))
+    size = -(-len(book) // runs)
+    root = lxml_html.document_fromstring(book_html)
+    head = lxml_html.tostring(root.find("head"), encoding="unicode")
+    attributes = "".join(f' {k}="{html_text.escape(v)}"' for k, v in root.attrib.items())
+    jobs = [furniture_job(book, first, min(first + size, len(book)), placement.total, head, attributes, common)
+            for first in range(0, len(book), size)]
+    pdfs = run_jobs(typeset_furniture_run, jobs, pool, lambda job: job.pages)
+    if any(pdf is None for pdf in pdfs):
+        return None
+    where = [(run, index) for run, job in enumerate(jobs) for index in range(job.pages)]
+    return pdfs, [None if fact is None or fact.blank else place for fact, place in zip(book, where)]
+
+
+def furniture_job(book: list[PageFacts | None], first: int, end: int, total: int, head: str, attributes: str,
+                  common: dict) -> FurnitureJob:
+    """Empty pages ``first``..``end`` (0-based) of the book, each with its @page name and string
+    values; a run that does not start the book begins with one page holding the values the
+    strings have on entry, numbered so that the next page gets the right number and side."""
+    def assignments(strings) -> str:
+        return "".join(f'<div style="{html_text.escape(f"string-set: {name} {css_string(text)}")}"></div>'
+                       for name, text in strings if CSS_IDENT.fullmatch(name))
+
+    def page(fact: PageFacts | None, broken: bool) -> str:
+        style = "display: block; margin: 0; padding: 0; border: 0; height: 0; float: none; position: static;"
+        if broken:
+            style += " break-before: page;"
+        if fact is not None and fact.name and CSS_IDENT.fullmatch(fact.name):
+            style += f" page: {fact.name};"
+        return f'<div style="{style}">{assignments(fact.strings if fact else ())}</div>'
+
+    pieces, extra, skip = [], "", 0
+    if first:
+        carried: dict[str, str] = {}
+        for fact in book[:first]:
+            for name, text in fact.strings if fact else ():
+                carried.pop(name, None)
+                carried[name] = text
+        pieces.append(page(PageFacts("", False, "", 0, 0, tuple(carried.items())), False))
+        extra = f"@page :first {{ counter-reset: page {first}; }}\n"      # the next page is first + 1
+        if side_of(first) == "left":
+            extra += "html { break-before: left; }\n"
+        skip = 1
+    pieces += [page(fact, bool(pieces) or i > 0) for i, fact in enumerate(book[first:end])]
+    html = f"<!DOCTYPE html>\n<html{attributes}>{head}<body>{''.join(pieces)}</body></html>"
+    sheets = tuple((PAGE_TOTAL.sub(f'"{total}"', css), folder) for css, folder in common["sheets"])
+    sheets += ((ONLY_FURNITURE + extra, sheets[-1][1] if sheets else "."),)
+    return FurnitureJob(html, sheets, common["base"], common["allowed"], skip, end - first)
+
+
+def typeset_furniture_run(job: FurnitureJob) -> bytes | None:
+    """A run of furniture pages → a PDF of exactly ``job.pages`` pages (None if WeasyPrint made
+    another number of pages)."""
+    allowed = tuple(Path(a) for a in job.allowed)
+    document, _capture, fonts = render_document(job.html, Path(job.base),
+                                                [(css, Path(folder)) for css, folder in job.sheets],
+                                                allowed, None, worker_cache(allowed))
+    try:
+        if len(document.pages) != job.skip + job.pages:
+            return None
+        return document.copy(document.pages[job.skip:]).write_pdf()
+    finally:
+        discard_fonts(fonts)
+
+
+# -- join --------------------------------------------------------------------------------------
+
+def join_parts(results: list[PartResult], placement: Placement, areas: dict,
+               furniture: tuple[list[bytes], list[tuple[int, int] | None]], source_date: dt.datetime) -> Typeset:
+    """The parts' PDFs and the furniture → one PDF with the whole book's links, destinations,
+    outline, metadata."""
     import io
 
     from pypdf import PdfReader, PdfWriter
-    from pypdf.generic import (ArrayObject, ByteStringObject, DictionaryObject, FloatObject, NameObject,
-                               NumberObject, TextStringObject)
+    from pypdf.generic import (ArrayObject, ByteStringObject, DecodedStreamObject, DictionaryObject, FloatObject,
+                               NameObject, NumberObject, TextStringObject)
 
     writer = PdfWriter()
     first_index: list[int] = []         # global 0-based index of each part's first page
+    moves: list[tuple[float, ...]] = []     # sideways move of each page of each part, pt
     digest = hashlib.sha256()
     metadata, lang = None, None
-    for result, blank in zip(results, placement.blanks):
+    run_pdfs, places = furniture
+    runs = [PdfReader(io.BytesIO(pdf)) for pdf in run_pdfs]
+    for pdf in run_pdfs:
+        digest.update(pdf)
+    streams: dict[bytes, object] = {}
+
+    def stream(data: bytes):
+        if data not in streams:
+            obj = DecodedStreamObject()
+            obj.set_data(data)
+            streams[data] = writer._add_object(obj)
+        return streams[data]
+
+    def form(run: int, index: int):
+        page = runs[run].pages[index]
+        contents = page.raw_get("/Contents")
+        items = list(contents.get_object()) if isinstance(contents.get_object(), ArrayObject) else [contents]
+        obj = DecodedStreamObject()
+        obj.set_data(b"\n".join(item.get_object().get_data() for item in items))
+        obj.update({NameObject("/Type"): NameObject("/XObject"), NameObject("/Subtype"): NameObject("/Form"),
+                    NameObject("/BBox"): ArrayObject([FloatObject(float(v)) for v in page.mediabox]),
+                    NameObject("/Resources"): page.raw_get("/Resources").clone(writer)})
+        return writer._add_object(obj.flate_encode())
+
+    def number(value: float) -> FloatObject:
+        return FloatObject(round(value, 6))
+
+    for result, blank, start in zip(results, placement.blanks, placement.starts):
         reader = PdfReader(io.BytesIO(result.pdf))
         digest.update(result.pdf)
         if metadata is None:
@@ -843,19 +1165,31 @@ def join_parts(results: list[PartResult], placement: Placement, source_date: dt.
         if blank:
             writer.add_blank_page(*result.sizes[0])
         first_index.append(len(writer.pages))
-        for page in reader.pages:
-            writer.add_page(page, excluded_keys=("/Annots",))
-
-    def number(value: float) -> FloatObject:
-        return FloatObject(round(value, 6))
+        move = shifts(result, start, areas) or (0.0,) * result.pages
+        moves.append(move)
+        for page, dx in zip(reader.pages, move):
+            added = writer.add_page(page, excluded_keys=("/Annots",))
+            place = places[len(writer.pages) - 1]
+            contents = added.raw_get("/Contents")
+            items = list(contents.get_object()) if isinstance(contents.get_object(), ArrayObject) else [contents]
+            opening = b"q\n" if not dx else f"q 1 0 0 1 {dx:.4f} 0 cm\n".encode()
+            items = [stream(opening), *items, stream(b"Q\n")]
+            if place is not None:
+                items.append(stream(b"q " + FURNITURE.encode() + b" Do Q\n"))
+                resources = DictionaryObject(added["/Resources"])
+                xobjects = DictionaryObject(resources.get("/XObject", DictionaryObject()))
+                xobjects[NameObject(FURNITURE)] = form(*place)
+                resources[NameObject("/XObject")] = xobjects
+                added[NameObject("/Resources")] = resources
+            added[NameObject("/Contents")] = ArrayObject(items)
 
     # named destinations: every anchor, first occurrence wins, sorted (a flat name tree)
     destinations: dict[str, tuple[int, float, float]] = {}
     anchors: dict[str, int] = {}
-    for result, first in zip(results, first_index):
+    for result, first, move in zip(results, first_index, moves):
         for name, index, x, y in result.anchors:
             if name not in destinations:
-                destinations[name] = (first + index, x, y)
+                destinations[name] = (first + index, x + move[index], y)
                 anchors[name] = first + index + 1
     names = ArrayObject()
     for name in sorted(destinations):
@@ -866,14 +1200,14 @@ def join_parts(results: list[PartResult], placement: Placement, source_date: dt.
         {NameObject("/Dests"): writer._add_object(DictionaryObject({NameObject("/Names"): names}))})
 
     # links, as WeasyPrint writes them, now that every target is in the same file
-    messages: list[tuple[int, str]] = []
-    for result, first in zip(results, first_index):
+    for result, first, move in zip(results, first_index, moves):
         for index, page_links in enumerate(result.links):
             annotations = ArrayObject()
-            for kind, target, rect in page_links:
+            dx = move[index]
+            for kind, target, (x1, y1, x2, y2) in page_links:
                 annotation = DictionaryObject({
                     NameObject("/Type"): NameObject("/Annot"), NameObject("/Subtype"): NameObject("/Link"),
-                    NameObject("/Rect"): ArrayObject([number(v) for v in rect]),
+                    NameObject("/Rect"): ArrayObject([number(v) for v in (x1 + dx, y1, x2 + dx, y2)]),
                     NameObject("/BS"): DictionaryObject({NameObject("/W"): NumberObject(0)}),
                 })
                 if kind == "internal":
@@ -889,8 +1223,10 @@ def join_parts(results: list[PartResult], placement: Placement, source_date: dt.
                 writer.pages[first + index][NameObject("/Annots")] = annotations
 
     # outline
-    bookmarks = tuple(shift_bookmarks(result.bookmarks, first) for result, first in zip(results, first_index))
-    tree = tuple(item for part in bookmarks for item in part)
+    tree = bookmark_tree((first + index, level, label, x + move[index], y, state)
+                         for result, first, move in zip(results, first_index, moves)
+                         for index, marks in enumerate(result.bookmarks)
+                         for level, label, (x, y), state in marks)
     add_outline(writer, tree, None)
     if tree:
         writer._root_object[NameObject("/PageMode")] = NameObject("/UseOutlines")
@@ -906,6 +1242,7 @@ def join_parts(results: list[PartResult], placement: Placement, source_date: dt.
     writer._ID = ArrayObject([identifier, identifier])
     out = io.BytesIO()
     writer.write(out)
+    messages: list[tuple[int, str]] = []
     seen = set()
     for result in results:
         for level, message in result.messages:
@@ -917,17 +1254,42 @@ def join_parts(results: list[PartResult], placement: Placement, source_date: dt.
     return Typeset(out.getvalue(), len(writer.pages), tree, anchors, tuple(messages))
 
 
-def shift_bookmarks(tree, first: int) -> tuple:
-    return tuple((label, (target[0] + first, target[1], target[2]), shift_bookmarks(children, first), state)
-                 for label, target, children, state in tree)
+def bookmark_tree(marks) -> tuple:
+    """(page index, level, label, x, y, state) of every bookmark, in order → the nested tree
+    ``(label, (page index, x, y), children, state)``, levels nested as WeasyPrint nests them
+    (a skipped level, h1 → h3, makes one step down)."""
+    root: list = []
+    skipped: list[int] = []
+    last_by_depth = [root]
+    previous = 0
+    for index, level, label, x, y, state in marks:
+        if level > previous:
+            skipped.append(level - previous - 1)
+        else:
+            temp = level
+            while temp < previous:
+                temp += 1 + skipped.pop()
+            if temp > previous:
+                skipped.append(temp - previous - 1)
+        previous = level
+        depth = level - sum(skipped)
+        children: list = []
+        last_by_depth[depth - 1].append((label, (index, x, y), children, state))
+        del last_by_depth[depth:]
+        last_by_depth.append(children)
+
+    def freeze(items) -> tuple:
+        return tuple((label, target, freeze(children), state) for label, target, children, state in items)
+
+    return freeze(root)
 
 
 def add_outline(writer, tree, parent) -> None:
     from pypdf.generic import Fit
 
     for label, (index, x, y), children, state in tree:
-        item = writer.add_outline_item(title=label, page_number=index, parent=parent, fit=Fit.xyz(round(x, 6), round(y, 6), 0),
-                                       is_open=state != "closed")
+        item = writer.add_outline_item(title=label, page_number=index, parent=parent,
+                                       fit=Fit.xyz(round(x, 6), round(y, 6), 0), is_open=state != "closed")
         add_outline(writer, children, item)
 
 

@@ -255,15 +255,67 @@ def test_split_book_refuses_a_book_without_main():
     assert split_book("<html><body><p>x</p></body></html>") is None
 
 
-def test_part_sheets_write_numbers_in():
+def test_part_sheets_write_numbers_in_and_leave_the_furniture_out():
     css = ".toc a::after { content: leader('.') target-counter(attr(href), page); }\n" \
           "@page { @bottom-right { content: \"Halaman \" counter(page) \" dari \" counter(pages); } }"
-    sheets = part_sheets([(css, "/x")], start=42, left=True, total=311)
-    text = sheets[0][0]
-    assert "target-counter" not in text and "attr(data-page)" in text
-    assert 'counter(page) " dari " "311"' in text
-    assert "counter-reset: page 42" in sheets[-1][0] and "break-before: left" in sheets[-1][0]
-    assert "break-before" not in part_sheets([(css, "/x")], start=43, left=False, total=311)[-1][0]
+    sheets = part_sheets([(css, "/x")], left=True)
+    assert "target-counter" not in sheets[0][0] and "attr(data-page)" in sheets[0][0]
+    assert "@bottom-right { content: none !important; }" in sheets[-1][0]
+    assert "break-before: left" in sheets[-1][0]
+    assert "break-before" not in part_sheets([(css, "/x")], left=False)[-1][0]
+
+
+def test_split_book_cuts_modules_after_their_opener():
+    book = BOOK.replace('<section class="module" id="m1">',
+                        '<section class="module" id="m1"><header class="opener"><h1>M1</h1></header>')
+    parts = split_book(book, cut_openers=True)
+    assert [(p.name, p.kind, p.module) for p in parts] == [
+        ("front", "front", False), ("opener-1", "opener", True), ("module-1", "body", False),
+        ("module-2", "opener", True), ("back", "back", False)]
+    assert 'id="m1"' in parts[1].html and "M1" in parts[1].html and "lesson-a" not in parts[1].html.split("<main>")[1]
+    assert 'id="m1"' not in parts[2].html and 'id="lesson-a"' in parts[2].html and 'class="module"' in parts[2].html
+
+
+def test_furniture_runs_carry_the_strings_numbers_and_side_in():
+    from exporters.handbook import PageFacts, furniture_job
+
+    def fact(strings=(), name=""):
+        return PageFacts(name, False, "right", 0.0, 0.0, tuple(strings))
+
+    book = [fact(name="cover"), fact([("module", "Modul 1"), ("lesson", "Satu")]), fact(), None,
+            fact([("lesson", "Dua \"kutip\"")]), fact()]
+    common = {"sheets": (("@page { @bottom-right { content: counter(page) ' / ' counter(pages); } }", "/x"),),
+              "base": "/x", "allowed": ("/x",)}
+    whole = furniture_job(book, 0, len(book), 9, "<head></head>", "", common)
+    assert whole.skip == 0 and whole.pages == 6 and "counter-reset" not in whole.sheets[-1][0]
+    assert "' / ' \"9\"" in whole.sheets[0][0]                     # the book's total, not the run's
+    assert whole.html.count("break-before: page") == 5 and "page: cover" in whole.html
+    run = furniture_job(book, 4, 6, 9, "<head></head>", "", common)
+    assert run.skip == 1 and run.pages == 2
+    assert "counter-reset: page 4;" in run.sheets[-1][0]            # the carrier page is page 4 …
+    assert "break-before: left" in run.sheets[-1][0]                # … a left-hand one
+    carrier = run.html.split("<body>")[1].split("break-before: page")[0]
+    assert "string-set: module &quot;Modul 1&quot;" in carrier and "Satu" in carrier
+    assert "&quot;Dua \\22 kutip\\22 &quot;" in run.html          # CSS-escaped, then HTML-escaped
+
+
+def test_bookmark_tree_nests_like_weasyprint():
+    import weasyprint
+
+    from exporters.handbook import bookmark_tree
+
+    html = "<h1>A</h1><h3>A.x</h3><h2>A.1</h2><h4>A.1.x</h4><h1>B</h1><h2 style='break-before: page'>B.1</h2>"
+    document = weasyprint.HTML(string=html).render()
+    expected = document.make_bookmark_tree()
+    marks = [(index, level, label, x, y, state) for index, page in enumerate(document.pages)
+             for level, label, (x, y), state in page.bookmarks]
+    found = bookmark_tree(marks)
+
+    def shape(tree):
+        return [(label, target[0], shape(children)) for label, target, children, _ in tree]
+
+    assert shape(found) == shape(expected)
+    assert [label for label, *_ in found] == ["A", "B"]
 
 
 def test_place_parts_inserts_blanks_before_right_hand_modules():
@@ -315,3 +367,29 @@ def test_no_font_folder_is_left_in_the_temp_folder(tmp_path, parallel):
                             env={**os.environ, "TMPDIR": str(temp)}, timeout=600)
     assert result.returncode == 0, result.stderr
     assert sorted(p.name for p in temp.iterdir() if p.name.startswith("weasyprint-")) == []
+
+
+def test_a_restyle_with_narrower_left_pages_and_page_numbers_in_lessons(tmp_path):
+    """Parts laid out before their side is known cannot just be moved sideways when left and
+    right pages differ in width, and a body printing page numbers needs them: both are typeset
+    again, and the book still equals the one-process book."""
+    folder = generate(tmp_path / "course", lessons=7, questions=8, per_module=2)
+    course = load(folder)
+    first, target = course.lessons[0], course.lessons[-1]
+    with open(folder / first.source, "a", encoding="utf-8") as handle:
+        handle.write(f"\n\nLihat juga [pelajaran terakhir](#lesson-{target.id}).\n")
+    css = (ROOT / "templates" / "handbook" / "handbook.css").read_text(encoding="utf-8")
+    (folder / "templates" / "handbook").mkdir(parents=True)
+    (folder / "templates" / "handbook" / "handbook.css").write_text(
+        css + "\n@page :left { margin-right: 35mm; }\n"
+              ".lesson-body a[href^='#']::after { content: ' (hlm. ' target-counter(attr(href), page) ')'; }\n",
+        encoding="utf-8")
+    single = build(folder, tmp_path / "single", parallel="off")
+    parallel = build(folder, tmp_path / "parallel", parallel="on", jobs=2)
+    expected, found = pages_text(single), pages_text(parallel)
+    assert found == expected
+    assert outline(parallel) == outline(single)
+    printed = [int(m) for text in found for m in re.findall(r"terakhir \(hlm\. (\d+)\)", text)]
+    lands = [page + 1 for level, title, page, _, _ in outline(parallel) if title.startswith(f"{target.title}")
+             or title.endswith(target.title)]
+    assert printed and printed == lands[:1]
