@@ -255,7 +255,9 @@ def format_number(value: float) -> str:
 
 def question_view(q: Question, index: int, renames: dict[str, str],
                   labels: dict[str, str]) -> SimpleNamespace:
-    """What the template needs for one question, precomputed (display order, ids, HTML).
+    """One question for a template that builds its markup itself (an overriding ``quiz.html``
+    looping over ``z.views``), precomputed: display order, ids, HTML. The built-in templates
+    use ``question_html``, which writes the same markup from the same data.
 
     Texts here are HTML already (``labels`` are escaped once per page): the templates render
     them as they are.
