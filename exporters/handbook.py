@@ -37,7 +37,7 @@ from markupsafe import Markup
 from pydantic import BaseModel, ConfigDict, Field
 
 from coursepack.exporter import BuildContext, Exporter
-from coursepack.labels import labels_for
+from coursepack.labels import labels_for, text_direction
 from coursepack.model import Course, Lesson, Module, Question, Quiz
 from coursepack.problems import Problem, error, warning
 
@@ -61,7 +61,7 @@ class HandbookOptions(BaseModel):
     parallel: Literal["auto", "on", "off"] = Field(
         "auto", description="typeset modules in parallel worker processes and join them (auto: for "
         f"courses with at least {PARALLEL_MIN_MODULES} modules and {PARALLEL_MIN_LESSONS} lessons; "
-        "PDF/UA and PDF/A always use one process)")
+        "PDF/UA, PDF/A and right-to-left books always use one process)")
     jobs: int = Field(0, ge=0, description="worker processes for parallel typesetting (0: one per CPU core)")
 
 
@@ -150,8 +150,9 @@ class Book:
 def render_handbook_html(course: Course, ctx: BuildContext) -> str:
     """The whole handbook as one HTML document (cover, contents, modules, appendices)."""
     book = make_book(course, ctx)
-    return ctx.templates.get_template("handbook.html").render(book=book, course=course,
-                                                              labels=book.labels, options=book.options)
+    return ctx.templates.get_template("handbook.html").render(book=book, course=course, labels=book.labels,
+                                                              options=book.options,
+                                                              direction=text_direction(course.language))
 
 
 def render_handbook_css(course: Course, ctx: BuildContext) -> str:
@@ -635,6 +636,7 @@ MARK = re.compile("\ue000([^\ue001]*)\ue001")     # data-page="\ue000anchor\ue00
 SENTINEL = "\u2063"             # a body's page-number placeholder: seen in its text → it prints numbers
 PX_TO_PT = 0.75
 KEY_BREAK = re.compile(r"\.key-list\s*\+\s*\.key-module\s*\{[^}]*break-before:\s*page")
+RIGHT_TO_LEFT = re.compile(r"<html\b[^>]*\sdir=[\"']?rtl", re.I)
 OPENER_BREAK = re.compile(r"\.opener\s*\{[^}]*break-after:\s*page")
 MARGIN_BOXES = ("top-left-corner", "top-left", "top-center", "top-right", "top-right-corner",
                 "right-top", "right-middle", "right-bottom", "bottom-right-corner", "bottom-right",
@@ -673,7 +675,7 @@ class PartJob:
     allowed: tuple[str, ...]
     numbers: tuple[tuple[str, str], ...] | None   # anchor → printed page number; None: placeholders
     placeholder: str
-    left: bool                  # lay the first page out as a left-hand page
+    side: str                   # "left" | "right": the side of its first page
     final: bool                 # write the PDF
 
 
@@ -777,11 +779,11 @@ def key_runs(section) -> list[list]:
     return runs
 
 
-def part_sheets(sheets: Iterable[tuple[str, str]], left: bool) -> list[tuple[str, Path]]:
+def part_sheets(sheets: Iterable[tuple[str, str]], side: str) -> list[tuple[str, Path]]:
     """The book's stylesheets for one part: page references read ``data-page``, no margin boxes
     (the furniture is typeset for the whole book), the first page on the left or the right."""
     out = [(PAGE_REFERENCE.sub("attr(data-page)", css), Path(folder)) for css, folder in sheets]
-    extra = NO_FURNITURE + ("html { break-before: left; }\n" if left else "")
+    extra = NO_FURNITURE + f"html {{ break-before: {side}; }}\n"
     return out + [(extra, Path(out[-1][1] if out else "."))]
 
 
@@ -809,7 +811,7 @@ def typeset_part(job: PartJob) -> PartResult:
     numbers = dict(job.numbers) if job.numbers is not None else None
     marks = sorted(set(MARK.findall(job.part.html)))
     html = MARK.sub(lambda m: job.placeholder if numbers is None else numbers.get(m.group(1), ""), job.part.html)
-    sheets = part_sheets(job.sheets, job.left)
+    sheets = part_sheets(job.sheets, job.side)
     allowed = tuple(Path(a) for a in job.allowed)
     document, capture, fonts = render_document(html, Path(job.base), sheets, allowed, None, worker_cache(allowed))
     pdf = None
@@ -868,8 +870,10 @@ def place_parts(parts: list[Part], results: list[PartResult | None], right_hand_
     return Placement(tuple(starts), tuple(blanks), page - 1, tuple(numbers.items()))
 
 
-def side_of(number: int) -> str:
-    return "right" if number % 2 else "left"
+def side_of(number: int, first: str = "right") -> str:
+    """The side of page ``number`` of a book whose first page is on the ``first`` side (the
+    right in left-to-right books, the left in right-to-left ones)."""
+    return first if number % 2 else ("left" if first == "right" else "right")
 
 
 def page_areas(results: Iterable[PartResult | None]) -> dict[tuple[str, str], tuple[float, float]]:
@@ -882,12 +886,12 @@ def page_areas(results: Iterable[PartResult | None]) -> dict[tuple[str, str], tu
     return areas
 
 
-def shifts(result: PartResult, start: int, areas: dict) -> tuple[float, ...] | None:
+def shifts(result: PartResult, start: int, areas: dict, first: str = "right") -> tuple[float, ...] | None:
     """How far each page of a part moves sideways to sit on the side where it landed; None if
     some page cannot (its page area on the other side is wider or narrower, or unknown)."""
     out = []
     for index, fact in enumerate(result.facts):
-        side = side_of(start + index)
+        side = side_of(start + index, first)
         if fact.side == side or fact.blank:
             out.append(0.0)
             continue
@@ -898,7 +902,8 @@ def shifts(result: PartResult, start: int, areas: dict) -> tuple[float, ...] | N
     return tuple(out)
 
 
-def stale(part: Part, result: PartResult | None, placement: Placement, index: int, areas: dict) -> bool:
+def stale(part: Part, result: PartResult | None, placement: Placement, index: int, areas: dict,
+          first: str = "right") -> bool:
     """Whether the part must be typeset (again) before the book can be joined."""
     if result is None or result.pdf is None:
         return True
@@ -908,7 +913,7 @@ def stale(part: Part, result: PartResult | None, placement: Placement, index: in
             return True
     elif any(numbers.get(name, "") != shown for name, shown in result.printed):
         return True
-    return shifts(result, placement.starts[index], areas) is None
+    return shifts(result, placement.starts[index], areas, first) is None
 
 
 WORKER_CACHE: StyleCache | None = None     # set in worker processes only (see worker_init)
@@ -991,6 +996,8 @@ def typeset_parallel(book_html: str, base: Path, sheets: list[tuple[str, Path]],
         return None
     common = dict(sheets=tuple((text, str(folder)) for text, folder in sheets), base=str(base),
                   allowed=tuple(str(a) for a in allowed))
+    first_side = "left" if RIGHT_TO_LEFT.search(book_html[:book_html.find(">", book_html.find("<html")) + 1]) \
+        else "right"            # WeasyPrint starts a right-to-left book on a left-hand page
     estimate = len(book_html) // 3000 + 10          # ~3 KB of HTML a page: the width of a page number
     placeholder = "8" * len(str(estimate))
     results: list[PartResult | None] = [None] * len(parts)
@@ -998,32 +1005,33 @@ def typeset_parallel(book_html: str, base: Path, sheets: list[tuple[str, Path]],
         with worker_pool(workers) as pool:
             first = [i for i, p in enumerate(parts) if p.kind != "back"]
             done = run_parts([PartJob(parts[i], numbers=None, placeholder=SENTINEL if parts[i].kind == "body"
-                                      else placeholder, left=False, final=parts[i].kind == "body", **common)
+                                      else placeholder, side=first_side, final=parts[i].kind == "body",
+                                      **common)
                               for i in first], pool)
             for i, result in zip(first, done):
                 results[i] = result
             for _ in range(5):
                 placement = place_parts(parts, results, right_hand_modules)
                 areas = page_areas(results)
-                pending = [i for i, p in enumerate(parts) if stale(p, results[i], placement, i, areas)]
+                pending = [i for i, p in enumerate(parts) if stale(p, results[i], placement, i, areas, first_side)]
                 if not pending:
                     break
                 if any(parts[i].kind == "front" for i in pending) and \
                         any(parts[i].kind != "front" for i in pending):     # the contents go last
                     pending = [i for i in pending if parts[i].kind != "front"]
                 done = run_parts([PartJob(parts[i], numbers=placement.numbers, placeholder="",
-                                          left=side_of(placement.starts[i]) == "left", final=True, **common)
+                                          side=side_of(placement.starts[i], first_side), final=True, **common)
                                   for i in pending], pool)
                 for i, result in zip(pending, done):
                     results[i] = result
             else:
                 return None
-            furniture = typeset_furniture(book_html, results, placement, common, pool, workers)
+            furniture = typeset_furniture(book_html, results, placement, common, pool, workers, first_side)
     except AttributeError:          # WeasyPrint's page box changed: see the note above
         return None
     if furniture is None:
         return None
-    return join_parts(results, placement, areas, furniture, source_date)     # type: ignore[arg-type]
+    return join_parts(results, placement, areas, furniture, source_date, first_side)   # type: ignore[arg-type]
 
 
 # -- furniture: the margin boxes of every page -------------------------------------------------
@@ -1039,7 +1047,7 @@ class FurnitureJob:
 
 
 def typeset_furniture(book_html: str, results: list[PartResult], placement: Placement, common: dict,
-                      pool, workers: int) -> tuple[list[bytes], list[tuple[int, int] | None]] | None:
+                      pool, workers: int, first_side: str = "right") -> tuple[list[bytes], list[tuple[int, int] | None]] | None:
     """The furniture of every page of the book: the PDFs of the runs, and for each page of the
     book (run, page in it), or None for a blank page."""
     book: list[PageFacts | None] = []
@@ -1052,7 +1060,8 @@ def typeset_furniture(book_html: str, results: list[PartResult], placement: Plac
     root = lxml_html.document_fromstring(book_html)
     head = lxml_html.tostring(root.find("head"), encoding="unicode")
     attributes = "".join(f' {k}="{html_text.escape(v)}"' for k, v in root.attrib.items())
-    jobs = [furniture_job(book, first, min(first + size, len(book)), placement.total, head, attributes, common)
+    jobs = [furniture_job(book, first, min(first + size, len(book)), placement.total, head, attributes, common,
+                          first_side)
             for first in range(0, len(book), size)]
     pdfs = run_jobs(typeset_furniture_run, jobs, pool, lambda job: job.pages)
     if any(pdf is None for pdf in pdfs):
@@ -1062,7 +1071,7 @@ def typeset_furniture(book_html: str, results: list[PartResult], placement: Plac
 
 
 def furniture_job(book: list[PageFacts | None], first: int, end: int, total: int, head: str, attributes: str,
-                  common: dict) -> FurnitureJob:
+                  common: dict, first_side: str = "right") -> FurnitureJob:
     """Empty pages ``first``..``end`` (0-based) of the book, each with its @page name and string
     values; a run that does not start the book begins with one page holding the values the
     strings have on entry, numbered so that the next page gets the right number and side."""
@@ -1087,8 +1096,7 @@ def furniture_job(book: list[PageFacts | None], first: int, end: int, total: int
                 carried[name] = text
         pieces.append(page(PageFacts("", False, "", 0, 0, tuple(carried.items())), False))
         extra = f"@page :first {{ counter-reset: page {first}; }}\n"      # the next page is first + 1
-        if side_of(first) == "left":
-            extra += "html { break-before: left; }\n"
+        extra += f"html {{ break-before: {side_of(first, first_side)}; }}\n"
         skip = 1
     pieces += [page(fact, bool(pieces) or i > 0) for i, fact in enumerate(book[first:end])]
     html = f"<!DOCTYPE html>\n<html{attributes}>{head}<body>{''.join(pieces)}</body></html>"
@@ -1115,7 +1123,8 @@ def typeset_furniture_run(job: FurnitureJob) -> bytes | None:
 # -- join --------------------------------------------------------------------------------------
 
 def join_parts(results: list[PartResult], placement: Placement, areas: dict,
-               furniture: tuple[list[bytes], list[tuple[int, int] | None]], source_date: dt.datetime) -> Typeset:
+               furniture: tuple[list[bytes], list[tuple[int, int] | None]], source_date: dt.datetime,
+               first_side: str = "right") -> Typeset:
     """The parts' PDFs and the furniture → one PDF with the whole book's links, destinations,
     outline, metadata."""
     import io
@@ -1165,7 +1174,7 @@ def join_parts(results: list[PartResult], placement: Placement, areas: dict,
         if blank:
             writer.add_blank_page(*result.sizes[0])
         first_index.append(len(writer.pages))
-        move = shifts(result, start, areas) or (0.0,) * result.pages
+        move = shifts(result, start, areas, first_side) or (0.0,) * result.pages
         moves.append(move)
         for page, dx in zip(reader.pages, move):
             added = writer.add_page(page, excluded_keys=("/Annots",))
@@ -1294,12 +1303,16 @@ def add_outline(writer, tree, parent) -> None:
 
 
 def use_parallel(course: Course, options: HandbookOptions) -> bool:
-    if options.parallel == "off" or VARIANTS[options.pdf_variant] is not None:
+    """Whether to typeset in parts. Right-to-left books always use one process: WeasyPrint lays
+    some right-to-left text out differently in a part than in the whole book (brackets around
+    answer-key page references come out mirrored; a random course got one page more)."""
+    if options.parallel == "off" or VARIANTS[options.pdf_variant] is not None \
+            or text_direction(course.language) == "rtl":
         return False
     if options.parallel == "on":
         return True
-    return (len(course.modules) >= PARALLEL_MIN_MODULES and len(course.lessons) >= PARALLEL_MIN_LESSONS
-            and (options.jobs or os.cpu_count() or 1) > 1)
+    return (len(course.modules) >= PARALLEL_MIN_MODULES
+            and len(course.lessons) >= PARALLEL_MIN_LESSONS and (options.jobs or os.cpu_count() or 1) > 1)
 
 
 # -- problems --------------------------------------------------------------------------------
