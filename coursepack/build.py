@@ -58,11 +58,26 @@ class ExportResult:
     crashed: bool = False           # the exporter raised: a bug, reported as exit status 3
 
 
+def current_umask() -> int:
+    """The process's umask (read from /proc where there is one: setting it to read it back is
+    not safe while other threads create files)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    except OSError:
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def write_atomic(path: Path, data: bytes) -> Path:
     """Write ``data`` to ``path`` through a temporary file in the same folder and a rename."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        os.fchmod(fd, 0o666 & ~current_umask())     # mkstemp makes 0600; a plain open would not
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()

@@ -200,3 +200,16 @@ def test_two_builds_in_different_folders_at_different_times_are_identical(tmp_pa
     assert sorted(a) == sorted(b) and len(a) >= 4
     for name in a:
         assert a[name] == b[name], f"{name} differs between the two builds"
+
+
+def test_atomic_writes_get_the_usual_file_mode(tmp_path):
+    """mkstemp creates 0600 files: the build state (and anything else written atomically) was
+    unreadable to the group, unlike every other file the build writes."""
+    from coursepack.build import write_atomic
+
+    mask = os.umask(0o022)
+    try:
+        path = write_atomic(tmp_path / "state.json", b"{}")
+    finally:
+        os.umask(mask)
+    assert path.stat().st_mode & 0o777 == 0o644
