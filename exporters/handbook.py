@@ -644,7 +644,7 @@ MARGIN_BOXES = ("top-left-corner", "top-left", "top-center", "top-right", "top-r
 NO_FURNITURE = "@page { " + " ".join(f"@{box} {{ content: none !important; }}" for box in MARGIN_BOXES) + " }\n"
 ONLY_FURNITURE = ("@page { background: none !important; border: none !important; }\n"
                   "html, body { background: none !important; border: none !important; }\n")
-FURNITURE_PAGES_PER_RUN = 300   # a run of furniture pages worth a worker of its own
+FURNITURE_PAGES_PER_RUN = 150   # a run of furniture pages worth a worker of its own
 FURNITURE = "/CPFurniture"
 CSS_IDENT = re.compile(r"-?[A-Za-z_][\w-]*")
 
@@ -1001,6 +1001,7 @@ def typeset_parallel(book_html: str, base: Path, sheets: list[tuple[str, Path]],
     estimate = len(book_html) // 3000 + 10          # ~3 KB of HTML a page: the width of a page number
     placeholder = "8" * len(str(estimate))
     results: list[PartResult | None] = [None] * len(parts)
+    furniture: Furniture | None = None
     try:
         with worker_pool(workers) as pool:
             first = [i for i, p in enumerate(parts) if p.kind != "back"]
@@ -1010,26 +1011,33 @@ def typeset_parallel(book_html: str, base: Path, sheets: list[tuple[str, Path]],
                               for i in first], pool)
             for i, result in zip(first, done):
                 results[i] = result
-            for _ in range(5):
+            for _ in range(6):
                 placement = place_parts(parts, results, right_hand_modules)
                 areas = page_areas(results)
                 pending = [i for i, p in enumerate(parts) if stale(p, results[i], placement, i, areas, first_side)]
-                if not pending:
+                book = book_facts(results, placement)
+                if not pending and furniture is not None and furniture.book == book:
                     break
                 if any(parts[i].kind == "front" for i in pending) and \
                         any(parts[i].kind != "front" for i in pending):     # the contents go last
                     pending = [i for i in pending if parts[i].kind != "front"]
-                done = run_parts([PartJob(parts[i], numbers=placement.numbers, placeholder="",
-                                          side=side_of(placement.starts[i], first_side), final=True, **common)
-                                  for i in pending], pool)
+                jobs: list = [PartJob(parts[i], numbers=placement.numbers, placeholder="",
+                                      side=side_of(placement.starts[i], first_side), final=True, **common)
+                              for i in pending]
+                runs: list[FurnitureJob] = []
+                if all(parts[i].kind == "front" for i in pending):
+                    # the furniture, alongside the contents: their layout pass gave their pages
+                    runs = furniture_jobs(book_html, book, placement.total, common, 2 * workers, first_side)
+                done = run_jobs(run_job, jobs + runs, pool, job_size)
                 for i, result in zip(pending, done):
                     results[i] = result
+                if runs:
+                    if any(pdf is None for pdf in done[len(jobs):]):
+                        return None
+                    furniture = Furniture(book, runs, done[len(jobs):])
             else:
                 return None
-            furniture = typeset_furniture(book_html, results, placement, common, pool, workers, first_side)
     except AttributeError:          # WeasyPrint's page box changed: see the note above
-        return None
-    if furniture is None:
         return None
     return join_parts(results, placement, areas, furniture, source_date, first_side)   # type: ignore[arg-type]
 
@@ -1046,28 +1054,49 @@ class FurnitureJob:
     pages: int                  # pages wanted after them
 
 
-def typeset_furniture(book_html: str, results: list[PartResult], placement: Placement, common: dict,
-                      pool, workers: int, first_side: str = "right") -> tuple[list[bytes], list[tuple[int, int] | None]] | None:
-    """The furniture of every page of the book: the PDFs of the runs, and for each page of the
-    book (run, page in it), or None for a blank page."""
+def book_facts(results: list[PartResult | None], placement: Placement) -> tuple[PageFacts | None, ...]:
+    """The facts of every page of the book, in order; None for a blank page put in between."""
     book: list[PageFacts | None] = []
     for result, blank in zip(results, placement.blanks):
         if blank:
             book.append(None)
-        book += list(result.facts)
-    runs = max(1, min(workers, len(book) // FURNITURE_PAGES_PER_RUN))
+        book += list(result.facts if result else ())
+    return tuple(book)
+
+
+@dataclass(frozen=True)
+class Furniture:
+    book: tuple[PageFacts | None, ...]      # the pages it was typeset for
+    runs: list                              # FurnitureJob of each run
+    pdfs: list[bytes]                       # its PDF
+
+    def places(self) -> list[tuple[int, int] | None]:
+        """(run, page in it) of each page of the book; None where nothing is laid over."""
+        where = [(run, index) for run, job in enumerate(self.runs) for index in range(job.pages)]
+        return [None if fact is None or fact.blank else place for fact, place in zip(self.book, where)]
+
+
+def furniture_jobs(book_html: str, book: tuple[PageFacts | None, ...], total: int, common: dict, most: int,
+                   first_side: str = "right") -> list[FurnitureJob]:
+    """The book's pages cut into at most ``most`` runs of furniture to typeset."""
+    runs = max(1, min(most, len(book) // FURNITURE_PAGES_PER_RUN))
     size = -(-len(book) // runs)
     root = lxml_html.document_fromstring(book_html)
     head = lxml_html.tostring(root.find("head"), encoding="unicode")
     attributes = "".join(f' {k}="{html_text.escape(v)}"' for k, v in root.attrib.items())
-    jobs = [furniture_job(book, first, min(first + size, len(book)), placement.total, head, attributes, common,
+    return [furniture_job(list(book), first, min(first + size, len(book)), total, head, attributes, common,
                           first_side)
             for first in range(0, len(book), size)]
-    pdfs = run_jobs(typeset_furniture_run, jobs, pool, lambda job: job.pages)
-    if any(pdf is None for pdf in pdfs):
-        return None
-    where = [(run, index) for run, job in enumerate(jobs) for index in range(job.pages)]
-    return pdfs, [None if fact is None or fact.blank else place for fact, place in zip(book, where)]
+
+
+def run_job(job):
+    """A worker's job: a part of the book or a run of furniture."""
+    return typeset_part(job) if isinstance(job, PartJob) else typeset_furniture_run(job)
+
+
+def job_size(job) -> int:
+    """Roughly the work in a job, in bytes of HTML (a furniture page costs about 1 KB's)."""
+    return len(job.part.html) if isinstance(job, PartJob) else 1000 * job.pages
 
 
 def furniture_job(book: list[PageFacts | None], first: int, end: int, total: int, head: str, attributes: str,
@@ -1123,7 +1152,7 @@ def typeset_furniture_run(job: FurnitureJob) -> bytes | None:
 # -- join --------------------------------------------------------------------------------------
 
 def join_parts(results: list[PartResult], placement: Placement, areas: dict,
-               furniture: tuple[list[bytes], list[tuple[int, int] | None]], source_date: dt.datetime,
+               furniture: Furniture, source_date: dt.datetime,
                first_side: str = "right") -> Typeset:
     """The parts' PDFs and the furniture → one PDF with the whole book's links, destinations,
     outline, metadata."""
@@ -1138,7 +1167,7 @@ def join_parts(results: list[PartResult], placement: Placement, areas: dict,
     moves: list[tuple[float, ...]] = []     # sideways move of each page of each part, pt
     digest = hashlib.sha256()
     metadata, lang = None, None
-    run_pdfs, places = furniture
+    run_pdfs, places = furniture.pdfs, furniture.places()
     runs = [PdfReader(io.BytesIO(pdf)) for pdf in run_pdfs]
     for pdf in run_pdfs:
         digest.update(pdf)
