@@ -645,6 +645,8 @@ NO_FURNITURE = "@page { " + " ".join(f"@{box} {{ content: none !important; }}" f
 ONLY_FURNITURE = ("@page { background: none !important; border: none !important; }\n"
                   "html, body { background: none !important; border: none !important; }\n")
 FURNITURE_PAGES_PER_RUN = 150   # a run of furniture pages worth a worker of its own
+FURNITURE_MAX_PAGES_PER_RUN = 400   # WeasyPrint holds a run in memory: big books get more runs
+JOBS_PER_WORKER = 40            # then a fresh process: what a worker's heap grew to goes back
 FURNITURE = "/CPFurniture"
 CSS_IDENT = re.compile(r"-?[A-Za-z_][\w-]*")
 
@@ -722,9 +724,8 @@ def split_book(book_html: str, cut_keys: bool = False, cut_openers: bool = False
         return f"<!DOCTYPE html>\n<html{attributes}>{head}<body>{inner}</body></html>"
 
     def opening_tag(element, keep_id: bool = True) -> str:
-        shell = lxml_html.tostring(element, encoding="unicode", with_tail=False)
-        opening = shell[:shell.index(">") + 1]
-        return opening if keep_id else re.sub(r'\sid="[^"]*"', "", opening)
+        return f"<{element.tag}" + "".join(f' {k}="{html_text.escape(v)}"' for k, v in element.attrib.items()
+                                           if keep_id or k != "id") + ">"
 
     parts = [Part("front", document(serialise(children[:where])), False, "front")]
     for i, module in enumerate(main, 1):
@@ -963,7 +964,8 @@ def worker_pool(workers: int):
         context.set_forkserver_preload(["weasyprint", "exporters.handbook"])
     temp = tempfile.mkdtemp(prefix="coursepack-handbook-")
     try:
-        with context.Pool(workers, initializer=worker_init, initargs=(temp,)) as pool:
+        with context.Pool(workers, initializer=worker_init, initargs=(temp,),
+                          maxtasksperchild=JOBS_PER_WORKER) as pool:
             yield pool
     finally:
         shutil.rmtree(temp, ignore_errors=True)
@@ -1079,7 +1081,7 @@ class Furniture:
 def furniture_jobs(book_html: str, book: tuple[PageFacts | None, ...], total: int, common: dict, most: int,
                    first_side: str = "right") -> list[FurnitureJob]:
     """The book's pages cut into at most ``most`` runs of furniture to typeset."""
-    runs = max(1, min(most, len(book) // FURNITURE_PAGES_PER_RUN))
+    runs = max(1, min(most, len(book) // FURNITURE_PAGES_PER_RUN), -(-len(book) // FURNITURE_MAX_PAGES_PER_RUN))
     size = -(-len(book) // runs)
     root = lxml_html.document_fromstring(book_html)
     head = lxml_html.tostring(root.find("head"), encoding="unicode")
