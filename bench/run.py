@@ -4,7 +4,8 @@ Every measure is taken in this one run, next to its floor, on this machine. Whol
 timings are medians of several runs, with the peak memory of the process tree (largest single
 process, and the largest sum at one moment). Writes the table to bench/results.md.
 Not a test: nothing here fails a build when a target is missed; the table says so.
-BENCH_HANDBOOK=0 leaves out the handbook rows (they take ~35 minutes for M and L).
+BENCH_HANDBOOK=0 leaves out the handbook rows (about 17 of the run's ~21 minutes: L's
+5,736-page handbook alone takes ~12).
 """
 
 from __future__ import annotations
@@ -73,13 +74,13 @@ def bench_size(size: str, work: Path, rows: list) -> None:
         sample = timed(CP + ["--quiet", "build", name, "--force", "--course", str(course), "--out", str(out)], runs)
         row(rows, size, f"{name} build (whole process)", sample.seconds, None, "", sample)
 
-    if os.environ.get("BENCH_HANDBOOK", "1") == "0":   # the handbook rows take ~35 min for M and L
+    if os.environ.get("BENCH_HANDBOOK", "1") == "0":   # the handbook rows take ~17 min for M and L
         return
     sample = timed(CP + ["--quiet", "build", "handbook", "--force", "--course", str(course), "--out", str(out)],
                    1 if size != "S" else runs)
     pages = count_pages(out / f"bench-{lessons}-{questions}-handbook.pdf")
     if size == "L":
-        # One process for ~3,000 pages needs > 2 GB and ~12 min here: the L target is memory.
+        # One process for ~5,700 pages needs > 4 GB and ~20 min here: the L target is memory.
         row(rows, size, f"handbook ({pages} pages, parallel)", sample.seconds, None,
             "one process ≤ 1 GB, all ≤ 1.5 GB", sample)
         return
