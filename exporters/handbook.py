@@ -627,7 +627,7 @@ def typeset(book_html: str, base: Path, sheets: Iterable[tuple[str, Path]], allo
 # Reading a laid-out page's @page name, side and string-set values uses WeasyPrint's page box
 # (``Page._page_box``); if that ever changes, the book is typeset in one process, with a warning.
 # PDF/UA-1 and PDF/A-3b use one process: a joined file would lose the structure tree and the
-# conformance metadata. The joined file is about twice the size of the one-process file: each
+# conformance metadata. The joined file is about 2.3 times the size of the one-process file: each
 # part embeds its own font subsets and pypdf writes no object streams.
 
 PAGE_REFERENCE = re.compile(r"target-counter\(\s*attr\(\s*href\s*\)\s*,\s*page\s*\)")
