@@ -40,6 +40,7 @@ from exporters.handbook import (
     typeset,
 )
 from lms.harness import skip_or_fail
+from pdf_outline import read_outline
 
 FIXTURES = Path(__file__).parent / "fixtures" / "courses"
 MINI = FIXTURES / "mini"
@@ -106,20 +107,7 @@ def pdfinfo(pdf: Path) -> dict[str, str]:
 
 def outline(pdf: Path) -> list[tuple[int, str, int]]:
     """(level, title, page number) of every bookmark, in order."""
-    from pypdf import PdfReader
-
-    reader = PdfReader(str(pdf))
-
-    def walk(items, level):
-        out = []
-        for item in items:
-            if isinstance(item, list):
-                out += walk(item, level + 1)
-            else:
-                out.append((level, " ".join(item.title.split()), reader.get_destination_page_number(item) + 1))
-        return out
-
-    return walk(reader.outline, 1)
+    return [(level, " ".join(title.split()), index + 1) for level, title, index, _, _ in read_outline(pdf)]
 
 
 def expected_outline(course) -> list[tuple[int, str]]:

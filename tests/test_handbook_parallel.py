@@ -32,6 +32,7 @@ from exporters.handbook import (
     use_parallel,
 )
 from lms.harness import skip_or_fail
+from pdf_outline import read_outline
 
 ROOT = Path(__file__).parent.parent
 EPOCH = "1767225600"   # 2026-01-01T00:00:00Z
@@ -73,21 +74,7 @@ def pages_text(pdf: Path) -> list[str]:
 
 def outline(pdf: Path) -> list[tuple[int, str, int, float, float]]:
     """(level, title, page index, left, top) of every bookmark, in order."""
-    from pypdf import PdfReader
-
-    reader = PdfReader(str(pdf))
-
-    def walk(items, level):
-        out = []
-        for item in items:
-            if isinstance(item, list):
-                out += walk(item, level + 1)
-            else:
-                out.append((level, item.title, reader.get_destination_page_number(item),
-                            round(float(item.left), 2), round(float(item.top), 2)))
-        return out
-
-    return walk(reader.outline, 1)
+    return read_outline(pdf)
 
 
 def destinations(pdf: Path) -> dict[str, tuple[int, float, float]]:
