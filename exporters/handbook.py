@@ -903,18 +903,18 @@ def shifts(result: PartResult, start: int, areas: dict, first: str = "right") ->
     return tuple(out)
 
 
-def stale(part: Part, result: PartResult | None, placement: Placement, index: int, areas: dict,
+def stale(result: PartResult | None, start: int, numbers: dict[str, str], areas: dict,
           first: str = "right") -> bool:
-    """Whether the part must be typeset (again) before the book can be joined."""
+    """Whether a part (landing on page ``start``) must be typeset (again) before the book can be
+    joined; ``numbers``: every anchor's page number."""
     if result is None or result.pdf is None:
         return True
-    numbers = dict(placement.numbers)
     if result.printed is None:
         if result.numbered:
             return True
     elif any(numbers.get(name, "") != shown for name, shown in result.printed):
         return True
-    return shifts(result, placement.starts[index], areas, first) is None
+    return shifts(result, start, areas, first) is None
 
 
 WORKER_CACHE: StyleCache | None = None     # set in worker processes only (see worker_init)
@@ -1016,7 +1016,9 @@ def typeset_parallel(book_html: str, base: Path, sheets: list[tuple[str, Path]],
             for _ in range(6):
                 placement = place_parts(parts, results, right_hand_modules)
                 areas = page_areas(results)
-                pending = [i for i, p in enumerate(parts) if stale(p, results[i], placement, i, areas, first_side)]
+                numbers = dict(placement.numbers)
+                pending = [i for i in range(len(parts))
+                           if stale(results[i], placement.starts[i], numbers, areas, first_side)]
                 book = book_facts(results, placement)
                 if not pending and furniture is not None and furniture.book == book:
                     break
