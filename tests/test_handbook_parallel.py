@@ -323,13 +323,16 @@ def test_place_parts_inserts_blanks_before_right_hand_modules():
 
 
 def test_when_the_parallel_path_is_used(course_dir):
-    small = load(course_dir)                                # 14 lessons: below the threshold
-    assert not use_parallel(small, HandbookOptions(jobs=2))
-    assert use_parallel(small, HandbookOptions(parallel="on"))
-    assert not use_parallel(small, HandbookOptions(parallel="on", pdf_variant="pdf/ua-1"))
-    assert not use_parallel(small, HandbookOptions(parallel="on", pdf_variant="pdf/a-3b"))
-    big = dataclasses.replace(small, modules=small.modules * 3)      # 42 lessons in 15 modules
-    assert len(big.lessons) >= 40
+    course = load(course_dir)                                # 14 lessons in 5 modules
+    few = dataclasses.replace(course, modules=course.modules[:3])   # 9 lessons: below the threshold
+    one = dataclasses.replace(course, modules=(dataclasses.replace(course.modules[0], lessons=course.lessons),))
+    assert len(few.lessons) == 9 and len(one.modules) == 1 and len(one.lessons) == 14
+    for small in (few, one):
+        assert not use_parallel(small, HandbookOptions(jobs=2))
+        assert use_parallel(small, HandbookOptions(parallel="on"))
+        assert not use_parallel(small, HandbookOptions(parallel="on", pdf_variant="pdf/ua-1"))
+        assert not use_parallel(small, HandbookOptions(parallel="on", pdf_variant="pdf/a-3b"))
+    big = course                                            # the sample course's size: 12 in 4
     assert use_parallel(big, HandbookOptions(jobs=2))
     assert not use_parallel(big, HandbookOptions(jobs=1))
     assert not use_parallel(big, HandbookOptions(parallel="off", jobs=2))
