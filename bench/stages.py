@@ -1,9 +1,9 @@
-"""In-process stage timings: one exporter's export+check against its floor, same process, same run.
+"""In-process stage timings: each exporter's export+check against its floor, same process, same run.
 
-    python bench/stages.py COURSE_DIR EXPORTER [REPEAT]
+    python bench/stages.py COURSE_DIR REPEAT EXPORTER...
 
-Prints one JSON line: {"exporter", "seconds", "floor_seconds", "floor", ...}; the course is
-loaded once and not timed. ``seconds`` is export + check + atomic publish. Floors: (b) moodle —
+Prints one JSON line per exporter: {"exporter", "seconds", "floor_seconds", "floor", ...}; the
+course is loaded once and not timed. ``seconds`` is export + check + atomic publish. Floors: (b) moodle —
 bare lxml builds and serialises the identical document from plain tuples (``export_seconds`` and
 ``check_seconds`` are reported apart); (c) scorm — read the package's files and write a deflated
 zip with zipfile.
@@ -38,11 +38,15 @@ def zip_floor(folder: Path, target: Path) -> None:
             archive.writestr(path.relative_to(folder).as_posix(), path.read_bytes())
 
 def main() -> None:
-    course_dir, name = Path(sys.argv[1]), sys.argv[2]
-    repeat = int(sys.argv[3]) if len(sys.argv) > 3 else 3
+    course_dir, repeat, names = Path(sys.argv[1]), int(sys.argv[2]), sys.argv[3:]
     course, problems = load_course(course_dir, discover_exporters())
     if course is None:
         raise SystemExit("\n".join(p.format() for p in problems))
+    for name in names:
+        print(json.dumps(time_stage(course, name, repeat)), flush=True)
+
+
+def time_stage(course, name: str, repeat: int) -> dict:
     cls = discover_exporters()[name]
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp)
@@ -74,8 +78,7 @@ def main() -> None:
             result = {"floor": "(c) read files + zipfile deflate"}
         else:
             floor = float("nan")
-        print(json.dumps({"exporter": name, "seconds": seconds, "floor_seconds": floor,
-                          "outputs": len(outputs), **result}))
+        return {"exporter": name, "seconds": seconds, "floor_seconds": floor, "outputs": len(outputs), **result}
 
 if __name__ == "__main__":
     main()

@@ -967,6 +967,23 @@ def worker_cache(allowed: tuple[Path, ...]) -> StyleCache | None:
     return WORKER_CACHE
 
 
+def start_worker_server():
+    """The multiprocessing context for the workers. Where there is a fork server (Linux, macOS),
+    start it now: workers fork from it with WeasyPrint already imported, and it imports
+    WeasyPrint (~1 s) while this process is still loading the course and writing the HTML.
+    Starting it twice is harmless."""
+    import multiprocessing
+
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    import multiprocessing.forkserver
+
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["weasyprint", "exporters.handbook"])
+    multiprocessing.forkserver.ensure_running()
+    return context
+
+
 @contextlib.contextmanager
 def worker_pool(workers: int):
     """``workers`` processes for one book, kept for all its passes; None for one worker (the
@@ -977,10 +994,7 @@ def worker_pool(workers: int):
     import multiprocessing
     import tempfile
 
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
-    if "forkserver" in methods:     # workers fork from a small server that has WeasyPrint loaded
-        context.set_forkserver_preload(["weasyprint", "exporters.handbook"])
+    context = start_worker_server()
     temp = tempfile.mkdtemp(prefix="coursepack-handbook-")
     try:
         with context.Pool(workers, initializer=worker_init, initargs=(temp,),
@@ -1468,9 +1482,12 @@ class HandbookExporter(Exporter):
         css_dir = Path(ctx.templates.get_template("handbook.css").filename).parent
         sheets = [(fonts.render(), Path(fonts.filename).parent), (render_handbook_css(course, ctx), css_dir)]
         allowed = (course.root, *(Path(p) for p in getattr(ctx.templates.loader, "searchpath", [])))
+        parallel = use_parallel(course, options)
+        if parallel and (options.jobs or os.cpu_count() or 1) > 1:
+            start_worker_server()
         book_html = render_handbook_html(course, ctx)
         result = None
-        if use_parallel(course, options):
+        if parallel:
             result = typeset_parallel(book_html, course.root, sheets, allowed, options.right_hand_modules,
                                       options.jobs or os.cpu_count() or 1, ctx.source_date)
             if result is None:
