@@ -4,8 +4,8 @@ Every measure is taken in this one run, next to its floor, on this machine. Whol
 timings are medians of several runs, with the peak memory of the process tree (largest single
 process, and the largest sum at one moment). Writes the table to bench/results.md.
 Not a test: nothing here fails a build when a target is missed; the table says so.
-BENCH_HANDBOOK=0 leaves out the handbook rows (about 17 of the run's ~21 minutes: L's
-5,736-page handbook alone takes ~12).
+BENCH_HANDBOOK=0 leaves out the handbook rows (about 15 of the run's ~18 minutes: L's
+5,939-page handbook alone takes ~10).
 """
 
 from __future__ import annotations
@@ -88,7 +88,7 @@ def bench_size(size: str, work: Path, rows: list, notes: list[str]) -> None:
         row(rows, size, f"handbook ({pages} pages, parallel)", sample.seconds, None,
             "one process ≤ 1 GB, all ≤ 1.5 GB", sample)
         notes.append("L's `build all` is not run: it would repeat the L handbook (the other three "
-                     "exporters take about 35 s of CPU beside it) and add as long again to the run.")
+                     "exporters take about 30 s of CPU beside it) and add as long again to the run.")
         return
     html = work / f"handbook-{size}.html"
     subprocess.run([PY, str(HERE / "handbook_html.py"), str(course), str(html)], check=True)
