@@ -4,7 +4,7 @@ Every measure is taken in this one run, next to its floor, on this machine. Whol
 timings are medians of several runs, with the peak memory of the process tree (largest single
 process, and the largest sum at one moment). Writes the table to bench/results.md.
 Not a test: nothing here fails a build when a target is missed; the table says so.
-BENCH_HANDBOOK=0 leaves out the handbook rows (about 15 of the run's ~18 minutes: L's
+BENCH_HANDBOOK=0 leaves out the handbook rows (about 16 of the run's ~18 minutes: L's
 5,939-page handbook alone takes ~10).
 """
 
