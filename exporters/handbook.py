@@ -1482,14 +1482,14 @@ class HandbookExporter(Exporter):
         css_dir = Path(ctx.templates.get_template("handbook.css").filename).parent
         sheets = [(fonts.render(), Path(fonts.filename).parent), (render_handbook_css(course, ctx), css_dir)]
         allowed = (course.root, *(Path(p) for p in getattr(ctx.templates.loader, "searchpath", [])))
-        parallel = use_parallel(course, options)
-        if parallel and (options.jobs or os.cpu_count() or 1) > 1:
+        parallel, workers = use_parallel(course, options), options.jobs or os.cpu_count() or 1
+        if parallel and workers > 1:
             start_worker_server()
         book_html = render_handbook_html(course, ctx)
         result = None
         if parallel:
             result = typeset_parallel(book_html, course.root, sheets, allowed, options.right_hand_modules,
-                                      options.jobs or os.cpu_count() or 1, ctx.source_date)
+                                      workers, ctx.source_date)
             if result is None:
                 ctx.warn("handbook: the book could not be typeset in parts; using one process")
         if result is None:
