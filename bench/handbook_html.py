@@ -17,7 +17,7 @@ from coursepack.build import source_date, template_environment
 from coursepack.exporter import BuildContext
 from coursepack.load import load_course
 from coursepack.registry import discover_exporters
-from exporters.handbook import HandbookOptions, render_handbook_css, render_handbook_html
+from coursepack.exporters.handbook import HandbookOptions, render_handbook_css, render_handbook_html
 
 
 def main() -> None:

@@ -18,7 +18,15 @@ from .exporter import BuildContext, Exporter, NoOptions
 from .model import Course
 from .problems import Problem, SourceDateError, error
 
-BUILTIN_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+def builtin_templates() -> Path:
+    """The built-in templates folder: ``coursepack/templates`` in an installed wheel (pyproject.toml
+    maps the repository's top-level ``templates/`` there), the top-level folder in a checkout."""
+    here = Path(__file__).resolve().parent
+    installed = here / "templates"
+    return installed if installed.is_dir() else here.parent / "templates"
+
+
+BUILTIN_TEMPLATES = builtin_templates()
 
 
 def source_date(course: Course, environ: dict[str, str] | None = None) -> dt.datetime:

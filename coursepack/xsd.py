@@ -1,14 +1,12 @@
 """XML Schema validation with lxml (libxml2).
 
-The official SCORM schemas are vendored under ``exporters/schemas/``; each
-edition has one wrapper schema that is the file to pass here:
-
-* SCORM 1.2: ``exporters/schemas/scorm12/scorm12_manifest.xsd``
-* SCORM 2004 4th edition: ``exporters/schemas/scorm2004/scorm2004_manifest.xsd``
+Exporters keep the schemas of their formats beside them (the built-in ones in
+``coursepack.exporters.SCHEMA_DIR``) and pass the path of the one to check against.
 
 Example::
 
-    from coursepack.xsd import SCORM2004_MANIFEST_XSD, validate_xml
+    from coursepack.exporters import SCORM2004_MANIFEST_XSD
+    from coursepack.xsd import validate_xml
 
     errors = validate_xml(SCORM2004_MANIFEST_XSD, manifest_bytes)
     assert not errors, "\\n".join(errors)
@@ -21,11 +19,6 @@ from os import PathLike
 from pathlib import Path
 
 from lxml import etree
-
-SCHEMA_DIR = Path(__file__).resolve().parent.parent / "exporters" / "schemas"
-SCORM12_MANIFEST_XSD = SCHEMA_DIR / "scorm12" / "scorm12_manifest.xsd"
-SCORM2004_MANIFEST_XSD = SCHEMA_DIR / "scorm2004" / "scorm2004_manifest.xsd"
-
 
 def _make_parser() -> etree.XMLParser:
     """Return a parser that never touches the network or expands entities."""

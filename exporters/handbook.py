@@ -979,7 +979,7 @@ def start_worker_server():
     import multiprocessing.forkserver
 
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["weasyprint", "exporters.handbook"])
+    context.set_forkserver_preload(["weasyprint", __name__])
     multiprocessing.forkserver.ensure_running()
     return context
 

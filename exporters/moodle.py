@@ -34,7 +34,8 @@ from coursepack.model import Asset, Course, Module, Question
 from coursepack.problems import Problem, error, warning
 from coursepack.xsd import load_schema
 
-SCHEMA = Path(__file__).resolve().parent / "schemas" / "moodle" / "moodle-xml.xsd"
+from . import MOODLE_XML_XSD
+
 
 #: Moodle's grade options (question_bank::fraction_options_full), written as Moodle writes them
 POSITIVE_FRACTIONS = ("100", "90", "83.33333", "80", "75", "70", "66.66667", "60", "50", "40",
@@ -626,7 +627,7 @@ def check_file(data: bytes) -> list[tuple[int, str]]:
         root = etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True))
     except etree.XMLSyntaxError as exc:
         return [(exc.lineno or 0, f"not well-formed XML: {exc.msg}")]
-    schema = load_schema(SCHEMA)
+    schema = load_schema(MOODLE_XML_XSD)
     if not schema.validate(root):
         return [(e.line, f"XSD: {e.message}") for e in schema.error_log]
     return moodle_rules(root)

@@ -31,7 +31,9 @@ from coursepack.exporter import BuildContext, Exporter
 from coursepack.labels import labels_for, text_direction
 from coursepack.model import Course, Module, Question
 from coursepack.problems import Problem, error
-from coursepack.xsd import SCHEMA_DIR, validate_xml
+from coursepack.xsd import validate_xml
+
+from . import SCHEMA_DIR, SCORM12_MANIFEST_XSD, SCORM2004_MANIFEST_XSD
 
 SHARED_FILES = ("shared/runtime.js", "shared/style.css")   # copied from templates/scorm/
 METADATA_FILE = "metadata.xml"                              # SCORM 1.2 only
@@ -68,7 +70,7 @@ MANIFEST_VERSION_MAX = 20
 EDITIONS: dict[str, Edition] = {
     "scorm12": Edition(
         name="scorm12", label="SCORM 1.2", schemaversion="1.2",
-        xsd=SCHEMA_DIR / "scorm12" / "scorm12_manifest.xsd",
+        xsd=SCORM12_MANIFEST_XSD,
         namespaces={None: "http://www.imsproject.org/xsd/imscp_rootv1p1p2",
                     "adlcp": "http://www.adlnet.org/xsd/adlcp_rootv1p2", "xsi": XSI},
         schema_locations=(("http://www.imsproject.org/xsd/imscp_rootv1p1p2", "imscp_rootv1p1p2.xsd"),
@@ -80,7 +82,7 @@ EDITIONS: dict[str, Edition] = {
     ),
     "scorm2004": Edition(
         name="scorm2004", label="SCORM 2004 4th Edition", schemaversion="2004 4th Edition",
-        xsd=SCHEMA_DIR / "scorm2004" / "scorm2004_manifest.xsd",
+        xsd=SCORM2004_MANIFEST_XSD,
         namespaces={None: "http://www.imsglobal.org/xsd/imscp_v1p1",
                     "adlcp": "http://www.adlnet.org/xsd/adlcp_v1p3",
                     "adlseq": "http://www.adlnet.org/xsd/adlseq_v1p3",

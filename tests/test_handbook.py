@@ -26,7 +26,7 @@ from coursepack.exporter import BuildContext
 from coursepack.labels import labels_for
 from coursepack.load import load_course
 from coursepack.registry import discover_exporters
-from exporters.handbook import (
+from coursepack.exporters.handbook import (
     HandbookExporter,
     HandbookOptions,
     confined_fetcher,
@@ -286,7 +286,7 @@ def test_typesetting_pauses_the_garbage_collector_and_restores_it(monkeypatch, e
     collector is as the caller left it."""
     import gc
 
-    import exporters.handbook as handbook
+    import coursepack.exporters.handbook as handbook
 
     seen = []
     render = handbook.render_document

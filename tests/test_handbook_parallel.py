@@ -23,7 +23,7 @@ import pytest
 from coursepack.build import run_exporter
 from coursepack.load import load_course
 from coursepack.registry import discover_exporters
-from exporters.handbook import (
+from coursepack.exporters.handbook import (
     HandbookExporter,
     HandbookOptions,
     part_sheets,
@@ -264,7 +264,7 @@ def test_split_book_cuts_modules_after_their_opener():
 
 
 def test_furniture_runs_carry_the_strings_numbers_and_side_in():
-    from exporters.handbook import PageFacts, furniture_job
+    from coursepack.exporters.handbook import PageFacts, furniture_job
 
     def fact(strings=(), name=""):
         return PageFacts(name, False, "right", 0.0, 0.0, tuple(strings))
@@ -291,7 +291,7 @@ def test_furniture_runs_carry_the_strings_numbers_and_side_in():
 def test_bookmark_tree_nests_like_weasyprint():
     import weasyprint
 
-    from exporters.handbook import bookmark_tree
+    from coursepack.exporters.handbook import bookmark_tree
 
     html = "<h1>A</h1><h3>A.x</h3><h2>A.1</h2><h4>A.1.x</h4><h1>B</h1><h2 style='break-before: page'>B.1</h2>"
     document = weasyprint.HTML(string=html).render()
@@ -308,7 +308,7 @@ def test_bookmark_tree_nests_like_weasyprint():
 
 
 def test_place_parts_inserts_blanks_before_right_hand_modules():
-    from exporters.handbook import Part, PartResult
+    from coursepack.exporters.handbook import Part, PartResult
 
     def result(pages, anchor):
         return PartResult(pages, ((595.0, 842.0),) * pages, ((anchor, 0, 0.0, 0.0),), ((),) * pages, (), (), None)
@@ -392,7 +392,7 @@ def test_a_right_to_left_book_starts_on_a_left_hand_page(tmp_path, monkeypatch):
     furniture follow. Such books use one process (``use_parallel``): brackets around answer-key
     page references come out mirrored in a part, so this forces the parallel path and checks
     everything else, page by page, with the brackets taken out of the comparison."""
-    import exporters.handbook as handbook
+    import coursepack.exporters.handbook as handbook
 
     folder = generate(tmp_path / "course", lessons=7, questions=8, per_module=2)
     yaml_file = folder / "course.yaml"

@@ -22,8 +22,8 @@ from coursepack.cli import main as cli_main
 from coursepack.load import load_course
 from coursepack.registry import discover_exporters
 from coursepack.xsd import validate_xml
-from exporters.moodle import (
-    SCHEMA,
+from coursepack.exporters import MOODLE_XML_XSD as SCHEMA
+from coursepack.exporters.moodle import (
     BankWriter,
     MoodleExporter,
     MoodleOptions,

@@ -36,7 +36,8 @@ from coursepack.build import run_exporter
 from coursepack.labels import text_direction
 from coursepack.load import load_course
 from coursepack.registry import discover_exporters
-from coursepack.xsd import SCHEMA_DIR, SCORM12_MANIFEST_XSD, SCORM2004_MANIFEST_XSD, validate_xml
+from coursepack.exporters import SCHEMA_DIR, SCORM12_MANIFEST_XSD, SCORM2004_MANIFEST_XSD
+from coursepack.xsd import validate_xml
 from lms.harness import skip_or_fail
 from strategies import RAW_MARKER, SCRIPT_MARKER, CourseSpec, course_specs, write_course
 
@@ -625,7 +626,7 @@ def test_parallel_typesetting_prints_the_same_handbook(spec: CourseSpec) -> None
 def test_regression_rtl_handbook_has_dir(spec: CourseSpec) -> None:
     from coursepack.build import source_date, template_environment
     from coursepack.exporter import BuildContext
-    from exporters.handbook import HandbookOptions, render_handbook_html
+    from coursepack.exporters.handbook import HandbookOptions, render_handbook_html
 
     with loaded(spec) as (course, tmp):
         ctx = BuildContext(tmp, HandbookOptions(), source_date(course, {}),

@@ -107,7 +107,7 @@ def test_second_distribution_with_an_existing_name_is_refused(site: Path, tmp_pa
         assert "Traceback" not in result.stderr
         message = result.stderr.strip()
         assert message.startswith("coursepack: exporter name 'moodle' is registered twice: by ")
-        assert "exporters.moodle:MoodleExporter (package coursepack)" in message
+        assert "coursepack.exporters.moodle:MoodleExporter (package coursepack)" in message
         assert "cp_wordcount:FakeMoodleExporter (package cp-impostor)" in message
         assert message.endswith("; uninstall one of them")
     assert not (tmp_path / "out").exists()

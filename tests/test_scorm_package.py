@@ -22,8 +22,9 @@ from coursepack.build import run_exporter, source_date, template_environment
 from coursepack.exporter import BuildContext
 from coursepack.load import load_course
 from coursepack.registry import discover_exporters
-from coursepack.xsd import SCORM12_MANIFEST_XSD, SCORM2004_MANIFEST_XSD, validate_xml
-from exporters.scorm import ESSAY_CAP, ScormOptions, plan_scos, suspend_worst_case
+from coursepack.exporters import SCORM12_MANIFEST_XSD, SCORM2004_MANIFEST_XSD
+from coursepack.xsd import validate_xml
+from coursepack.exporters.scorm import ESSAY_CAP, ScormOptions, plan_scos, suspend_worst_case
 from strategies import course_specs, write_course
 
 REPO = Path(__file__).resolve().parents[1]

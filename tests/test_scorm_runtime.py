@@ -19,7 +19,7 @@ import pytest
 from coursepack.build import run_exporter
 from coursepack.load import load_course
 from coursepack.registry import discover_exporters
-from exporters.scorm import ScormOptions, plan_scos, suspend_worst_case
+from coursepack.exporters.scorm import ScormOptions, plan_scos, suspend_worst_case
 from lms.harness import INITIALIZE, TERMINATE, format_violations
 
 REPO = Path(__file__).resolve().parents[1]

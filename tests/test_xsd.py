@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from coursepack.xsd import SCHEMA_DIR, SCORM12_MANIFEST_XSD, SCORM2004_MANIFEST_XSD, load_schema, validate_xml
+from coursepack.exporters import SCHEMA_DIR, SCORM12_MANIFEST_XSD, SCORM2004_MANIFEST_XSD
+from coursepack.xsd import load_schema, validate_xml
 from lms.harness import NODE_MODULES, skip_or_fail
 
 MANIFESTS = Path(__file__).parent / "fixtures" / "manifests"
