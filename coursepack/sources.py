@@ -165,11 +165,25 @@ def find_mojibake(text: str, display: str) -> list[Problem]:
 _SCALARS = SafeConstructor()
 
 
+# `key: text: more` where the text is not quoted (a second ': ' in a plain value)
+_COLON_IN_VALUE = re.compile(r"""^\s*(?:-\s+)?[^\s#'"\[{][^:#]*:\s+[^\s'"\[{|>&*!#][^#]*?:(?:\s|$)""")
+
+
 def describe_yaml_error(exc: yaml.MarkedYAMLError, text: str) -> str:
+    """The author's explanation of a YAML syntax error.
+
+    The common mistakes are recognised from the text at the error's position, not from libyaml's
+    wording (which changes between releases); anything else keeps libyaml's own description.
+    """
     problem = (exc.problem or str(exc)).strip()
     mark = exc.problem_mark
     if "'\\t'" in problem or (mark and text[mark.index:mark.index + 1] == "\t"):
         return "a tab character is used for indentation; YAML needs spaces: replace the tab with spaces"
+    lines = text.split("\n")
+    line = lines[mark.line] if mark and mark.line < len(lines) else ""
+    if _COLON_IN_VALUE.match(line):
+        return ("YAML syntax error: this value contains ': ', which YAML reads as the start of another "
+                "key; a value containing ': ' must be quoted, e.g. title: \"Bab 1: Pengantar\"")
     if "found duplicate anchor" in problem:
         return problem
     context = (exc.context or "").strip()
@@ -177,9 +191,7 @@ def describe_yaml_error(exc: yaml.MarkedYAMLError, text: str) -> str:
     if "but found another document" in problem:
         return ("YAML syntax error: the file holds more than one YAML document: remove the '---' line "
                 "(or quote the text if it is part of a value)")
-    if "mapping values are not allowed" in problem:
-        message += "; a value containing ': ' must be quoted, e.g. title: \"Bab 1: Pengantar\""
-    elif "could not find expected ':'" in problem:
+    if "could not find expected ':'" in problem:
         message += "; check the line above: a key needs 'key: value'"
     elif "found character that cannot start any token" in problem:
         message += "; quote the value (e.g. text starting with '@' or '`')"
@@ -245,6 +257,9 @@ def parse_yaml(text: str, display: str, line_offset: int = 0) -> tuple[YamlDoc |
     errors, not last-wins. Every value's and key's position is kept for later messages.
     """
     doc = YamlDoc(display, None, line_offset=line_offset)
+    deep = find_deep_flow(text, MAX_DEPTH)
+    if deep is not None:
+        return None, [error(display, deep[0] + 1 + line_offset, deep[1] + 1, _TOO_DEEP)]
     try:
         refused, problems = _read_events(text, doc)
     except yaml.MarkedYAMLError as exc:
@@ -262,6 +277,72 @@ def parse_yaml(text: str, display: str, line_offset: int = 0) -> tuple[YamlDoc |
     if refused:
         return None, refused
     return doc, problems
+
+
+_TOO_DEEP = (f"the YAML is nested more than {MAX_DEPTH} levels deep: course files need only a few levels; "
+             "check the brackets and the indentation")
+_BLOCK_SCALAR = re.compile(r"(?:^|[\s:-])[|>][-+0-9]*[ \t]*(?:#.*)?$")
+
+
+def find_deep_flow(text: str, limit: int) -> tuple[int, int] | None:
+    """0-based line and column of the first ``[`` or ``{`` that opens a flow collection nested
+    more than ``limit`` deep, or None.
+
+    Checked before libyaml reads the text: libyaml looks ahead while it scans brackets and stops at
+    a nesting limit of its own (which changes between releases) before the events reach
+    ``_read_events``. Brackets count where YAML makes them structure: anywhere inside a flow
+    collection, and in block context only where a node starts (line start, after ``- ``, ``: ``
+    or ``? ``); quoted text, comments and block scalars (``|``, ``>``) are skipped.
+    """
+    depth = 0
+    quote = ""
+    scalar_indent = -1        # >= 0: inside a block scalar whose parent line has this indentation
+    for number, line in enumerate(text.split("\n")):
+        stripped = line.lstrip(" ")
+        indent = len(line) - len(stripped)
+        if scalar_indent >= 0 and not quote:
+            if not stripped.strip() or indent > scalar_indent:
+                continue
+            scalar_indent = -1
+        at_node_start = True
+        col = indent
+        end = len(line)
+        while col < end:
+            char = line[col]
+            if quote:
+                if quote == '"' and char == "\\":
+                    col += 2
+                    continue
+                if char == quote:
+                    if quote == "'" and line[col + 1:col + 2] == "'":
+                        col += 2
+                        continue
+                    quote = ""
+                col += 1
+                at_node_start = False
+                continue
+            if char == "#" and (col == 0 or line[col - 1] in " \t"):
+                break
+            if char in "[{" and (depth or at_node_start):
+                depth += 1
+                if depth > limit:
+                    return number, col
+            elif char in "]}" and depth:
+                depth -= 1
+            elif char in "\"'" and (depth or at_node_start):
+                quote = char
+            if char in " \t":
+                pass
+            elif char in "-:?" and line[col + 1:col + 2] in ("", " ", "\t"):
+                at_node_start = True
+            elif depth and char in ",[{":
+                at_node_start = True
+            else:
+                at_node_start = False
+            col += 1
+        if not depth and not quote and _BLOCK_SCALAR.search(line):
+            scalar_indent = indent
+    return None
 
 
 def _read_events(text: str, doc: YamlDoc) -> tuple[list[Problem], list[Problem]]:
@@ -319,9 +400,7 @@ def _read_events(text: str, doc: YamlDoc) -> tuple[list[Problem], list[Problem]]
             is_map = kind is yaml.MappingStartEvent
             stack.append(_Frame({} if is_map else [], loc, is_map, as_key, where))
             if len(stack) > MAX_DEPTH:
-                refused.append(error(display, *where, f"the YAML is nested more than {MAX_DEPTH} levels "
-                                     "deep: course files need only a few levels; check the brackets "
-                                     "and the indentation"))
+                refused.append(error(display, *where, _TOO_DEEP))
                 break
         if len(refused) >= 10:
             break

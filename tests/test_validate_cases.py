@@ -118,8 +118,11 @@ L = "c/modules/02-lanjut"
 CASES = [
     # --- YAML syntax and types -------------------------------------------------------------
     Case("yaml-colon-in-value", {COURSE: Replace("title: Kursus Mini", "title: Kursus: Mini")},
-         ["c/course.yaml:2:14: YAML syntax error: mapping values are not allowed in this context; a value "
-          "containing ': ' must be quoted, e.g. title: \"Bab 1: Pengantar\""]),
+         ["c/course.yaml:2:14: YAML syntax error: this value contains ': ', which YAML reads as the start "
+          "of another key; a value containing ': ' must be quoted, e.g. title: \"Bab 1: Pengantar\""]),
+    Case("yaml-colon-in-list-item", {COURSE: Replace("  - name: Tim Uji", "  - name: Tim: Uji")},
+         ["c/course.yaml:8:14: YAML syntax error: this value contains ': ', which YAML reads as the start "
+          "of another key; a value containing ': ' must be quoted, e.g. title: \"Bab 1: Pengantar\""]),
     Case("yaml-unclosed-quote", {COURSE: Replace("title: Kursus Mini", 'title: "Kursus Mini')},
          ["c/course.yaml:2:8: YAML syntax error: this quote is not closed on its line (the YAML reader got "
           "lost at line 5): end the value with the same quote"]),
@@ -194,7 +197,7 @@ CASES = [
 
     # --- hostile YAML ----------------------------------------------------------------------------
     Case("deep-nesting", {COURSE: Write("id: " + "[" * 50_000 + "]" * 50_000 + "\n")},
-         ["c/course.yaml:1:44: the YAML is nested more than 40 levels deep: course files need only a few "
+         ["c/course.yaml:1:45: the YAML is nested more than 40 levels deep: course files need only a few "
           "levels; check the brackets and the indentation"]),
     Case("billion-laughs", {COURSE: Write(
         'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n'
