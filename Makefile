@@ -8,7 +8,10 @@ OUT    ?= build
 CP     := $(BIN)/coursepack
 
 .DEFAULT_GOAL := help
-.PHONY: help validate scorm scorm12 scorm2004 moodle handbook pdf all test bench clean schema
+LOCK   := requirements.lock
+UV_VERSION := 0.13.9
+
+.PHONY: help validate scorm scorm12 scorm2004 moodle handbook pdf all test test-quick bench clean schema lock
 
 help:
 	@echo "coursepack — make targets"
@@ -18,17 +21,29 @@ help:
 	@echo "  make moodle      build $(OUT)/<course-id>-moodle.xml    (Moodle XML question bank)"
 	@echo "  make handbook    build $(OUT)/<course-id>-handbook.pdf  (printable handbook; alias: make pdf)"
 	@echo "  make all         build everything"
-	@echo "  make test        run the test suite"
+	@echo "  make test        run the whole test suite (what CI runs)"
+	@echo "  make test-quick  the test suite without the slow tests (WeasyPrint books, browsers, Moodle)"
+	@echo "  make lock        refresh $(LOCK) to the newest releases pyproject.toml allows"
 	@echo "  make bench       run the benchmark and write bench/results.md (SIZES=\"S M\" for fewer)"
 	@echo "  make schema      write the JSON Schema of the source files to schema/"
 	@echo "  make clean       remove $(OUT)/"
 	@echo "Variables: COURSE=dir (default course), OUT=dir (default build)"
 
-$(STAMP): pyproject.toml
+# Installs exactly the committed lock (every package pinned, with its hashes), then coursepack
+# itself from this checkout (editable, without resolving anything again).
+$(STAMP): pyproject.toml $(LOCK)
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet --require-hashes --no-deps -r $(LOCK)
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
 	@touch $(STAMP)
+
+# Resolve the whole tree again (runtime, test extra and the build backend) for every platform
+# and Python >= 3.11, newest releases first; then run `make test` and commit the lock.
+lock:
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet uv==$(UV_VERSION)
+	echo 'setuptools>=77' | $(BIN)/uv pip compile pyproject.toml - --extra test --generate-hashes \
+	  --universal --python-version 3.11 --upgrade --quiet --custom-compile-command 'make lock' -o $(LOCK)
 
 validate: $(STAMP)
 	$(CP) validate --course $(COURSE)
@@ -58,6 +73,9 @@ node_modules/.installed: package-lock.json
 test: $(STAMP)
 	@if command -v npm >/dev/null 2>&1 && [ -f package-lock.json ]; then $(MAKE) --no-print-directory node_modules/.installed; fi
 	$(BIN)/pytest -q
+
+test-quick: $(STAMP)
+	$(BIN)/pytest -q -m "not slow"
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py $(SIZES)
