@@ -10,13 +10,14 @@ from __future__ import annotations
 import json
 import os
 import sys
+import tempfile
 from pathlib import Path
 
 import click
 
 from . import __version__
-from .problems import (Problem, RegistryError, SourceDateError, errors_in, format_problems_json,
-                       sort_problems)
+from .problems import (OutputFolderError, Problem, RegistryError, SourceDateError, StarterError, errors_in,
+                       format_problems_json, sort_problems)
 
 EXIT_INVALID, EXIT_USAGE, EXIT_INTERNAL = 1, 2, 3
 
@@ -122,6 +123,7 @@ def build(ctx: click.Context, names: tuple[str, ...], course_dir: str, out_dir: 
         ctx.exit(EXIT_INVALID)
     from .build import source_date
     source_date(course)   # a malformed SOURCE_DATE_EPOCH is a usage error, before anything runs
+    prepare_output_folder(out)
     todo = [cls for cls in chosen if force or not is_current(state, cls.name, course_dir, out, files, epoch, strict)]
     for cls in chosen:
         if cls not in todo and not quiet:
@@ -150,6 +152,16 @@ def build(ctx: click.Context, names: tuple[str, ...], course_dir: str, out_dir: 
                  "the traceback and report it.")
         ctx.exit(EXIT_INTERNAL)
     ctx.exit(EXIT_INVALID if any(not r.paths for r in results) else 0)
+
+
+def prepare_output_folder(out: Path) -> None:
+    """Create the output folder and make sure files can be written in it, or say why not."""
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        os.rmdir(tempfile.mkdtemp(prefix=".coursepack-", dir=out))
+    except OSError as exc:
+        raise OutputFolderError(f"cannot create the output folder {out}: {exc.strerror or exc}; choose "
+                                "another folder with --out") from exc
 
 
 def expand_names(names: tuple[str, ...]) -> list[str]:
@@ -192,6 +204,23 @@ def record_state(out: Path, state: dict, classes, results, course_dir: Path, fil
     write_state(out, {"exporters": entries})
 
 
+@cli.command()
+@click.argument("folder", type=click.Path(path_type=Path))
+@click.option("--language", type=click.Choice(["en", "id"]), default="en", show_default=True,
+              help="Language of the starter course.")
+@click.option("--title", default=None, help="The course title (the course id is made from it).")
+@click.pass_context
+def new(ctx: click.Context, folder: Path, language: str, title: str | None) -> None:
+    """Write a small, complete starter course into FOLDER (new or empty) to edit into your own."""
+    from .scaffold import write_starter
+
+    files = write_starter(folder, language, title)
+    if not ctx.obj["quiet"]:
+        echo_err(f"wrote a starter course in {folder} ({len(files)} files). Next:\n"
+                 f"  coursepack validate --course {folder}\n"
+                 f"  coursepack build all --course {folder}")
+
+
 @cli.command("exporters")
 def list_exporters() -> None:
     """List the installed exporters."""
@@ -225,7 +254,7 @@ def main(argv: list[str] | None = None) -> None:
     except click.ClickException as exc:     # usage errors
         exc.show()
         sys.exit(exc.exit_code)
-    except (RegistryError, SourceDateError) as exc:
+    except (RegistryError, SourceDateError, OutputFolderError, StarterError) as exc:
         echo_err(f"coursepack: {exc}")
         sys.exit(EXIT_USAGE)
     except KeyboardInterrupt:

@@ -68,3 +68,11 @@ class RegistryError(Exception):
 
 class SourceDateError(ValueError):
     """SOURCE_DATE_EPOCH is set but is not a whole number of seconds (exit status 2)."""
+
+
+class OutputFolderError(OSError):
+    """The output folder cannot be created or written (a usage error: exit status 2)."""
+
+
+class StarterError(ValueError):
+    """``coursepack new`` cannot write the starter course where it was asked to (exit status 2)."""

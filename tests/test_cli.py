@@ -8,12 +8,14 @@ A few runs use a real process (subprocess) so the real exit code is checked; the
 from __future__ import annotations
 
 import json
+import re
 import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from lms.harness import skip_or_fail
 
 import coursepack
 from coursepack import load
@@ -97,7 +99,7 @@ def test_process_debug_shows_the_traceback():
 def test_console_script_is_installed():
     script = Path(sys.executable).parent / "coursepack"
     if not script.exists():
-        pytest.skip("coursepack is not installed as a console script in this environment")
+        skip_or_fail("coursepack is not installed as a console script in this environment (make installs it)")
     result = subprocess.run([str(script), "exporters"], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0
     assert [line.split()[0] for line in result.stdout.splitlines()] == ["handbook", "moodle", "scorm12",
@@ -269,3 +271,63 @@ def test_broken_course_build_writes_nothing_even_into_an_existing_out(mini_copy:
     assert result.code == 1
     assert sorted(p.name for p in out.iterdir()) == ["old.zip"]
     assert (out / "old.zip").read_bytes() == b"previous build"
+
+
+# --- the output folder --------------------------------------------------------------------
+
+@pytest.mark.parametrize("where", ["under-a-file", "not-permitted"])
+def test_an_output_folder_that_cannot_be_created_is_a_usage_error(where, mini_copy, run_coursepack, tmp_path):
+    if where == "under-a-file":
+        (tmp_path / "afile").write_text("x")
+        out, why = tmp_path / "afile" / "build", "Not a directory"
+    else:
+        out, why = Path("/sys/coursepack-test-out"), "Operation not permitted"   # refused even to root
+        if not Path("/sys/kernel").is_dir():
+            pytest.skip("no /sys on this system")
+    result = run_coursepack("build", "moodle", "--course", str(mini_copy), "--out", str(out))
+    assert result.code == 2, result
+    assert result.stderr.strip().endswith(f"coursepack: cannot create the output folder {out}: {why}; choose "
+                                          "another folder with --out")
+    assert "internal error" not in result.stderr and "bug" not in result.stderr
+
+
+# --- coursepack new ------------------------------------------------------------------------
+
+def test_new_refuses_a_folder_that_is_not_empty(run_coursepack, tmp_path):
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "notes.txt").write_text("keep me")
+    result = run_coursepack("new", str(tmp_path / "mine"))
+    assert result.code == 2
+    assert "is a folder that is not empty" in result.stderr and "nothing of yours is overwritten" in result.stderr
+    assert sorted(p.name for p in (tmp_path / "mine").iterdir()) == ["notes.txt"]
+    assert [p.name for p in tmp_path.iterdir()] == ["mine"]      # no staging folder left behind
+
+
+def test_new_refuses_an_empty_title(run_coursepack, tmp_path):
+    result = run_coursepack("new", str(tmp_path / "x"), "--title", "  ")
+    assert result.code == 2 and "the title is empty" in result.stderr
+    assert not (tmp_path / "x").exists()
+
+
+@pytest.mark.parametrize("language", ["en", "id"])
+def test_new_writes_a_course_that_validates_with_no_problem(language, run_coursepack, tmp_path):
+    (tmp_path / "empty").mkdir()
+    result = run_coursepack("new", str(tmp_path / "empty"), "--language", language, "--title", "Café: Über 101")
+    assert result.code == 0, result
+    check = run_coursepack("validate", "--strict", "--course", str(tmp_path / "empty"), "--format", "json")
+    assert check.code == 0 and json.loads(check.stdout) == [], check
+    course = load.load_course(tmp_path / "empty")[0]
+    assert (course.id, course.title, course.language) == ("cafe-uber-101", "Café: Über 101", language)
+    kinds = {q.kind for q in course.questions}
+    assert kinds == {"single", "multiple", "truefalse", "shortanswer", "numerical", "matching", "essay"}
+    assert len(course.modules) == 2 and course.glossary and course.assets
+
+
+def test_starter_lessons_use_every_documented_markdown_feature():
+    text = "\n".join(p.read_text(encoding="utf-8")
+                     for p in sorted((REPO / "coursepack" / "starter" / "en").rglob("*.md")))
+    for feature, pattern in {"table": r"^\|.*\|$", "footnote": r"\[\^\w+\]:", "definition list": r"^: ",
+                             "note": r"^!!! note", "tip": r"^!!! tip", "warning": r"^!!! warning",
+                             "important": r"^!!! important", "figure": r'^!\[[^\]]+\]\([^)]+ "[^"]+"\)$',
+                             "code": r"^```\w+", "heading": r"^## "}.items():
+        assert re.search(pattern, text, re.M), feature
