@@ -41,18 +41,22 @@ def test_valid_manifest_passes(edition):
 
 
 @pytest.mark.parametrize(
-    ("edition", "name", "expected"),
+    ("edition", "name", "line", "names"),
     [
-        ("scorm12", "scorm12_missing_identifier.xml", "line 17: Element '{http://www.imsproject.org/xsd/imscp_rootv1p1p2}item': The attribute 'identifier' is required but missing."),
-        ("scorm12", "scorm12_bad_scormtype.xml", "line 24: Element '{http://www.imsproject.org/xsd/imscp_rootv1p1p2}resource', attribute '{http://www.adlnet.org/xsd/adlcp_rootv1p2}scormtype': [facet 'enumeration'] The value 'SCO' is not an element of the set {'asset', 'sco'}."),
-        ("scorm12", "scorm12_inline_lom.xml", "line 12: Element '{http://www.imsglobal.org/xsd/imsmd_rootv1p2p1}lom': No matching global element declaration available, but demanded by the strict wildcard."),
-        ("scorm2004", "scorm2004_missing_identifier.xml", "line 31: Element '{http://www.imsglobal.org/xsd/imscp_v1p1}item': The attribute 'identifier' is required but missing."),
-        ("scorm2004", "scorm2004_bad_scormtype.xml", "line 59: Element '{http://www.imsglobal.org/xsd/imscp_v1p1}resource', attribute '{http://www.adlnet.org/xsd/adlcp_v1p3}scormType': [facet 'enumeration'] The value 'lesson' is not an element of the set {'sco', 'asset'}."),
-        ("scorm2004", "scorm2004_bad_measure.xml", "line 37: Element '{http://www.imsglobal.org/xsd/imsss}minNormalizedMeasure': [facet 'maxInclusive'] The value '1.5' is greater than the maximum value allowed ('1')."),
+        ("scorm12", "scorm12_missing_identifier.xml", 17, ["}item'", "'identifier'"]),
+        ("scorm12", "scorm12_bad_scormtype.xml", 24, ["}resource'", "}scormtype'", "'SCO'"]),
+        ("scorm12", "scorm12_inline_lom.xml", 12, ["}lom'"]),
+        ("scorm2004", "scorm2004_missing_identifier.xml", 31, ["}item'", "'identifier'"]),
+        ("scorm2004", "scorm2004_bad_scormtype.xml", 59, ["}resource'", "}scormType'", "'lesson'"]),
+        ("scorm2004", "scorm2004_bad_measure.xml", 37, ["}minNormalizedMeasure'", "'1.5'"]),
     ],
 )
-def test_broken_manifest_fails_with_message(edition, name, expected):
-    assert validate_fixture(edition, name) == [expected]
+def test_broken_manifest_fails_with_message(edition, name, line, names):
+    """One message, on the right line, naming the element and what is wrong with it (libxml2's
+    own sentences around those names change between releases, so they are not compared)."""
+    [message] = validate_fixture(edition, name)
+    assert message.startswith(f"line {line}: ")
+    assert all(part in message for part in names), message
 
 
 def test_inline_lom_content_is_not_checked():
