@@ -22,7 +22,7 @@ help:
 	@echo "  make handbook    build $(OUT)/<course-id>-handbook.pdf  (printable handbook; alias: make pdf)"
 	@echo "  make all         build everything"
 	@echo "  make test        run the whole test suite (what CI runs)"
-	@echo "  make test-quick  the test suite without the slow tests (WeasyPrint books, browsers, Moodle)"
+	@echo "  make test-quick  the test suite without the slow, browser and Moodle tests"
 	@echo "  make lock        refresh $(LOCK) to the newest releases pyproject.toml allows"
 	@echo "  make bench       run the benchmark and write bench/results.md (SIZES=\"S M\" for fewer)"
 	@echo "  make schema      write the JSON Schema of the source files to schema/"
@@ -75,7 +75,7 @@ test: $(STAMP)
 	$(BIN)/pytest -q
 
 test-quick: $(STAMP)
-	$(BIN)/pytest -q -m "not slow"
+	$(BIN)/pytest -q -m "not slow and not browser and not moodle"
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py $(SIZES)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 import sys
-import tempfile
 from pathlib import Path
 
 import click
@@ -158,7 +157,8 @@ def prepare_output_folder(out: Path) -> None:
     """Create the output folder and make sure files can be written in it, or say why not."""
     try:
         out.mkdir(parents=True, exist_ok=True)
-        os.rmdir(tempfile.mkdtemp(prefix=".coursepack-", dir=out))
+        if not os.access(out, os.W_OK | os.X_OK):
+            raise PermissionError(13, "Permission denied")
     except OSError as exc:
         raise OutputFolderError(f"cannot create the output folder {out}: {exc.strerror or exc}; choose "
                                 "another folder with --out") from exc

@@ -109,3 +109,10 @@ def run_coursepack() -> Any:
             return CliResult(code, out.getvalue().decode("utf-8"), err.getvalue().decode("utf-8"))
 
     return run
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    """Every test that drives Chromium is marked ``browser`` (``make test-quick`` leaves them out)."""
+    for item in items:
+        if {"chromium", "lms"} & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.browser)

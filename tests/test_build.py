@@ -157,6 +157,7 @@ def test_bad_source_date_epoch_is_a_usage_error(tmp_path):
     assert not (tmp_path / "out").exists() or list((tmp_path / "out").iterdir()) == []
 
 
+@pytest.mark.slow
 def test_incremental_rebuild(tmp_path):
     course = tmp_path / "course"
     shutil.copytree(MINI, course)
@@ -186,6 +187,7 @@ def build_all(course: Path, out: Path, env: dict | None = None, faketime: str | 
     return {p.name: p.read_bytes() for p in sorted(out.iterdir()) if not p.name.startswith(".")}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("env", [{}, {"SOURCE_DATE_EPOCH": "1767225600"}], ids=["course-date", "epoch"])
 def test_two_builds_in_different_folders_at_different_times_are_identical(tmp_path, env):
     if shutil.which("faketime") is None:

@@ -32,6 +32,8 @@ from coursepack.exporters.handbook import (
     use_parallel,
 )
 from lms.harness import skip_or_fail
+
+pytestmark = pytest.mark.slow      # every test here typesets books with WeasyPrint
 from pdf_outline import read_outline
 
 ROOT = Path(__file__).parent.parent

@@ -416,6 +416,7 @@ def require_tool(name: str) -> str:
     return path
 
 
+@pytest.mark.slow
 @examples(12)
 @given(spec=course_specs(max_modules=2, max_lessons=2, max_questions=4))
 def test_handbook_pdf_opens_and_shows_every_lesson_title(spec: CourseSpec) -> None:
@@ -469,6 +470,7 @@ def test_exporting_twice_gives_identical_bytes(spec: CourseSpec) -> None:
                 assert first[filename] == second[filename], f"{name}: {filename} differs between two exports"
 
 
+@pytest.mark.slow
 @examples(3)
 @given(spec=course_specs(max_modules=1, max_lessons=2, max_questions=3))
 def test_handbook_twice_gives_identical_bytes(spec: CourseSpec) -> None:
@@ -552,6 +554,7 @@ def test_folder_and_line_endings_do_not_change_packages(spec: CourseSpec) -> Non
         assert plain[name] == windows[name], f"{name} depends on the course folder or on CRLF/BOM"
 
 
+@pytest.mark.slow
 @examples(2)
 @given(spec=course_specs(max_modules=1, max_lessons=2, max_questions=2))
 def test_folder_does_not_change_the_handbook(spec: CourseSpec) -> None:
@@ -561,6 +564,7 @@ def test_folder_does_not_change_the_handbook(spec: CourseSpec) -> None:
     assert first == second, "the handbook PDF depends on the course folder"
 
 
+@pytest.mark.slow
 def test_regression_handbook_with_png_is_the_same_in_any_folder() -> None:
     """WeasyPrint names raster images by the md5 of their URL: the URL must not hold the folder."""
     from strategies import png_bytes
@@ -594,6 +598,7 @@ def with_handbook_options(files: dict[str, bytes], **values) -> dict[str, bytes]
     return {**files, "course.yaml": yaml.safe_dump(course, allow_unicode=True, sort_keys=False).encode("utf-8")}
 
 
+@pytest.mark.slow
 @examples(3)
 @given(spec=course_specs(max_lessons=2, max_questions=3))
 def test_parallel_typesetting_prints_the_same_handbook(spec: CourseSpec) -> None:
