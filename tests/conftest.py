@@ -109,3 +109,15 @@ def run_coursepack() -> Any:
             return CliResult(code, out.getvalue().decode("utf-8"), err.getvalue().decode("utf-8"))
 
     return run
+
+
+# --- a real Moodle (tests marked `moodle`) -------------------------------------------------
+
+@pytest.fixture(scope="session")
+def moodle_site() -> Iterator[Any]:
+    """The test Moodle (``tests/moodle_site.py``), started once per session and stopped after."""
+    from moodle_site import start_site
+
+    site = start_site()
+    yield site
+    site.stop()
