@@ -31,7 +31,8 @@ from lxml import etree
 
 from coursepack.load import load_course
 from coursepack.registry import discover_exporters
-from test_scorm_runtime import MINI_EXPECTED, MINI_OUTCOMES, answer, current_page, press, study, visible
+from test_scorm_runtime import (MINI_EXPECTED, MINI_OUTCOMES, answer, big_number_course, current_page, press, study,
+                                visible)
 
 pytestmark = pytest.mark.moodle
 
@@ -450,4 +451,26 @@ def test_resume_with_multi_line_essay_in_moodles_player(moodle_site, chromium, m
     recorded = interactions(values)                                  # each question once
     assert list(recorded) == [q.id for q in course.questions]
     assert values[STATUS[edition]] == ("passed" if edition == "scorm12" else "completed")
+    player.close()
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_numeric_response_beyond_five_digits_is_kept_in_moodle(moodle_site, chromium, tmp_path, edition):
+    """Moodle's 2004 runtime refuses a numeric response of 123456 (error 406): none is lost."""
+    source = big_number_course(tmp_path / "big")
+    [package] = build(edition, source, tmp_path / "out")
+    course, problems = load_course(source, discover_exporters())
+    assert course is not None, problems
+    activity, username, password = enrol(moodle_site, package)
+    player = Player(moodle_site, chromium, activity, username, password, org_of(package))
+    player.launch()
+    study(player, SimpleNamespace(modules=course.modules), correct=True)
+    player.leave()
+    values = player.stored(finished(edition))
+    assert player.problems() == []
+    got = interactions(values)["q-numerical"]
+    assert got[RESPONSE[edition]] == "123456"
+    assert got["result"] == "correct"
+    assert got["correct_responses.0.pattern"] == ("123456" if edition == "scorm12" else "123446[:]123466")
+    assert values["cmi.core.score.raw" if edition == "scorm12" else "cmi.score.raw"] == "100"
     player.close()

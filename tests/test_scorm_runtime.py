@@ -716,3 +716,33 @@ def test_value_at_the_editions_limit_round_trips(lms, packages, tmp_path, editio
         elif q.kind != "numerical":
             assert restored[i] == values[i], q.id
     again.close()
+
+
+def big_number_course(root: Path, value: int = 123456) -> Path:
+    """The mini course whose numerical answer has 6 digits before the point."""
+    import shutil
+
+    shutil.copytree(MINI, root)
+    quiz = root / "modules" / "02-lanjut" / "quiz.yaml"
+    quiz.write_text(quiz.read_text(encoding="utf-8").replace("value: 1200\n", f"value: {value}\n"), encoding="utf-8")
+    return root
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_numeric_response_beyond_five_digits_is_recorded(lms, packages, tmp_path, edition):
+    """Moodle's 2004 runtime refuses numeric values with more than 5 digits before the point;
+    such an interaction goes as "other" (any text), with the same response, range and result."""
+    folder, course = packages(edition, "course", big_number_course(tmp_path / "big"))
+    [sco] = plan_scos(course, "course")
+    session = launch(lms, folder, sco, edition)
+    study(session, sco, correct=True)
+    leave(session)
+    got = interactions(session.flat_cmi())["q-numerical"]
+    assert_clean(session, edition)
+    if edition == "scorm12":
+        assert (got["type"], got["correct_responses.0.pattern"]) == ("numeric", "123456")
+    else:
+        assert (got["type"], got["correct_responses.0.pattern"]) == ("other", "123446[:]123466")
+    assert got[CMI[edition]["response"]] == "123456"
+    assert got["result"] == "correct"
+    session.close()

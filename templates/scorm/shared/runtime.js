@@ -43,7 +43,7 @@
       learnerResponse: "student_response", timeField: "time", wrong: "wrong",
       types: { single: "choice", multiple: "choice", truefalse: "true-false", shortanswer: "fill-in",
                numerical: "numeric", matching: "matching", essay: "fill-in" },
-      comma: ",", dot: ".", textLimit: 255, essayLimit: 255, tf: { t: "t", f: "f" },
+      comma: ",", dot: ".", textLimit: 255, essayLimit: 255, tf: { t: "t", f: "f" }, numeric: null,
       objectiveStatus: "status", objectivesNeedChildren: true,
       sessionFormat: "clock4", latencyFormat: "clock2", timeFormat: "timeofday"
     },
@@ -59,6 +59,9 @@
       types: { single: "choice", multiple: "choice", truefalse: "true-false", shortanswer: "fill-in",
                numerical: "numeric", matching: "matching", essay: "long-fill-in" },
       comma: "[,]", dot: "[.]", textLimit: 250, essayLimit: 4000, tf: { t: "true", f: "false" },
+      // The standard's numeric values are real(10,7), but Moodle's 2004 runtime refuses more than
+      // 5 digits before the point (error 406): such an interaction is reported as "other".
+      numeric: /^-?\d{1,5}(\.\d{1,18})?$/,
       objectiveStatus: "success_status", objectivesNeedChildren: false,
       sessionFormat: "iso", latencyFormat: "iso", timeFormat: "timestamp"
     }
@@ -656,6 +659,14 @@
     }
   }
 
+  /* Whether a numerical answer and its correct range fit the edition's numeric type as LMSs take it. */
+  function numericFits(q, response) {
+    if (!ED.numeric) { return true; }
+    var values = [response === null ? "0" : response];
+    q.cr.forEach(function (pattern) { values = values.concat(pattern.split("[:]")); });
+    return values.every(function (v) { return v === "" || ED.numeric.test(v); });
+  }
+
   function reportInteractions(z) {
     if (!lms || !lms.write || !lms.credit) { return; }
     if (lms.interactions === null) { lms.interactions = parseInt(get("cmi.interactions._count"), 10) || 0; }
@@ -667,13 +678,13 @@
       var base = "cmi.interactions." + lms.interactions + ".";
       lms.interactions += 1;
       var fraction = score(q, answer).fraction;
+      var response = learnerResponse(q, answer);
       set(base + "id", q.id);
-      set(base + "type", ED.types[q.k]);
+      set(base + "type", q.k === "numerical" && !numericFits(q, response) ? "other" : ED.types[q.k]);
       q.o.forEach(function (o, k) { set(base + "objectives." + k + ".id", data.objectives[o]); });
       set(base + ED.timeField, formatNow(ED.timeFormat));
       q.cr.forEach(function (pattern, k) { set(base + "correct_responses." + k + ".pattern", pattern); });
       set(base + "weighting", q.k === "essay" ? "0" : formatDecimal(q.p));
-      var response = learnerResponse(q, answer);
       if (response !== null) { set(base + ED.learnerResponse, response); }
       set(base + "result", q.k === "essay" ? "neutral" : fraction >= 0.9999 ? "correct" : ED.wrong);
       var since = quizShownAt[z] || startedAt;
