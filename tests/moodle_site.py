@@ -129,16 +129,24 @@ class MoodleSite:
         subprocess.run(["bash", str(shared_dir() / "stop.sh"), str(self.folder)], capture_output=True, timeout=120)
 
 
+def unavailable() -> str:
+    """Why this machine cannot run the test Moodle ("" when it can)."""
+    shared = shared_dir()
+    if not (shared / "start.sh").is_file():
+        return f"no Moodle to test in: {shared}/start.sh is missing"
+    if os.geteuid() != 0:
+        return "the Moodle tests need root (start.sh installs PHP and PostgreSQL with apt)"
+    return ""
+
+
 def start_site() -> MoodleSite:
     """Start (installing the first time) the test Moodle; skip locally when it cannot be had.
 
     Without ``../shared/moodle`` (or without root, which start.sh needs for apt and PostgreSQL)
     the tests are skipped with one reason; under ``CI=true`` they fail instead."""
+    if unavailable():
+        skip_or_fail(unavailable())
     shared = shared_dir()
-    if not (shared / "start.sh").is_file():
-        skip_or_fail(f"no Moodle to test in: {shared}/start.sh is missing")
-    if os.geteuid() != 0:
-        skip_or_fail("the Moodle tests need root (start.sh installs PHP and PostgreSQL with apt)")
     folder = site_dir()
     folder.mkdir(parents=True, exist_ok=True)
     t0 = time.monotonic()
