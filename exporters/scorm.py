@@ -38,12 +38,13 @@ from . import SCHEMA_DIR, SCORM12_MANIFEST_XSD, SCORM2004_MANIFEST_XSD
 SHARED_FILES = ("shared/runtime.js", "shared/style.css")   # copied from templates/scorm/
 METADATA_FILE = "metadata.xml"                              # SCORM 1.2 only
 
-# What the runtime keeps of free-text answers in suspend_data (UTF-16 code units, as JS
-# counts them). The page enforces the same limits with maxlength where it can.
+# What the runtime keeps of free-text answers in suspend_data (UTF-16 code units as JS counts
+# them, of the escaped text: a '~', line break or tab takes two). The page enforces the same
+# limits with maxlength where it can.
 SHORT_ANSWER_CAP = 100      # shortanswer input maxlength
 NUMBER_CAP = 32             # numerical input maxlength
 ESSAY_CAP = 500             # essays: only the first 500 characters are kept for resuming
-SUSPEND_VERSION = "1"
+SUSPEND_VERSION = "2"       # runtime.js reads "2" and the older "1"
 MAX_CHOICES = 36            # one base-36 character per choice/pair in the encodings
 
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
@@ -165,8 +166,8 @@ def base36_len(n: int) -> int:
 
 
 def text_field_size(cap: int) -> int:
-    """A length-prefixed text: base-36 length, ':', then at most ``cap`` characters."""
-    return base36_len(cap) + 1 + cap
+    """An escaped text of at most ``cap`` characters, then its end mark '~.'."""
+    return cap + 2
 
 
 def answer_worst_case(q: Question) -> int:
@@ -187,7 +188,7 @@ def answer_worst_case(q: Question) -> int:
 def suspend_worst_case(sco: Sco) -> int:
     """Largest suspend_data the runtime can write for ``sco`` (exact for the encoding).
 
-    ``V L . visited . submitted . answers``: version (1), location as base 36, a hex bitmap of
+    ``V L . visited . submitted . answers``: version (one character), location as base 36, a hex bitmap of
     visited pages, a hex bitmap of submitted quizzes, then every answer in SCO order.
     """
     pages = sco.page_count

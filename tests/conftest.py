@@ -111,6 +111,18 @@ def run_coursepack() -> Any:
     return run
 
 
+# --- a real Moodle (tests marked `moodle`) -------------------------------------------------
+
+@pytest.fixture(scope="session")
+def moodle_site() -> Iterator[Any]:
+    """The test Moodle (``tests/moodle_site.py``), started once per session and stopped after."""
+    from moodle_site import start_site
+
+    site = start_site()
+    yield site
+    site.stop()
+
+
 def pytest_collection_modifyitems(config, items) -> None:
     """Every test that drives Chromium is marked ``browser`` (``make test-quick`` leaves them out)."""
     for item in items:

@@ -269,14 +269,14 @@ def test_suspend_data_budget_fails_the_build(tmp_path):
     root = write_essay_course(tmp_path / "banyak-esai", essays=9)
     course = load(root)
     [sco] = plan_scos(course, "course")
-    # header: "1" + location (1 digit: 2 pages) + "." + 1 hex + "." + 1 hex + "." = 7;
-    # each essay: length in base 36 (2 digits for 500) + ":" + 500 characters = 503
-    assert suspend_worst_case(sco) == 7 + 9 * (2 + 1 + ESSAY_CAP) == 4534
+    # header: "2" + location (1 digit: 2 pages) + "." + 1 hex + "." + 1 hex + "." = 7;
+    # each essay: 500 written characters + its end mark "~." = 502
+    assert suspend_worst_case(sco) == 7 + 9 * (ESSAY_CAP + 2) == 4525
     exporter = discover_exporters()["scorm12"]()
     problems = exporter.preflight(course, ScormOptions())
     assert [p.format() for p in problems] == [
         f"{root.as_posix()}/modules/01-tulis/quiz.yaml:1: SCORM 1.2 suspend_data for SCO "
-        "'banyak-esai' could need 4,534 characters, more than the limit of 4,096: each essay keeps "
+        "'banyak-esai' could need 4,525 characters, more than the limit of 4,096: each essay keeps "
         "up to 500 characters (9 essay(s)), each short answer 100 (0), each numerical answer 32; "
         "cut essays or short-answer questions from this SCO's quizzes; or set "
         "'exporters: scorm12: sco: module' to save each module separately"]
@@ -292,7 +292,7 @@ def test_cli_build_fails_on_the_budget(tmp_path):
     root = write_essay_course(tmp_path / "banyak-esai", essays=9)
     result = CliRunner().invoke(cli, ["build", "scorm12", "--course", str(root), "--out", str(tmp_path / "out")])
     assert result.exit_code == 1
-    assert "could need 4,534 characters, more than the limit of 4,096" in result.output
+    assert "could need 4,525 characters, more than the limit of 4,096" in result.output
     assert not (tmp_path / "out" / "banyak-esai-scorm12.zip").exists()
 
 

@@ -12,7 +12,7 @@ import os
 import re
 import zipfile
 from pathlib import Path
-from types import MappingProxyType
+from types import MappingProxyType, SimpleNamespace
 
 import pytest
 
@@ -483,4 +483,266 @@ def test_completion_honours_require_lessons_only(lms, packages, edition):
     assert flat[c["exit"]] == ("" if edition == "scorm12" else "normal")
     assert flat.get(c["raw"], "") == ""                        # the quiz was not submitted
     assert_clean(session, edition)
+    session.close()
+
+
+# --- saved progress against what an LMS may do to it on the way -----------------------------
+
+ESSAY_LINES = "Paragraf pertama ~ rencana.\n\nParagraf kedua:\tlangkah   \nakhir  "
+
+
+def field_values(session, i: int) -> list:
+    """Every control of question ``i`` as the learner left it (checked state or value)."""
+    return session.sco.evaluate(
+        "(i) => Array.from(document.querySelectorAll(`#q${i} input, #q${i} select, #q${i} textarea`))"
+        ".map((el) => el.type === 'radio' || el.type === 'checkbox' ? el.checked : el.value)", i)
+
+
+def leave_in_the_last_quiz(lms, folder, course, edition):
+    """Module 1 read and its quiz submitted, the last quiz answered with a multi-line essay, left
+    before submitting: returns the saved CMI and every control's value."""
+    [sco] = plan_scos(course, "course")
+    first, second = sco.modules
+    session = launch(lms, folder, sco, edition)
+    study(session, SimpleNamespace(modules=[first]), correct=True)
+    for _lesson in second.lessons:
+        press(session, visible(".pager-next"), "Enter")
+    offset = len(first.quiz.questions)
+    for k, q in enumerate(second.quiz.questions):
+        if q.kind == "essay":
+            session.sco.fill(f"#q{offset + k}-essay", ESSAY_LINES)
+        else:
+            answer(session, q, offset + k, correct=True)
+    values = {i: field_values(session, i) for i in range(len(sco.questions))}
+    leave(session)
+    saved = session.flat_cmi()
+    assert_clean(session, edition)
+    assert session.console_warnings == []
+    session.close()
+    return sco, saved, values
+
+
+def resume_with(lms, folder, sco, edition, suspend_data: str, location: str):
+    c = CMI[edition]
+    return launch(lms, folder, sco, edition, cmi={c["entry"]: "resume", "cmi.suspend_data": suspend_data,
+                                                   c["location"]: location})
+
+
+LMS_CHANGES = {
+    "as-saved": lambda v: v,
+    "lf-to-crlf": lambda v: v.replace("\n", "\r\n") + "\r\n",   # a form post (navigator.sendBeacon)
+    "trailing-whitespace": lambda v: v + "  \n\t ",
+    "trimmed": lambda v: v.rstrip(),
+}
+
+
+@pytest.mark.parametrize("change", sorted(LMS_CHANGES))
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_resume_survives_what_an_lms_does_to_suspend_data(lms, packages, edition, change):
+    folder, course = packages(edition)
+    sco, saved, values = leave_in_the_last_quiz(lms, folder, course, edition)
+    c = CMI[edition]
+    data = saved["cmi.suspend_data"]
+    assert "\n" not in data and "\r" not in data and "\t" not in data and data == data.rstrip()
+    again = resume_with(lms, folder, sco, edition, LMS_CHANGES[change](data), saved[c["location"]])
+    assert current_page(again) == f"page-{sco.modules[1].quiz.id}"
+    assert {i: field_values(again, i) for i in values} == values
+    essay = next(i for i, q in enumerate(sco.questions) if q.kind == "essay")
+    assert again.sco.input_value(f"#q{essay}-essay") == ESSAY_LINES
+    assert again.sco.evaluate(f"() => !document.querySelector('#page-{sco.modules[0].quiz.id} "
+                              "[data-role=summary]').hidden")
+    assert again.console_warnings == []
+    press(again, visible(".btn-submit"), "Enter")
+    leave(again)
+    reported = [call["args"][0] for call in again.calls()
+                if call["method"].endswith("SetValue") and re.fullmatch(r"cmi\.interactions\.\d+\.id", call["args"][0])]
+    assert len(reported) == len(sco.modules[1].quiz.questions)       # quiz 1's are not sent again
+    assert_clean(again, edition)
+    again.close()
+
+
+def format_1(course, essay: str) -> str:
+    """What the previous runtime (suspend_data format "1") saved for the mini course: every page
+    visited, quiz 1 submitted with right answers, quiz 2 answered, the bookmark on quiz 2."""
+    q = {question.id: question for question in course.questions}
+    flags = [choice.weight > 0 for choice in q["q-multiple"].choices]
+    multiple = "".join(format(sum(1 << b for b in range(4) if k + b < len(flags) and flags[k + b]), "x")
+                       for k in range(0, len(flags), 4))    # 4 choices per hex digit, first choice lowest
+
+    def text(t: str) -> str:
+        return f"{int_to_36(len(t))}:{t}"
+
+    return "14.f1.1." + "0" + multiple + "f" + text("LLM") + "0" + text("1200") + "012" + text(essay)
+
+
+def int_to_36(n: int) -> str:
+    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
+    out = ""
+    while True:
+        n, r = divmod(n, 36)
+        out = digits[r] + out
+        if not n:
+            return out
+
+
+@pytest.mark.parametrize("crlf", [False, True], ids=["as-saved", "lf-to-crlf"])
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_resume_reads_the_older_format(lms, packages, edition, crlf):
+    """Progress saved by the previous runtime (format "1") is still read, also after a form post
+    turned the essay's LF into CRLF (which shifted every length-counted field before)."""
+    folder, course = packages(edition)
+    [sco] = plan_scos(course, "course")
+    essay_text = "Baris satu.\n\nBaris dua."
+    old = format_1(course, essay_text)
+    if crlf:
+        old = old.replace("\n", "\r\n")
+    again = resume_with(lms, folder, sco, edition, old, "4")
+    assert current_page(again) == f"page-{sco.modules[1].quiz.id}"
+    assert again.sco.is_checked("#q0-c0")
+    assert again.sco.input_value("#q3-text") == "LLM"
+    assert again.sco.input_value("#q4-num") == "1200"
+    assert [again.sco.input_value(f"#q5-m{n}") for n in range(3)] == ["0", "1", "2"]
+    assert again.sco.input_value("#q6-essay") == essay_text
+    assert again.sco.is_disabled("#q0-c0")                               # quiz 1 stays submitted
+    assert again.console_warnings == []
+    leave(again)
+    assert_clean(again, edition)
+    again.close()
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_unknown_format_keeps_the_bookmark(lms, packages, edition):
+    folder, course = packages(edition)
+    [sco] = plan_scos(course, "course")
+    again = resume_with(lms, folder, sco, edition, "9zz.ff.3.whatever-a-newer-version-wrote", "3")
+    assert current_page(again) == f"page-{sco.modules[1].lessons[0].id}"   # not page 0
+    assert [w for w in again.console_warnings if "coursepack" in w] == [
+        "coursepack: saved progress not read (format '9' is not one this package reads); resuming at the bookmark"]
+    assert not again.sco.is_disabled("#q0-c0")                             # no answers were invented
+    leave(again)
+    assert_clean(again, edition)
+    again.close()
+
+
+@pytest.mark.parametrize("where", ["in-the-essay", "after-quiz-1", "in-the-header"])
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_a_cut_value_keeps_what_can_be_read(lms, packages, edition, where):
+    """An LMS that cuts the value at some limit costs only what was cut."""
+    folder, course = packages(edition)
+    sco, saved, values = leave_in_the_last_quiz(lms, folder, course, edition)
+    c = CMI[edition]
+    data = saved["cmi.suspend_data"]
+    essay = next(i for i, q in enumerate(sco.questions) if q.kind == "essay")
+    keep = {"in-the-essay": len(data) - 12, "after-quiz-1": data.index("LLM~.") + 5, "in-the-header": 3}[where]
+    again = resume_with(lms, folder, sco, edition, data[:keep], saved[c["location"]])
+    assert current_page(again) == f"page-{sco.modules[1].quiz.id}"        # the bookmark holds
+    warnings = [w for w in again.console_warnings if "coursepack" in w]
+    assert len(warnings) == 1 and "only partly read" in warnings[0], warnings
+    restored = {i: field_values(again, i) for i in values}
+    quiz1 = range(len(sco.modules[0].quiz.questions))
+    if where == "in-the-header":
+        assert not again.sco.is_disabled("#q0-c0")
+    else:
+        assert all(restored[i] == values[i] for i in quiz1)
+        assert again.sco.is_disabled("#q0-c0")
+    if where == "in-the-essay":
+        assert all(restored[i] == values[i] for i in range(len(quiz1), essay))
+        typed = again.sco.input_value(f"#q{essay}-essay")
+        assert typed and ESSAY_LINES.startswith(typed) and typed != ESSAY_LINES
+    leave(again)
+    assert_clean(again, edition)
+    again.close()
+
+
+def limit_course(root: Path, limit: int) -> Path:
+    """The mini course with essays, short answers and true/false questions added to its last quiz
+    until the worst case of its suspend_data is exactly ``limit``."""
+    import shutil
+
+    shutil.copytree(MINI, root)
+    course = load(root)
+    [sco] = plan_scos(course, "course")
+    room = limit - suspend_worst_case(sco)
+    essays, room = divmod(room, 502)
+    shorts, trues = divmod(room, 102)
+    quiz = root / "modules" / "02-lanjut" / "quiz.yaml"
+    extra = "".join(f"  - id: x-essay-{n}\n    type: essay\n    stem: Esai {n}.\n    outcomes: [LO2]\n"
+                    for n in range(essays))
+    extra += "".join(f"  - id: x-short-{n}\n    type: shortanswer\n    stem: Isian {n}.\n    outcomes: [LO2]\n"
+                     f"    answers:\n      - text: ya\n" for n in range(shorts))
+    extra += "".join(f"  - id: x-tf-{n}\n    type: truefalse\n    stem: Benar {n}?\n    outcomes: [LO2]\n"
+                     f"    answer: true\n" for n in range(trues))
+    quiz.write_text(quiz.read_text(encoding="utf-8") + extra, encoding="utf-8")
+    [sco] = plan_scos(load(root), "course")
+    assert suspend_worst_case(sco) == limit
+    return root
+
+
+@pytest.mark.parametrize("edition,limit", [("scorm12", 4096), ("scorm2004", 64000)])
+def test_value_at_the_editions_limit_round_trips(lms, packages, tmp_path, edition, limit):
+    """Every field at its longest, line breaks and tildes included: the value is exactly the
+    edition's limit (and the build-time worst case), the LMS takes it, and it reads back whole."""
+    folder, course = packages(edition, "course", limit_course(tmp_path / "limit", limit))
+    [sco] = plan_scos(course, "course")
+    session = launch(lms, folder, sco, edition)
+    session.sco.evaluate("""() => {
+        document.querySelectorAll("input[type=checkbox]").forEach((box) => { box.checked = true; });
+        document.querySelectorAll(".choices").forEach((group) => {
+            const radio = group.querySelector("input[type=radio]");
+            if (radio) { radio.checked = true; }
+        });
+        document.querySelectorAll(".matching select").forEach((select) => { select.value = "0"; });
+        document.querySelectorAll("input[type=text]").forEach((field) => { field.value = "~".repeat(30) + "\u00e9".repeat(200); });
+        document.querySelectorAll("textarea").forEach((field) => { field.value = "ab\\n".repeat(300); });
+        const links = document.querySelectorAll(".toc a[data-go]");
+        links[links.length - 1].click();
+    }""")
+    values = {i: field_values(session, i) for i in range(len(sco.questions))}
+    leave(session)
+    saved = session.flat_cmi()
+    data = saved["cmi.suspend_data"]
+    assert len(data) == limit == suspend_worst_case(sco)
+    assert_clean(session, edition)
+    session.close()
+    c = CMI[edition]
+    again = resume_with(lms, folder, sco, edition, data, saved[c["location"]])
+    assert again.console_warnings == []
+    restored = {i: field_values(again, i) for i in values}
+    for i, q in enumerate(sco.questions):
+        if q.kind == "essay":
+            assert restored[i] == ["ab\n" * 125], q.id                 # 500 written characters kept
+        elif q.kind == "shortanswer":
+            assert restored[i] == ["~" * 30 + "\u00e9" * 40], q.id    # 60 + 40 written characters
+        elif q.kind != "numerical":
+            assert restored[i] == values[i], q.id
+    again.close()
+
+
+def big_number_course(root: Path, value: int = 123456) -> Path:
+    """The mini course whose numerical answer has 6 digits before the point."""
+    import shutil
+
+    shutil.copytree(MINI, root)
+    quiz = root / "modules" / "02-lanjut" / "quiz.yaml"
+    quiz.write_text(quiz.read_text(encoding="utf-8").replace("value: 1200\n", f"value: {value}\n"), encoding="utf-8")
+    return root
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_numeric_response_beyond_five_digits_is_recorded(lms, packages, tmp_path, edition):
+    """Moodle's 2004 runtime refuses numeric values with more than 5 digits before the point;
+    such an interaction goes as "other" (any text), with the same response, range and result."""
+    folder, course = packages(edition, "course", big_number_course(tmp_path / "big"))
+    [sco] = plan_scos(course, "course")
+    session = launch(lms, folder, sco, edition)
+    study(session, sco, correct=True)
+    leave(session)
+    got = interactions(session.flat_cmi())["q-numerical"]
+    assert_clean(session, edition)
+    if edition == "scorm12":
+        assert (got["type"], got["correct_responses.0.pattern"]) == ("numeric", "123456")
+    else:
+        assert (got["type"], got["correct_responses.0.pattern"]) == ("other", "123446[:]123466")
+    assert got[CMI[edition]["response"]] == "123456"
+    assert got["result"] == "correct"
     session.close()

@@ -219,6 +219,7 @@ class LmsSession:
     edition: str
     page: Any
     console_errors: list[str] = field(default_factory=list)
+    console_warnings: list[str] = field(default_factory=list)
     failed_requests: list[str] = field(default_factory=list)
     requests: list[str] = field(default_factory=list)
 
@@ -344,6 +345,8 @@ def _record_traffic(page: Any, session: LmsSession) -> None:
     def on_console(message: Any) -> None:
         if message.type == "error":
             session.console_errors.append(f"{message.text} ({message.location.get('url', '')})")
+        elif message.type == "warning":
+            session.console_warnings.append(message.text)
 
     def on_response(response: Any) -> None:
         if response.status >= 400:

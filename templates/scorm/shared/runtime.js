@@ -11,7 +11,7 @@
  * - bookmarks: location + suspend_data, restored when the LMS says entry=resume.
  *
  * suspend_data encoding (keep in sync with suspend_worst_case in exporters/scorm.py):
- *   "1" <location base 36> "." <visited pages, hex bitmap> "." <submitted quizzes, hex bitmap> "."
+ *   "2" <location base 36> "." <visited pages, hex bitmap> "." <submitted quizzes, hex bitmap> "."
  *   then one answer per question of the SCO, in order, with nothing between them:
  *     unanswered         "-"
  *     single             choice index, one base-36 digit
@@ -20,7 +20,13 @@
  *     matching           one base-36 digit per left item (chosen right), "_" when not chosen
  *     numerical          unit index (base-36 digit) + text field
  *     shortanswer/essay  text field
- *   text field = <length base 36> ":" <text>; texts are capped (caps in the JSON data).
+ *   text field = the text with "~" escapes ("~~" tilde, "~n" line break, "~t" tab), then "~.";
+ *   texts are capped in written characters (caps in the JSON data).
+ *   The value holds no raw line break or tab and never ends in a space, so what an LMS may do
+ *   on the way (LF to CRLF in a form post, trimming, added line ends) changes nothing: the
+ *   reader drops raw CR/LF and trailing white space. It also reads the older format "1" (text
+ *   field = <length base 36> ":" <text>, CRLF turned back into LF first), and from a value cut
+ *   short or damaged it keeps every field before the damage; an unknown format keeps the bookmark.
  */
 (function () {
   "use strict";
@@ -37,7 +43,7 @@
       learnerResponse: "student_response", timeField: "time", wrong: "wrong",
       types: { single: "choice", multiple: "choice", truefalse: "true-false", shortanswer: "fill-in",
                numerical: "numeric", matching: "matching", essay: "fill-in" },
-      comma: ",", dot: ".", textLimit: 255, essayLimit: 255, tf: { t: "t", f: "f" },
+      comma: ",", dot: ".", textLimit: 255, essayLimit: 255, tf: { t: "t", f: "f" }, numeric: null,
       objectiveStatus: "status", objectivesNeedChildren: true,
       sessionFormat: "clock4", latencyFormat: "clock2", timeFormat: "timeofday"
     },
@@ -53,6 +59,9 @@
       types: { single: "choice", multiple: "choice", truefalse: "true-false", shortanswer: "fill-in",
                numerical: "numeric", matching: "matching", essay: "long-fill-in" },
       comma: "[,]", dot: "[.]", textLimit: 250, essayLimit: 4000, tf: { t: "true", f: "false" },
+      // The standard's numeric values are real(10,7), but Moodle's 2004 runtime refuses more than
+      // 5 digits before the point (error 406): such an interaction is reported as "other".
+      numeric: /^-?\d{1,5}(\.\d{1,18})?$/,
       objectiveStatus: "success_status", objectivesNeedChildren: false,
       sessionFormat: "iso", latencyFormat: "iso", timeFormat: "timestamp"
     }
@@ -77,6 +86,8 @@
   var lms = null;            // {api, write, credit, objectives: {id: index} | null}
   var terminated = false;
   var completedReported = false;
+  var keepScore = false;     // saved answers were partly lost: do not overwrite the LMS's score
+  var SUSPEND_VERSION = "2";
   var decimalComma = (1.5).toLocaleString(data.lang).indexOf(",") >= 0;
 
   document.documentElement.classList.add("js");
@@ -374,9 +385,23 @@
     return flags;
   }
 
+  /* A text field: the text with "~" as escape ("~~" a tilde, "~n" a line break, "~t" a tab),
+     ended by "~.". Nothing in it depends on its length, and it holds no raw line break or tab,
+     so an LMS that turns LF into CRLF (a form post does) or trims the value cannot shift it. The
+     cap counts the written characters: the longest start of the text that fits is kept. */
   function textField(text, cap) {
-    var t = String(text).slice(0, cap);
-    return t.length.toString(36) + ":" + t;
+    var t = String(text).replace(/\r\n?/g, "\n");
+    var out = "";
+    for (var i = 0; i < t.length; i += 1) {
+      var ch = t.charAt(i);
+      var piece = ch === "~" ? "~~" : ch === "\n" ? "~n" : ch === "\t" ? "~t" : ch;
+      var code = ch.charCodeAt(0);
+      if (code >= 0xd800 && code < 0xdc00 && i + 1 < t.length) { piece += t.charAt(i + 1); }
+      if (out.length + piece.length > cap) { break; }
+      out += piece;
+      i += piece.length === 2 && piece.charAt(0) !== "~" ? 1 : 0;
+    }
+    return out + "~.";
   }
 
   function encodeAnswer(q, a) {
@@ -392,57 +417,130 @@
   }
 
   function encodeState() {
-    var out = "1" + state.page.toString(36) + "." + hexBits(state.visited, pages.length) + "." +
+    var out = SUSPEND_VERSION + state.page.toString(36) + "." + hexBits(state.visited, pages.length) + "." +
       hexBits(state.submitted, forms.length) + ".";
     data.questions.forEach(function (q, i) { out += encodeAnswer(q, state.answers[i]); });
     return out;
   }
 
-  function decodeState(text) {
-    var parts = text.split(".");
-    if (text.charAt(0) !== "1" || parts.length < 4) { throw new Error("unknown suspend_data"); }
-    var page = parseInt(parts[0].slice(1), 36);
-    var visited = readBits(parts[1], pages.length);
-    var submitted = readBits(parts[2], forms.length);
-    var rest = text.slice(parts[0].length + parts[1].length + parts[2].length + 3);
+  /* Reads saved progress written by this runtime (format "2") or an older one ("1"), keeping
+     every field it can read: {page, visited, submitted, answers, complete, note}. A value cut
+     short, or damaged past some point, gives the fields before that point (a cut text keeps its
+     start); "complete" is false then and "note" says why. An unknown format gives nothing. */
+  function decodeState(raw) {
+    var version = raw.charAt(0);
+    var text = version === "2" ? raw.replace(/[\r\n]/g, "").replace(/[\s\u00a0]+$/, "") :
+      raw.replace(/\r\n?/g, "\n");
+    var found = { page: 0, visited: [], submitted: [], answers: data.questions.map(function () { return null; }),
+                  complete: false, note: "" };
+    var head = /^[12]([0-9a-z]+)\.([0-9a-f]+)\.([0-9a-f]+)\./.exec(text);
+    if (!head) {
+      found.note = version === "1" || version === "2" ? "its header is damaged" : "format '" + version +
+        "' is not one this package reads";
+      return found;
+    }
+    found.page = Math.min(parseInt(head[1], 36), pages.length - 1);
+    found.visited = readBits(head[2], pages.length);
+    found.submitted = readBits(head[3], forms.length);
+    var rest = text.slice(head[0].length);
     var pos = 0;
+    function cut(why) { var e = new Error(why); e.cut = true; return e; }
     function take(n) {
       var s = rest.substr(pos, n);
-      if (s.length !== n) { throw new Error("suspend_data too short"); }
+      if (s.length !== n) { throw cut("it ends early"); }
       pos += n;
       return s;
     }
-    function takeText() {
-      var colon = rest.indexOf(":", pos);
-      if (colon < 0) { throw new Error("bad text field"); }
-      var len = parseInt(rest.slice(pos, colon), 36);
-      pos = colon + 1;
-      return take(len);
+    function digit(n) {
+      var d = parseInt(take(1), 36);
+      if (!(d >= 0 && d < n)) { throw cut("a choice is out of range"); }
+      return d;
     }
-    var answers = data.questions.map(function (q) {
-      if (rest.charAt(pos) === "-") { pos += 1; return null; }
-      if (q.k === "single") { return parseInt(take(1), 36); }
-      if (q.k === "truefalse") { return take(1); }
-      if (q.k === "multiple") { return readBits(take(Math.max(1, Math.ceil(q.w.length / 4))), q.w.length); }
-      if (q.k === "matching") {
-        return take(q.c.length).split("").map(function (ch) { return ch === "_" ? null : parseInt(ch, 36); });
+    function takeText() {
+      if (version === "1") {
+        var colon = rest.indexOf(":", pos);
+        if (colon < 0 || !/^[0-9a-z]+$/.test(rest.slice(pos, colon))) { throw cut("a text field is damaged"); }
+        var len = parseInt(rest.slice(pos, colon), 36);
+        pos = colon + 1;
+        var t = rest.substr(pos, len);
+        pos += t.length;
+        if (t.length < len) { found.answers.partial = t; throw cut("it ends inside a text"); }
+        return t;
       }
-      if (q.k === "numerical") { var u = parseInt(take(1), 36); return { u: u, t: takeText() }; }
-      return takeText();
-    });
-    return { page: Math.min(page, pages.length - 1), visited: visited, submitted: submitted, answers: answers };
+      var out = "";
+      while (pos < rest.length) {
+        var ch = rest.charAt(pos);
+        if (ch !== "~") { out += ch; pos += 1; continue; }
+        var next = rest.charAt(pos + 1);
+        pos += 2;
+        if (next === ".") { return out; }
+        out += next === "n" ? "\n" : next === "t" ? "\t" : next;
+      }
+      found.answers.partial = out;
+      throw cut("it ends inside a text");
+    }
+    var i = 0;
+    try {
+      for (; i < data.questions.length; i += 1) {
+        var q = data.questions[i];
+        var a;
+        if (rest.charAt(pos) === "-") {
+          pos += 1;
+          a = null;
+        } else if (q.k === "single") {
+          a = digit(q.w.length);
+        } else if (q.k === "truefalse") {
+          a = take(1);
+          if (a !== "t" && a !== "f") { throw cut("a true/false answer is damaged"); }
+        } else if (q.k === "multiple") {
+          var hex = take(Math.max(1, Math.ceil(q.w.length / 4)));
+          if (!/^[0-9a-f]+$/.test(hex)) { throw cut("a multiple-choice answer is damaged"); }
+          a = readBits(hex, q.w.length);
+        } else if (q.k === "matching") {
+          a = take(q.c.length).split("").map(function (ch) {
+            var d = parseInt(ch, 36);
+            if (ch !== "_" && !(d >= 0 && d < q.c.length)) { throw cut("a matching answer is damaged"); }
+            return ch === "_" ? null : d;
+          });
+        } else if (q.k === "numerical") {
+          var u = digit(Math.max(1, q.u.length));
+          a = { u: u, t: takeText() };
+        } else {
+          a = takeText();
+        }
+        found.answers[i] = a;
+      }
+      found.complete = pos === rest.length;
+      if (!found.complete) { found.note = "it has more than this package wrote"; }
+    } catch (e) {
+      if (!e.cut) { throw e; }
+      var partial = found.answers.partial;
+      if (partial && data.questions[i].k !== "numerical") { found.answers[i] = partial; }
+      found.note = e.message;
+    }
+    delete found.answers.partial;
+    return found;
   }
 
   function restore(suspendData, location) {
+    var at = parseInt(location, 10);
+    if (at >= 0 && at < pages.length) { state.page = at; }
     if (!suspendData) { return; }
-    try {
-      var saved = decodeState(suspendData);
-      var at = parseInt(location, 10);
-      saved.page = at >= 0 && at < pages.length ? at : saved.page;
-      state = saved;
-      state.answers.forEach(function (a, i) { writeAnswer(i, a); });
-    } catch (e) {
-      console.warn("coursepack: saved progress could not be read, starting again (" + e.message + ")");
+    var saved = decodeState(suspendData);
+    if (!/^[12]/.test(suspendData)) {
+      // a format this package does not know: the bookmark above is all that can be trusted
+      console.warn("coursepack: saved progress not read (" + saved.note + "); resuming at the bookmark");
+      return;
+    }
+    state.visited = saved.visited;
+    state.submitted = saved.submitted;
+    state.answers = saved.answers;
+    state.page = at >= 0 && at < pages.length ? at : saved.page;
+    state.answers.forEach(function (a, i) { writeAnswer(i, a); });
+    if (!saved.complete) {
+      // keep what was read; the score the LMS has stays (it was computed from every answer)
+      keepScore = true;
+      console.warn("coursepack: saved progress only partly read (" + saved.note + "); kept what could be read");
     }
   }
 
@@ -492,6 +590,10 @@
 
   function reportScore() {
     if (!lms || !lms.write || !lms.credit || !forms.length || !allSubmitted()) { return null; }
+    if (keepScore) {
+      var kept = parseFloat(get(ED.score + "raw"));
+      if (!isNaN(kept)) { return kept; }   // the LMS has the score of the answers that were lost
+    }
     var r = results();
     var pct = percent(r.total);
     var raw = Math.round(pct * 100) / 100;
@@ -557,6 +659,14 @@
     }
   }
 
+  /* Whether a numerical answer and its correct range fit the edition's numeric type as LMSs take it. */
+  function numericFits(q, response) {
+    if (!ED.numeric) { return true; }
+    var values = [response === null ? "0" : response];
+    q.cr.forEach(function (pattern) { values = values.concat(pattern.split("[:]")); });
+    return values.every(function (v) { return v === "" || ED.numeric.test(v); });
+  }
+
   function reportInteractions(z) {
     if (!lms || !lms.write || !lms.credit) { return; }
     if (lms.interactions === null) { lms.interactions = parseInt(get("cmi.interactions._count"), 10) || 0; }
@@ -568,13 +678,13 @@
       var base = "cmi.interactions." + lms.interactions + ".";
       lms.interactions += 1;
       var fraction = score(q, answer).fraction;
+      var response = learnerResponse(q, answer);
       set(base + "id", q.id);
-      set(base + "type", ED.types[q.k]);
+      set(base + "type", q.k === "numerical" && !numericFits(q, response) ? "other" : ED.types[q.k]);
       q.o.forEach(function (o, k) { set(base + "objectives." + k + ".id", data.objectives[o]); });
       set(base + ED.timeField, formatNow(ED.timeFormat));
       q.cr.forEach(function (pattern, k) { set(base + "correct_responses." + k + ".pattern", pattern); });
       set(base + "weighting", q.k === "essay" ? "0" : formatDecimal(q.p));
-      var response = learnerResponse(q, answer);
       if (response !== null) { set(base + ED.learnerResponse, response); }
       set(base + "result", q.k === "essay" ? "neutral" : fraction >= 0.9999 ? "correct" : ED.wrong);
       var since = quizShownAt[z] || startedAt;
