@@ -373,7 +373,8 @@ class PreviewHandler(http.server.BaseHTTPRequestHandler):
         if host.rsplit(":", 1)[0] not in ("127.0.0.1", "localhost"):
             self.send_text(403, "refused: the preview answers only on 127.0.0.1\n")
             return
-        raw = self.path
+        words = self.requestline.split()     # self.path has a leading '//' collapsed already
+        raw = words[1] if len(words) == 3 else self.path
         if not raw.startswith("/") or raw.startswith("//"):
             raise Refused("not a path of this server")
         path = raw.split("?", 1)[0].split("#", 1)[0]

@@ -118,7 +118,7 @@
           cmi[k] = String(value);
         }
       });
-      cmi[ed.entry] = last[ed.exit] === "suspend" ? "resume" : "";
+      cmi[ed.entry] = "resume";       // what the button says, even after a finished attempt
     } else {
       cmi[ed.entry] = "ab-initio";
     }
