@@ -212,8 +212,8 @@
     interactions.forEach(function (it) {
       var row = document.createElement("tr");
       cell(row, it.id);
-      cell(row, it.type);
-      cell(row, it.result, it.result === "correct" ? "good" : /wrong|incorrect/.test(text(it.result)) ? "bad" : "");
+      cell(row, it.type, "nowrap");
+      cell(row, it.result, "nowrap " + (it.result === "correct" ? "good" : /wrong|incorrect/.test(text(it.result)) ? "bad" : ""));
       cell(row, it[ed.response]);
       cell(row, it["correct_responses.0.pattern"]);
       body.appendChild(row);
@@ -225,7 +225,7 @@
     objectives.forEach(function (o) {
       var row = document.createElement("tr");
       cell(row, o.id);
-      cell(row, o[ed.objectiveStatus], statusClass(text(o[ed.objectiveStatus])));
+      cell(row, o[ed.objectiveStatus], "nowrap " + statusClass(text(o[ed.objectiveStatus])));
       cell(row, o["score.raw"]);
       body.appendChild(row);
     });
@@ -375,7 +375,8 @@
       li.className = "question";
       var title = document.createElement("p");
       title.className = "q-head";
-      title.textContent = q.name + " · " + q.type + " · " + q.points + " pt · " + q.id;
+      title.textContent = q.id + " · " + q.type + " · " + Number(q.points) + " pt";
+      title.title = "Moodle name: " + q.name;
       li.appendChild(title);
       var stem = document.createElement("div");
       stem.className = "stem";
