@@ -254,6 +254,35 @@ def test_edit_reloads_the_page_where_the_learner_was(page, preview, mini_copy):
     assert seconds < 5, f"the edit took {seconds:.1f} s to show"
 
 
+def test_a_lesson_edit_on_the_sample_course_shows_within_a_second(chromium, tmp_path):
+    """The issue's promise, measured on the sample course: save → new text on the page. The best
+    of three edits must be under a second (each one under three, on a busy machine)."""
+    course = tmp_path / "course"
+    shutil.copytree(REPO_ROOT / "course", course)
+    server = Preview(course, 0, log=lambda message: None, display_root="course")
+    server.start()
+    context = chromium.new_context(viewport={"width": 1280, "height": 800})
+    try:
+        tab = context.new_page()
+        tab.goto(server.url)
+        wait_for_launch(tab, 1)
+        lesson = course / "modules" / "02-ai-vs-ml" / "02-tugas-dan-metrik.md"
+        original = lesson.read_text()
+        times = []
+        for n in range(3):
+            sentence = f"Kalimat suntingan nomor {n}."
+            started = time.perf_counter()
+            lesson.write_text(f"{original}\n{sentence}\n")
+            tab.wait_for_function("(s) => { const b = document.getElementById('cp-sco-frame').contentDocument.body;"
+                                  " return !!b && b.innerText.includes(s); }", arg=sentence, timeout=10_000)
+            times.append(time.perf_counter() - started)
+            tab.wait_for_timeout(300)
+    finally:
+        context.close()
+        server.stop()
+    assert min(times) < 1.0 and max(times) < 3.0, times
+
+
 def test_source_error_shows_overlay_until_fixed(page, preview, mini_copy):
     overlay = page.locator("#cp-problems")
     assert overlay.is_hidden()
