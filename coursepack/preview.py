@@ -187,7 +187,7 @@ class Builder:
         self.course = course
         files = list_course_files(self.course_dir)
         epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
-        rebuilt = []
+        rebuilt, failed = [], False
         for name in self.wanted():
             cls = available[name]
             dirs = template_dirs(self.course_dir, name, cls.template_folder)
@@ -204,7 +204,8 @@ class Builder:
             result = run_exporter(cls, course, self.work / "out" / name, lambda m, n=name: self.log(f"{n}: warning: {m}"))
             if not result.paths:
                 state.problems = tuple(sort_problems([*state.problems, *result.problems]))
-                state.summary = f"{name}: the build failed; the last good output is still shown"
+                state.summary = f"{name}: FAILED — its output did not pass the check"
+                failed = True
                 continue
             if name == QUESTION_BANK:
                 self.questions = [q for path in result.paths for q in read_question_bank(path.read_bytes())]
@@ -214,7 +215,7 @@ class Builder:
             rebuilt.append(name)
             self.log(f"preview: {name} built ({time.perf_counter() - step:.1f} s)")
         from .exporters.scorm import plan_scos
-        state.ok = all(e in self.packages for e in PREVIEW_EDITIONS if e in available)
+        state.ok = not failed and all(e in self.packages for e in PREVIEW_EDITIONS if e in available)
         state.title = course.title
         state.scos = {e: [{"href": s.href, "title": s.title}
                           for s in plan_scos(course, getattr(course.options.get(e), "sco", "course"))]
@@ -447,12 +448,13 @@ class PreviewHandler(http.server.BaseHTTPRequestHandler):
                 data = json.dumps(payload, ensure_ascii=False)
                 self.wfile.write(f"event: state\ndata: {data}\n\n".encode("utf-8"))
                 self.wfile.flush()
-                try:
-                    payload = listener.get(timeout=15)
-                except queue.Empty:
-                    self.wfile.write(b": keep-alive\n\n")
-                    self.wfile.flush()
-                    payload = listener.get()
+                while True:
+                    try:
+                        payload = listener.get(timeout=15)
+                        break
+                    except queue.Empty:     # a comment line: a page that left is noticed here
+                        self.wfile.write(b": keep-alive\n\n")
+                        self.wfile.flush()
         except OSError:
             pass
         finally:

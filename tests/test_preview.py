@@ -27,11 +27,12 @@ from coursepack.exporters.scorm import plan_scos
 from coursepack.load import load_course
 from coursepack.preview import Preview, checked_segments, Refused
 from coursepack.registry import discover_exporters
-from lms.harness import NODE_MODULES, REPO_ROOT, require_node_modules
+from lms.harness import NODE_MODULES, REPO_ROOT, require_node_modules, run_axe
 from test_scorm_runtime import study, visible
 
 VENDOR = BUILTIN_TEMPLATES / "preview" / "vendor"
 LESSON = "modules/01-dasar/02-istilah.md"
+AXE = {"runOnly": ["wcag2a", "wcag2aa"]}
 MODULE_YAML = "modules/01-dasar/module.yaml"
 
 
@@ -215,10 +216,17 @@ def page(chromium, preview):
     assert errors == []
 
 
-def wait_for_launch(tab, version: int, edition: str = "scorm12") -> None:
+def launches(tab) -> int:
+    return tab.evaluate("() => coursepackPreview.session().launches")
+
+
+def wait_for_launch(tab, version: int, edition: str = "scorm12", after: int = 0) -> None:
+    """Until the SCO of build ``version`` (or later) and ``edition``, launched after launch number
+    ``after``, has loaded and shows a page."""
     tab.wait_for_function(
-        "([v, e]) => window.coursepackPreview && coursepackPreview.session().version >= v"
-        " && coursepackPreview.session().edition === e", arg=[version, edition], timeout=15_000)
+        "([v, e, n]) => { if (!window.coursepackPreview) return false; const s = coursepackPreview.session();"
+        " return s.version >= v && s.edition === e && s.launches > n && s.loaded; }",
+        arg=[version, edition, after], timeout=15_000)
     tab.frame(name="sco").wait_for_selector("section.page:not([hidden])", timeout=15_000)
 
 
@@ -250,7 +258,7 @@ def test_edit_reloads_the_page_where_the_learner_was(page, preview, mini_copy):
     seconds = time.perf_counter() - started
     wait_for_launch(page, 2)
     assert shown_page(page) == "page-dasar-istilah"          # the learner's place is kept
-    assert page.evaluate("() => coursepackPreview.cmi()['cmi.core.entry']") == "resume"
+    page.wait_for_function("() => coursepackPreview.cmi()['cmi.core.entry'] === 'resume'")
     assert seconds < 5, f"the edit took {seconds:.1f} s to show"
 
 
@@ -319,30 +327,59 @@ def test_inspector_shows_the_score_after_a_quiz(page, preview, mini_copy):
     assert page.locator("#cp-suspend-size").inner_text().startswith(f"{suspend:,} / 4,096")
 
     # relaunch as resume: the same data, entry=resume; reset: a new attempt
+    before = launches(page)
     page.click("#cp-resume")
+    wait_for_launch(page, 1, after=before)
     page.wait_for_function("() => coursepackPreview.cmi()['cmi.core.entry'] === 'resume'")
-    page.frame(name="sco").wait_for_selector("section.page:not([hidden])")
     assert page.evaluate("() => coursepackPreview.cmi()['cmi.core.score.raw']") == "100"
+    before = launches(page)
     page.click("#cp-reset")
+    wait_for_launch(page, 1, after=before)
     page.wait_for_function("() => coursepackPreview.cmi()['cmi.core.entry'] === 'ab-initio'")
-    page.frame(name="sco").wait_for_selector("section.page:not([hidden])")
     assert shown_page(page) == "page-dasar-pengantar"
     assert page.evaluate("() => coursepackPreview.cmi()['cmi.core.score.raw']") == ""
 
 
 def test_edition_switch_and_the_other_tabs(page, preview):
+    assert run_axe(page, AXE) == []
+    page.frame(name="sco").click(visible(".pager-next"))
+    page.wait_for_function("() => coursepackPreview.cmi()['cmi.core.lesson_location'] === '1'")
+    before = launches(page)
     page.check("input[value=scorm2004]")
-    wait_for_launch(page, 1, "scorm2004")
+    wait_for_launch(page, 1, "scorm2004", after=before)
     assert page.evaluate("() => typeof window.API_1484_11 === 'object' && typeof window.API === 'undefined'")
     assert page.frame(name="sco").url.split("?")[0].endswith("/scorm2004/index.html")
-    assert page.evaluate("() => coursepackPreview.cmi()['cmi.completion_status']") == "incomplete"
+    page.wait_for_function("() => coursepackPreview.cmi()['cmi.completion_status'] === 'incomplete'")
+    assert page.evaluate("() => coursepackPreview.cmi()['cmi.entry']") == "ab-initio"    # its own data
+    assert shown_page(page) == "page-dasar-pengantar"
     facts = page.locator("#cp-facts dt").all_inner_texts()
     assert facts[:2] == ["completion", "success"]
+    before = launches(page)
+    page.check("input[value=scorm12]")                         # back: 1.2 resumes where it was
+    wait_for_launch(page, 1, "scorm12", after=before)
+    page.wait_for_function("() => coursepackPreview.cmi()['cmi.core.entry'] === 'resume'")
+    assert shown_page(page) == "page-dasar-istilah"
     page.click("#tab-questions")
     page.locator("#cp-questions .question").first.wait_for()
     assert page.locator("#cp-questions .question").count() == 7
     first = page.locator("#cp-questions .question").first
     assert "Integrasi model ke produk" in first.locator("li.correct").inner_text()
     assert "Menulis paper" not in first.locator("li.correct").all_inner_texts()[0]
+    assert run_axe(page, AXE) == []
     page.click("#tab-course")
     assert page.locator("#view-course").is_visible()
+
+
+@pytest.mark.slow
+def test_handbook_tab_follows_the_lesson_being_edited(page, preview, mini_copy):
+    page.click("#tab-handbook")
+    page.wait_for_function("() => document.getElementById('cp-pdf').src.includes('/dasar-pengantar.pdf')")
+    lesson = mini_copy / LESSON
+    lesson.write_text(lesson.read_text() + "\nSatu kalimat untuk buku.\n")
+    page.wait_for_function("() => document.getElementById('cp-pdf').src.includes('/dasar-istilah.pdf')",
+                           timeout=10_000)
+    assert page.locator("#cp-lesson").input_value() == "dasar-istilah"
+    page.wait_for_function("() => document.getElementById('cp-pdf-status').textContent === ''", timeout=60_000)
+    href = page.locator("#cp-pdf-link").get_attribute("href")
+    status, body = get(preview, href)
+    assert status == 200 and body.startswith(b"%PDF-")

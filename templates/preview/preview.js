@@ -52,7 +52,7 @@
   var shownVersion = 0;              // build version of the SCO in the frame
   var launching = false;
   var pendingLaunch = null;
-  var session = { edition: "scorm12", sco: "", api: null, calls: 0, failed: 0 };
+  var session = { edition: "scorm12", sco: "", api: null, calls: 0, failed: 0, launches: 0, loaded: false };
   var tab = "course";
   var pdfShown = "";
   var questionsShown = -1;
@@ -65,16 +65,17 @@
     try { return JSON.parse(sessionStorage.getItem(storageKey()) || "null"); } catch (e) { return null; }
   }
 
-  function store() {
-    if (!session.api) { return; }
-    try { sessionStorage.setItem(storageKey(), JSON.stringify(session.api.getFlattenedCMI())); } catch (e) { /* full */ }
+  function store(api, key) {
+    try { sessionStorage.setItem(key, JSON.stringify(api.getFlattenedCMI())); } catch (e) { /* full */ }
   }
 
   function forget() { sessionStorage.removeItem(storageKey()); }
 
   /* ------------------------------------------------------------ launching */
 
-  function facade(api, ed) {
+  // The API the SCO sees: scorm-again's, counting calls, saving the learner's data under the
+  // key of this launch (edition and SCO) after each commit, redrawing the inspector.
+  function facade(api, ed, key) {
     var wrapped = {};
     ed.methods.forEach(function (method) {
       wrapped[method] = function () {
@@ -83,7 +84,7 @@
           session.calls += 1;
           if (String(api[ed.getLastError]()) !== "0") { session.failed += 1; }
         }
-        if (method === ed.commit || method === ed.terminate) { store(); }
+        if (method === ed.commit || method === ed.terminate) { store(api, key); }
         if (!/GetValue|GetLastError|GetErrorString|GetDiagnostic/.test(method)) { scheduleInspector(); }
         return result;
       };
@@ -125,11 +126,17 @@
     api.loadFromFlattenedJSON(cmi);
     delete window.API;
     delete window.API_1484_11;
-    window[ed.win] = facade(api, ed);
+    window[ed.win] = facade(api, ed, storageKey());
     session.api = api;
     session.calls = 0;
     session.failed = 0;
     shownVersion = server ? server.version : 0;
+    session.launches += 1;
+    session.loaded = false;
+    frame.addEventListener("load", function loaded() {
+      frame.removeEventListener("load", loaded);
+      session.loaded = true;
+    });
     frame.src = "/" + session.edition + "/" + session.sco + "?v=" + shownVersion;
     renderInspector();
   }
@@ -432,7 +439,6 @@
     Array.prototype.forEach.call(document.querySelectorAll("input[name=edition]"), function (radio) {
       radio.addEventListener("change", function () {
         if (!radio.checked) { return; }
-        store();
         session.edition = radio.value;
         if (server && server.ok) { fillScos(server); launch(true); }
       });
@@ -469,7 +475,10 @@
     });
     window.coursepackPreview = {
       cmi: function () { return session.api ? session.api.getFlattenedCMI() : {}; },
-      session: function () { return { edition: session.edition, sco: session.sco, version: shownVersion }; },
+      session: function () {
+        return { edition: session.edition, sco: session.sco, version: shownVersion,
+                 launches: session.launches, loaded: session.loaded };
+      },
       state: function () { return server; }
     };
     renderInspector();
