@@ -202,7 +202,7 @@ def preview(course_dir: str, port: int, open_browser: bool) -> None:
     from .preview import CannotServe, run
     try:
         run(course_dir, port, open_browser)
-    except CannotServe as exc:      # the port is taken or not allowed
+    except CannotServe as exc:      # no course folder, or the port is taken
         raise click.UsageError(str(exc)) from exc
 
 

@@ -65,7 +65,7 @@ def preview_static_dir() -> Path:
 
 
 class CannotServe(Exception):
-    """The port cannot be bound (taken, or not allowed)."""
+    """No course folder to watch, or the port cannot be bound (taken, or not allowed)."""
 
 
 class Refused(Exception):
@@ -622,6 +622,8 @@ class Preview:
 
 def run(course_dir: str, port: int = 0, open_browser: bool = False) -> None:
     """``coursepack preview``: serve until Ctrl-C (KeyboardInterrupt, left to the caller)."""
+    if not Path(course_dir).is_dir():
+        raise CannotServe(f"{course_dir}: course folder not found: create it, or point to it with --course DIR")
     preview = Preview(course_dir, port)
     try:
         url = preview.start()

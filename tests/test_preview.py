@@ -197,6 +197,9 @@ def test_taken_port_is_a_usage_error(preview, run_coursepack, mini_copy):
     result = run_coursepack("preview", "--course", str(mini_copy), "--port", str(port))
     assert result.code == 2
     assert f"cannot serve on 127.0.0.1:{port}" in result.stderr
+    result = run_coursepack("preview", "--course", str(mini_copy / "nowhere"))
+    assert result.code == 2
+    assert "course folder not found" in result.stderr
 
 
 # --- in Chromium ----------------------------------------------------------------------------
@@ -383,3 +386,21 @@ def test_handbook_tab_follows_the_lesson_being_edited(page, preview, mini_copy):
     href = page.locator("#cp-pdf-link").get_attribute("href")
     status, body = get(preview, href)
     assert status == 200 and body.startswith(b"%PDF-")
+
+
+def test_one_sco_per_module_has_a_sco_picker(page, preview, mini_copy):
+    course_yaml = mini_copy / "course.yaml"
+    course_yaml.write_text(course_yaml.read_text() + "exporters:\n  scorm12:\n    sco: module\n")
+    page.locator("#cp-sco-pick").wait_for(state="visible", timeout=10_000)
+    wait_for_launch(page, 2)
+    course, _ = load_course(mini_copy, discover_exporters())
+    scos = plan_scos(course, "module")
+    assert page.locator("#cp-sco option").all_inner_texts() == [s.title for s in scos]
+    page.wait_for_function("(href) => document.getElementById('cp-sco-frame').src.includes('/scorm12/' + href)",
+                           arg=scos[0].href)
+    before = launches(page)
+    page.select_option("#cp-sco", scos[1].href)
+    wait_for_launch(page, 2, after=before)
+    assert page.frame(name="sco").url.split("?")[0].endswith(f"/scorm12/{scos[1].href}")
+    assert shown_page(page) == f"page-{scos[1].modules[0].lessons[0].id}"
+    assert page.evaluate("() => coursepackPreview.session().sco") == scos[1].href
