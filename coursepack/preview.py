@@ -43,7 +43,7 @@ import zipfile
 from pathlib import Path
 from typing import Any, Callable
 
-from .problems import Problem, errors_in, sort_problems
+from .problems import Problem, SourceDateError, errors_in, sort_problems
 
 PREVIEW_EDITIONS = ("scorm12", "scorm2004")
 QUESTION_BANK = "moodle"
@@ -177,7 +177,10 @@ class Builder:
         if course is not None:
             for cls in available.values():
                 problems += cls().preflight(course, course.options.get(cls.name) or cls.Options())
-            source_date(course)
+            try:
+                source_date(course)
+            except SourceDateError as exc:
+                problems.append(Problem("SOURCE_DATE_EPOCH", 0, 0, str(exc)))
         problems = sort_problems(problems)
         state.problems, state.summary = tuple(problems), problem_summary(problems)
         if course is None or errors_in(problems):
@@ -201,7 +204,8 @@ class Builder:
                 rebuilt.append(name)
                 continue
             step = time.perf_counter()
-            result = run_exporter(cls, course, self.work / "out" / name, lambda m, n=name: self.log(f"{n}: warning: {m}"))
+            result = run_exporter(cls, course, self.work / "out" / name,
+                                  lambda message, n=name: self.log(f"{n}: warning: {message}"))
             if not result.paths:
                 state.problems = tuple(sort_problems([*state.problems, *result.problems]))
                 state.summary = f"{name}: FAILED — its output did not pass the check"

@@ -122,6 +122,18 @@ def test_problems_are_those_validate_prints(preview, mini_copy, run_coursepack):
     assert all(re.match(rf"{re.escape(str(mini_copy))}/\S+:\d+", p["text"]) for p in state["problems"])
 
 
+def test_a_malformed_source_date_epoch_is_shown_not_a_crash(preview, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "yesterday")
+    preview.rebuild()
+    state = preview.state_json()
+    assert not state["ok"]
+    assert [p["text"] for p in state["problems"]] == \
+        ["SOURCE_DATE_EPOCH: SOURCE_DATE_EPOCH must be a whole number of seconds since 1970-01-01, got 'yesterday'"]
+    monkeypatch.delenv("SOURCE_DATE_EPOCH")
+    preview.rebuild()
+    assert preview.state_json()["ok"]
+
+
 def test_only_changed_outputs_are_rebuilt(preview, mini_copy):
     assert set(preview.state.rebuilt) == {"scorm12", "scorm2004", "moodle", "handbook"}
     lesson = mini_copy / LESSON
