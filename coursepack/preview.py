@@ -328,16 +328,19 @@ def lesson_print_pdf(course, lesson_id: str, scratch: Path) -> bytes | None:
     root = lxml_html.document_fromstring(render_handbook_html(one, ctx))
     body = root.find("body")
     section = body.find(".//section[@class='module']")
-    opener = section.find("header")
-    title = opener.find(".//h1")
-    section.set("data-module", title.get("data-bookmark", "") if title is not None else "")
-    section.remove(opener)
-    for child in list(body):
-        body.remove(child)
-    body.append(section)
+    alone = ""
+    if section is not None:     # the built-in module.html (a restyled one is printed whole)
+        opener = section.find("header[@class='opener']")
+        title = opener.find(".//h1") if opener is not None else None
+        section.set("data-module", title.get("data-bookmark", "") if title is not None else "")
+        if opener is not None:
+            section.remove(opener)
+        for child in list(body):
+            body.remove(child)
+        body.append(section)
+        alone = ".module { break-before: auto; string-set: module attr(data-module); }\n"
     fonts = templates.get_template("fonts.css")
     css_dir = Path(templates.get_template("handbook.css").filename).parent
-    alone = ".module { break-before: auto; string-set: module attr(data-module); }\n"
     sheets = [(fonts.render(), Path(fonts.filename).parent),
               (render_handbook_css(one, ctx) + alone, css_dir)]
     allowed = (course.root, *(Path(p) for p in getattr(templates.loader, "searchpath", [])))
@@ -395,7 +398,11 @@ class PreviewHandler(http.server.BaseHTTPRequestHandler):
             lesson_id = urllib.parse.unquote(path[len("/_preview/handbook/"):-len(".pdf")])
             if "/" in lesson_id or "\\" in lesson_id or ".." in lesson_id:
                 raise Refused("not a lesson id")
-            pdf = self.preview.builder.lesson_pdf(lesson_id)
+            try:
+                pdf = self.preview.builder.lesson_pdf(lesson_id)
+            except Exception as exc:    # a restyled template WeasyPrint cannot lay out, or a bug
+                self.send_text(500, f"the lesson could not be typeset: {type(exc).__name__}: {exc}\n")
+                return
             if pdf is None:
                 self.send_text(404, "no such lesson (or the course has errors)\n")
             else:
