@@ -11,11 +11,12 @@ CP     := $(BIN)/coursepack
 LOCK   := requirements.lock
 UV_VERSION := 0.13.9
 
-.PHONY: help validate scorm scorm12 scorm2004 moodle handbook pdf all test test-quick bench clean schema lock
+.PHONY: help validate preview scorm scorm12 scorm2004 moodle handbook pdf all test test-quick bench clean schema lock
 
 help:
 	@echo "coursepack — make targets"
 	@echo "  make validate    check the course source in $(COURSE)/ and report every problem"
+	@echo "  make preview     serve $(COURSE)/ on 127.0.0.1 as the LMS shows it, rebuilt on every save"
 	@echo "  make scorm       build $(OUT)/<course-id>-scorm12.zip   (SCORM 1.2, the edition Moodle supports best)"
 	@echo "  make scorm2004   build $(OUT)/<course-id>-scorm2004.zip (SCORM 2004 4th edition)"
 	@echo "  make moodle      build $(OUT)/<course-id>-moodle.xml    (Moodle XML question bank)"
@@ -47,6 +48,9 @@ lock:
 
 validate: $(STAMP)
 	$(CP) validate --course $(COURSE)
+
+preview: $(STAMP)
+	$(CP) preview --course $(COURSE)
 
 scorm scorm12: $(STAMP)
 	$(CP) build scorm12 --course $(COURSE) --out $(OUT)

@@ -221,6 +221,20 @@ def new(ctx: click.Context, folder: Path, language: str, title: str | None) -> N
                  f"  coursepack build all --course {folder}")
 
 
+@cli.command()
+@course_option
+@click.option("--port", type=click.IntRange(0, 65535), default=0, show_default=True,
+              help="Port on 127.0.0.1 (0: a free one).")
+@click.option("--open", "open_browser", is_flag=True, help="Open the preview in the web browser.")
+def preview(course_dir: str, port: int, open_browser: bool) -> None:
+    """Serve the course as the LMS shows it, rebuilt on every save (Ctrl-C stops)."""
+    from .preview import CannotServe, run
+    try:
+        run(course_dir, port, open_browser)
+    except CannotServe as exc:      # no course folder, or the port is taken
+        raise click.UsageError(str(exc)) from exc
+
+
 @cli.command("exporters")
 def list_exporters() -> None:
     """List the installed exporters."""
