@@ -99,6 +99,7 @@ class Case:
     edits: dict
     expected: list[str]
     strict: bool = False          # only warnings: build with --strict
+    command: tuple[str, ...] = ("build", "all")   # or e.g. ("validate", "--for", "moodle")
 
 
 def apply_edits(course: Path, edits: dict) -> None:
@@ -371,6 +372,24 @@ CASES = [
          ["c/course.yaml:20:21: module folder '02-lanjutan' not found in modules/ — did you mean '02-lanjut'?",
           f"{L}: warning: this module folder is not listed under 'modules' in course.yaml, so it is left out"]),
 
+    # --- exporter rules ----------------------------------------------------------------------------------
+    Case("matching-two-pairs", {Q2: Replace("      - left: Data Engineer\n        right: Pipeline data\n", "")},
+         [f"{L}/quiz.yaml:12: question 'q-matching': Moodle needs at least 3 pairs in a matching question, this "
+          "one has 2: add a pair (or ask it as single-choice questions instead) (rule of the moodle exporter)"]),
+    Case("matching-two-pairs-validate-for-moodle",
+         {Q2: Replace("      - left: Data Engineer\n        right: Pipeline data\n", "")},
+         [f"{L}/quiz.yaml:12: question 'q-matching': Moodle needs at least 3 pairs in a matching question, this "
+          "one has 2: add a pair (or ask it as single-choice questions instead) (rule of the moodle exporter)"],
+         command=("validate", "--for", "scorm12,moodle")),
+    Case("no-quiz-at-all", {Q1: Delete(), Q2: Delete()},
+         ["c: the course has no quiz questions, and Moodle refuses to import a question bank without any: add a "
+          "quiz.yaml to a module, or leave this exporter out (e.g. 'build scorm12 handbook', 'validate --for "
+          "scorm12,handbook') (rule of the moodle exporter)",
+          "c/course.yaml:14:9: warning: outcome 'LO1' is not assessed by any question: add it to the 'outcomes' "
+          "of a quiz question",
+          "c/course.yaml:17:9: warning: outcome 'LO2' is not assessed by any question: add it to the 'outcomes' "
+          "of a quiz question"]),
+
     # --- exporter options --------------------------------------------------------------------------------------
     Case("exporter-option-near-miss", {COURSE: Replace("completion:", "exporters:\n  scorm12:\n    scoo: module\ncompletion:")},
          ["c/course.yaml:22:5: exporters.scorm12: unknown key 'scoo' — did you mean 'sco'?"]),
@@ -387,10 +406,10 @@ def expected_stderr(case: Case) -> str:
     warnings = sum(": warning: " in line for line in case.expected)
     errors = len(case.expected) - warnings
     extra = " (--strict: warnings count as errors)" if case.strict and warnings and not errors else ""
+    built = ["nothing was built: fix the problems above and run again"] if case.command[0] == "build" else []
     return "\n".join(case.expected + [
         f"{errors} error(s), {warnings} warning(s): the course is invalid{extra}",
-        "nothing was built: fix the problems above and run again",
-    ]) + "\n"
+    ] + built) + "\n"
 
 
 def test_there_are_enough_cases():
@@ -402,7 +421,8 @@ def test_there_are_enough_cases():
 def test_broken_course(case: Case, mini_copy: Path, run_coursepack, monkeypatch):
     apply_edits(mini_copy, case.edits)
     monkeypatch.chdir(mini_copy.parent)
-    args = ["build", "all", "--course", "c", "--out", "out"] + (["--strict"] if case.strict else [])
+    out = ["--out", "out"] if case.command[0] == "build" else []
+    args = [*case.command, "--course", "c", *out] + (["--strict"] if case.strict else [])
     result = run_coursepack(*args)
     assert "Traceback" not in result.stderr + result.stdout
     assert result.stderr == expected_stderr(case)
@@ -469,3 +489,73 @@ def test_zero_width_joiner_is_kept_but_bidi_override_warns(mini_copy: Path):
     _course, problems = load_course(mini_copy)
     assert [(p.line, p.col, p.severity) for p in problems] == [(2, 22, "warning"), (2, 24, "warning")]
     assert "U+2067 (RIGHT-TO-LEFT ISOLATE)" in problems[0].message
+
+
+# --- exporter rules: `validate --for`, `build NAME` ------------------------------------------------
+
+TWO_PAIRS = {Q2: Replace("      - left: Data Engineer\n        right: Pipeline data\n", "")}
+
+
+def test_validate_for_applies_only_the_named_exporters_rules(mini_copy: Path, run_coursepack, monkeypatch):
+    apply_edits(mini_copy, TWO_PAIRS)     # fine for SCORM, too few pairs for Moodle
+    monkeypatch.chdir(mini_copy.parent)
+    assert run_coursepack("validate", "--course", "c").code == 1
+    for args in (["--for", "scorm12"], ["--for", "scorm12", "--for", "handbook"], ["--for", "scorm12,scorm2004"],
+                 ["--for", "scorm12 handbook"]):
+        result = run_coursepack("validate", "--course", "c", *args)
+        assert result.code == 0, (args, result)
+        assert result.stderr == ("0 error(s), 0 warning(s): the course is valid\n"
+                                 "mini-course: 2 modules, 3 lessons, 7 questions, 2 outcomes\n")
+    built = run_coursepack("build", "scorm12", "--course", "c", "--out", "out")
+    assert built.code == 0, built
+    assert (mini_copy.parent / "out" / "mini-course-scorm12.zip").is_file()
+    refused = run_coursepack("build", "moodle", "--course", "c", "--out", "out")
+    assert refused.code == 1 and "(rule of the moodle exporter)" in refused.stderr
+    assert not (mini_copy.parent / "out" / "mini-course-moodle.xml").exists()
+
+
+def test_validate_for_an_unknown_exporter_is_a_usage_error(mini_copy: Path, run_coursepack, monkeypatch):
+    monkeypatch.chdir(mini_copy.parent)
+    result = run_coursepack("validate", "--course", "c", "--for", "moodel")
+    assert result.code == 2
+    assert result.stderr == ("coursepack: unknown exporter 'moodel': did you mean 'moodle'? available: "
+                             "handbook, moodle, scorm12, scorm2004\n")
+
+
+def test_a_course_without_quizzes_builds_for_scorm_but_not_for_moodle(mini_copy: Path, run_coursepack, monkeypatch):
+    apply_edits(mini_copy, {Q1: Delete(), Q2: Delete()})
+    monkeypatch.chdir(mini_copy.parent)
+    result = run_coursepack("validate", "--course", "c", "--for", "scorm12,scorm2004")
+    assert result.code == 0, result
+    built = run_coursepack("build", "scorm12", "scorm2004", "--course", "c", "--out", "out")
+    assert built.code == 0, built
+    assert sorted(p.name for p in (mini_copy.parent / "out").glob("*.zip")) == [
+        "mini-course-scorm12.zip", "mini-course-scorm2004.zip"]
+    refused = run_coursepack("build", "all", "--course", "c", "--out", "other")
+    assert refused.code == 1 and not (mini_copy.parent / "other").exists()
+
+
+def test_a_rule_shared_by_several_exporters_is_reported_once_naming_them(mini_copy: Path):
+    from coursepack.build import run_preflights
+    from coursepack.exporter import Exporter
+    from coursepack.problems import error
+
+    class First(Exporter):
+        name = "first"
+
+        def preflight(self, course, options):
+            return [error("c/course.yaml", 1, 1, "shared rule"), error("c/course.yaml", 2, 1, "own rule")]
+
+    class Second(First):
+        name = "second"
+
+        def preflight(self, course, options):
+            return [error("c/course.yaml", 1, 1, "shared rule")]
+
+    course, _ = load_course(mini_copy)
+    assert sorted(p.format() for p in run_preflights([First, Second], course)) == [
+        "c/course.yaml:1:1: shared rule (rule of the first and second exporters)",
+        "c/course.yaml:2:1: own rule (rule of the first exporter)"]
+    assert [p.format() for p in run_preflights([Second], course)] == [
+        "c/course.yaml:1:1: shared rule (rule of the second exporter)"]
+
