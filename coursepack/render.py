@@ -25,6 +25,7 @@ from markdown_it.token import Token
 from mdit_py_plugins.admon import admon_plugin
 from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.footnote import footnote_plugin
+from mdit_py_plugins.tasklists import tasklists_plugin
 
 from .model import Asset, Heading
 from .problems import Problem, error, warning
@@ -43,6 +44,14 @@ _DESTINATION = re.compile(r"\]\(\s*(<[^<>\n]*>|[^\s()<>]*(?:\([^\s()]*\)[^\s()]*
 # Text that Markdown leaves as it is: one line, starting with a letter, made of letters,
 # digits, spaces and punctuation that has no Markdown or HTML meaning here.
 _PLAIN = re.compile(r"[^\W\d_](?:[^\W_]|[ ,.;:?!'\"()/%=+-])*(?<! )")
+
+#: the callout kinds (``!!! kind``) the outputs label and style; labels.py names each one
+CALLOUT_KINDS = ("note", "tip", "warning", "important", "danger", "caution", "info", "example")
+# a footnote reference as it is left in the text when no definition matches it
+_FOOTNOTE_REF = re.compile(r"\[\^([^\]\s]+)\]")
+# the checkbox that the task-list plugin puts at the start of a list item
+_TASK_CHECKBOX = '<input class="task-list-item-checkbox"'
+TASK_BOXES = {False: "\u2610", True: "\u2611"}     # ☐ ☑
 
 ALLOWED_TAGS = set(nh3.ALLOWED_TAGS) | {"section", "figure", "figcaption", "caption", "tfoot"}
 ALLOWED_ATTRIBUTES = {
@@ -92,7 +101,7 @@ class Renderer:
         self.assets: dict[str, Asset] = {}
         self.md = (MarkdownIt("commonmark", {"html": True, "typographer": False})
                    .enable(["table", "strikethrough"])
-                   .use(footnote_plugin).use(deflist_plugin).use(admon_plugin))
+                   .use(footnote_plugin).use(deflist_plugin).use(admon_plugin).use(tasklists_plugin))
         self.md.add_render_rule("paragraph_open", _render_paragraph_open)
         self.md.add_render_rule("paragraph_close", _render_paragraph_close)
         self.md.add_render_rule("image", _render_image)
@@ -185,6 +194,7 @@ class Renderer:
         raw_html = False
         lines = text.split("\n")
         block = (0, 0)
+        footnotes = {key[1:] for key in env.get("footnotes", {}).get("refs", {})}
         for i, token in enumerate(tokens):
             if token.map:
                 block = (token.map[0], token.map[1])
@@ -203,8 +213,10 @@ class Renderer:
                                             "title's level: start sections at '## '"))
             elif token.type == "admonition_open":
                 self._label_admonition(tokens, i)
+                problems += self._check_callout(tokens, i, place, line)
             if token.type == "inline" and token.children:
-                raw_html |= self._resolve_children(token, place, (lines, block), assets, problems)
+                _mark_task(tokens, i)
+                raw_html |= self._resolve_children(token, place, (lines, block), assets, problems, footnotes)
                 if not inline:
                     _mark_figure(tokens, i)
         html = self.md.renderer.render(tokens, self.md.options, env)
@@ -213,7 +225,8 @@ class Renderer:
         return Rendered(html, tuple(assets[k] for k in sorted(assets)), tuple(headings), problems)
 
     def _resolve_children(self, token: Token, place: Place, span: tuple[list[str], tuple[int, int]],
-                          assets: dict[str, Asset], problems: list[Problem]) -> bool:
+                          assets: dict[str, Asset], problems: list[Problem],
+                          footnotes: set[str] = frozenset()) -> bool:
         raw_html = False
         lines, (first, stop) = span
         cursor = (first, 0)
@@ -240,7 +253,19 @@ class Renderer:
             return None
 
         for child in token.children or ():
-            if child.type == "html_inline":
+            if child.type == "text" and "[^" in child.content:
+                for match in _FOOTNOTE_REF.finditer(child.content):
+                    if match.group(1) in footnotes:
+                        continue
+                    if match.group() not in token.content.replace("\\" + match.group(), ""):
+                        continue    # only ever written \[^x]: the author wants the brackets
+                    line, col = locate(match.group())
+                    problems.append(error(place.display, line, col, f"footnote '{match.group()}' is not "
+                                          f"defined: define it with '{match.group()}: …' on a line of its "
+                                          "own, or remove it"))
+            elif child.type == "html_inline" and child.meta.get("task"):
+                continue
+            elif child.type == "html_inline":
                 raw_html = True
                 line, col = locate(child.content)
                 problems += self._check_raw_html(child.content, place, line, col)
@@ -341,6 +366,25 @@ class Renderer:
                 if child.type == "text":
                     child.content = label
 
+    def _check_callout(self, tokens: list[Token], i: int, place: Place, line: int) -> list[Problem]:
+        """A callout of an unknown kind, or one whose body is missing (not indented)."""
+        token = tokens[i]
+        kind = token.meta.get("tag", "")
+        col = 1 if place.columns else 0
+        written = f"{token.markup} {kind}"
+        if kind not in CALLOUT_KINDS:
+            import difflib
+            close = difflib.get_close_matches(kind, CALLOUT_KINDS, n=1, cutoff=0.6)
+            hint = f" — did you mean '{close[0]}'?" if close else f"; use one of: {', '.join(CALLOUT_KINDS)}"
+            return [error(place.display, line, col, f"unknown callout kind '{kind}'{hint}")]
+        body = i + 1
+        if body < len(tokens) and tokens[body].type == "admonition_title_open":
+            body += 3
+        if body < len(tokens) and tokens[body].type == "admonition_close" and tokens[body].level == token.level:
+            return [error(place.display, line, col, f"the callout '{written}' has no content: indent its "
+                          "body by 4 spaces on the lines below it")]
+        return []
+
     @staticmethod
     def _anchor(doc_id: str, title: str, used: set[str]) -> str:
         base = f"{doc_id}-{slugify(title)}" if doc_id else slugify(title)
@@ -361,6 +405,21 @@ def _mark_figure(tokens: list[Token], i: int) -> None:
         tokens[i - 1].meta["figure"] = True
         tokens[i + 1].meta["figure"] = True
         children[0].meta["figure"] = True
+
+
+def _mark_task(tokens: list[Token], i: int) -> None:
+    """The task-list plugin's checkbox → a box character (☐ or ☑), shown the same in every output
+    (a disabled form field means nothing on paper, and HTML cleaners such as Moodle's may drop it)."""
+    children = tokens[i].children or []
+    if not (i >= 2 and children and tokens[i - 2].type == "list_item_open"
+            and "task-list-item" in str(tokens[i - 2].attrGet("class") or "")
+            and children[0].type == "html_inline" and children[0].content.startswith(_TASK_CHECKBOX)):
+        return
+    done = 'checked="checked"' in children[0].content
+    box = Token("html_inline", "", 0)
+    box.content = f'<span class="task-box{" done" if done else ""}">{TASK_BOXES[done]}</span>'
+    box.meta = {"task": True}
+    children[0] = box
 
 
 def _render_paragraph_open(self, tokens, idx, options, env):

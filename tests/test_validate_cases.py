@@ -262,6 +262,24 @@ CASES = [
     Case("link-to-missing-file", {L3: Replace("per hari.", "per hari ([data](../../assets/data.csv)).")},
          [f"{L}/01-penerapan.md:9:79: link target '../../assets/data.csv' not found (looked for "
           "assets/data.csv in the course folder)"]),
+    Case("undefined-footnote", {L1: Replace("Lihat tabel berikut.", "Lihat tabel[^nope] berikut.")},
+         [f"{D}/01-pengantar.md:9:48: footnote '[^nope]' is not defined: define it with '[^nope]: …' on a "
+          "line of its own, or remove it"]),
+    Case("undefined-footnote-in-stem", {Q2: Replace("stem: Pasangkan peran dengan fokusnya.",
+                                                    "stem: Pasangkan peran[^2] dengan fokusnya.")},
+         [f"{L}/quiz.yaml:14: footnote '[^2]' is not defined: define it with '[^2]: …' on a line of its own, "
+          "or remove it"]),
+    Case("callout-body-not-indented", {L1: Replace("!!! note\n    Catatan", "!!! note\nCatatan")},
+         [f"{D}/01-pengantar.md:18:1: the callout '!!! note' has no content: indent its body by 4 spaces on "
+          "the lines below it"]),
+    Case("callout-without-body", {L3: Replace("## Contoh", "!!! warning \"Awas\"\n\n## Contoh")},
+         [f"{L}/01-penerapan.md:7:1: the callout '!!! warning' has no content: indent its body by 4 spaces "
+          "on the lines below it"]),
+    Case("callout-kind-near-miss", {L1: Replace('!!! tip "Kiat"', '!!! tipp "Kiat"')},
+         [f"{D}/01-pengantar.md:21:1: unknown callout kind 'tipp' — did you mean 'tip'?"]),
+    Case("callout-kind-unknown", {L1: Replace('!!! tip "Kiat"', '!!! rahasia "Kiat"')},
+         [f"{D}/01-pengantar.md:21:1: unknown callout kind 'rahasia'; use one of: note, tip, warning, "
+          "important, danger, caution, info, example"]),
 
     # --- ids and outcomes ------------------------------------------------------------------------------
     Case("duplicate-question-id", {Q2: Replace("id: q-essay", "id: q-single")},
@@ -445,6 +463,13 @@ ACCEPTED = {
     "zero-width-joiner": ({COURSE: Replace("title: Kursus Mini", "title: Kursus Mini 👩\u200d💻")},
                           "Kursus Mini 👩\u200d💻"),
     "arabic-text": ({COURSE: Replace("title: Kursus Mini", "title: دورة صغيرة")}, "دورة صغيرة"),
+    "escaped-footnote-brackets": ({L1: Replace("Lihat tabel berikut.", "Lihat tabel \\[^nope] dan `[^kode]`.")},
+                                  "Kursus Mini"),
+    "every-callout-kind": ({L1: Replace('!!! tip "Kiat"', "".join(
+        f"!!! {kind}\n    Isi {kind}.\n\n" for kind in ("danger", "caution", "info", "example", "Important"))
+        + '!!! tip "Kiat"')}, "Kursus Mini"),
+    "task-list": ({L1: Replace("Lihat tabel berikut.", "Lihat tabel berikut.\n\n- [ ] belum\n- [x] sudah")},
+                  "Kursus Mini"),
 }
 
 
@@ -559,3 +584,26 @@ def test_a_rule_shared_by_several_exporters_is_reported_once_naming_them(mini_co
     assert [p.format() for p in run_preflights([Second], course)] == [
         "c/course.yaml:1:1: shared rule (rule of the second exporter)"]
 
+
+# --- Markdown that renders in every output ----------------------------------------------------------
+
+def test_task_lists_render_as_boxes_in_lessons_and_questions(mini_copy: Path):
+    Replace("Lihat tabel berikut.", "Lihat tabel berikut.\n\n- [ ] belum\n- [x] sudah *ya*\n- biasa").apply(mini_copy / L1)
+    Replace("stem: Pasangkan peran dengan fokusnya.",
+            "stem: |\n      Pasangkan:\n\n      - [X] selesai").apply(mini_copy / Q2)
+    course, problems = load_course(mini_copy)
+    assert problems == []
+    assert ('<ul class="contains-task-list">\n<li class="task-list-item"><span class="task-box">\u2610</span> belum</li>\n'
+            '<li class="task-list-item"><span class="task-box done">\u2611</span> sudah <em>ya</em></li>\n'
+            '<li>biasa</li>\n</ul>') in course.lessons[0].html
+    matching = next(q for q in course.questions if q.id == "q-matching")
+    assert '<span class="task-box done">\u2611</span> selesai' in matching.stem_html
+    assert "<input" not in course.lessons[0].html + matching.stem_html
+
+
+def test_raw_checkbox_html_is_still_sanitised(mini_copy: Path):
+    Replace("Lihat tabel berikut.", 'Lihat <input class="task-list-item-checkbox" type="checkbox"> ini.').apply(mini_copy / L1)
+    course, problems = load_course(mini_copy)
+    assert [p.message for p in problems] == ["raw HTML is sanitised: <input> removed; write it in Markdown, or "
+                                             "set 'trust_html: true' in course.yaml if you trust it"]
+    assert "<input" not in course.lessons[0].html
