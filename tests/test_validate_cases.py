@@ -280,6 +280,9 @@ CASES = [
     Case("callout-kind-unknown", {L1: Replace('!!! tip "Kiat"', '!!! rahasia "Kiat"')},
          [f"{D}/01-pengantar.md:21:1: unknown callout kind 'rahasia'; use one of: note, tip, warning, "
           "important, danger, caution, info, example"]),
+    Case("duplicate-glossary-term", {GLOSSARY: Replace("- term: Inferensi", "- term: ' model '")},
+         ["c/glossary.yaml:3:9: glossary term ' model ' is already defined on line 1 (as 'Model'): merge the "
+          "two definitions into one entry"]),
 
     # --- ids and outcomes ------------------------------------------------------------------------------
     Case("duplicate-question-id", {Q2: Replace("id: q-essay", "id: q-single")},
