@@ -27,6 +27,7 @@ from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.tasklists import tasklists_plugin
 
+from .media import is_checked, media_problem
 from .model import Asset, Heading
 from .problems import Problem, error, warning
 
@@ -99,6 +100,7 @@ class Renderer:
         self.labels = labels
         self.trust_html = trust_html
         self.assets: dict[str, Asset] = {}
+        self.broken: dict[str, str] = {}     # course-relative path → why the file is not what it says
         self.md = (MarkdownIt("commonmark", {"html": True, "typographer": False})
                    .enable(["table", "strikethrough"])
                    .use(footnote_plugin).use(deflist_plugin).use(admon_plugin).use(tasklists_plugin))
@@ -147,6 +149,8 @@ class Renderer:
                                "folder: copy the file into assets/")
         if rel in self.assets:
             return self.assets[rel], None
+        if rel in self.broken:
+            return None, error(place.display, line, col, f"{what} '{shown}' {self.broken[rel]}")
         path = self.root / rel
         try:
             real = path.resolve(strict=True)
@@ -160,6 +164,14 @@ class Renderer:
         if not real.is_file():
             return None, error(place.display, line, col, f"{what} '{shown}' is a folder, not a file")
         data = real.read_bytes()
+        if what == "image" and not is_checked(rel):
+            reason = ("is not in an image format that every output shows: convert it to PNG, JPEG, GIF, "
+                      "WebP or SVG")
+        else:
+            reason = media_problem(rel, data)
+        if reason:
+            self.broken[rel] = reason
+            return None, error(place.display, line, col, f"{what} '{shown}' {reason}")
         media_type = mimetypes.guess_type(rel)[0] or "application/octet-stream"
         asset = Asset(rel, real, media_type, len(data), hashlib.sha256(data).hexdigest())
         self.assets[rel] = asset

@@ -18,6 +18,7 @@ import pytest
 
 from coursepack.load import load_course
 from lms.harness import skip_or_fail
+from strategies import png_bytes
 
 COURSE = "course.yaml"
 GLOSSARY = "glossary.yaml"
@@ -110,6 +111,15 @@ def apply_edits(course: Path, edits: dict) -> None:
 
 def utf16(path: Path) -> bytes:
     return path.read_text(encoding="utf-8").encode("utf-16")
+
+
+def jpeg_bytes() -> bytes:
+    import io
+
+    from PIL import Image
+    buffer = io.BytesIO()
+    Image.new("RGB", (4, 3), (200, 30, 30)).save(buffer, "JPEG")
+    return buffer.getvalue()
 
 
 MINI = Path(__file__).resolve().parent / "fixtures" / "courses" / "mini"
@@ -374,6 +384,39 @@ CASES = [
     Case("question-alt-without-image", {Q1: Replace("    image: ../../assets/diagram.svg\n", "")},
          [f"{D}/quiz.yaml:21:16: warning: 'image_alt' is set but there is no 'image': add the image, or "
           "remove 'image_alt'"], strict=True),
+    Case("image-is-text", {"assets/fake.png": Write("not an image\n"),
+                           Q1: Replace("image: ../../assets/diagram.svg", "image: ../../assets/fake.png")},
+         [f"{D}/quiz.yaml:21:12: image '../../assets/fake.png' is not a readable PNG image (its content is not "
+          "recognised as any image format): save or export it again as PNG"]),
+    Case("svg-with-a-byte-appended", {"assets/diagram.svg": Write((MINI / "assets/diagram.svg").read_bytes() + b"x")},
+         [f"{D}/01-pengantar.md:16:29: image '../../assets/diagram.svg' is not a well-formed SVG file (XML error "
+          "at line 2: Extra content at the end of the document): export the image again",
+          f"{D}/quiz.yaml:21:12: image '../../assets/diagram.svg' is not a well-formed SVG file (XML error at "
+          "line 2: Extra content at the end of the document): export the image again"]),
+    Case("svg-without-namespace", {"assets/diagram.svg": Write('<svg viewBox="0 0 10 10"><rect width="5" height="5"/></svg>\n')},
+         [f"{D}/01-pengantar.md:16:29: image '../../assets/diagram.svg' is not a usable SVG image: its <svg> "
+          "element lacks xmlns=\"http://www.w3.org/2000/svg\", without which browsers show nothing: add it",
+          f"{D}/quiz.yaml:21:12: image '../../assets/diagram.svg' is not a usable SVG image: its <svg> element "
+          "lacks xmlns=\"http://www.w3.org/2000/svg\", without which browsers show nothing: add it"]),
+    Case("svg-is-html", {"assets/halaman.svg": Write("<html><body>bukan gambar</body></html>\n"),
+                         L1: Replace("](../../assets/diagram.svg", "](../../assets/halaman.svg")},
+         [f"{D}/01-pengantar.md:16:29: image '../../assets/halaman.svg' is not an SVG image: its root element is "
+          "<html>, not <svg>"]),
+    Case("jpeg-named-png", {"assets/foto.png": Write(jpeg_bytes()),
+                            L1: Replace("](../../assets/diagram.svg", "](../../assets/foto.png")},
+         [f"{D}/01-pengantar.md:16:29: image '../../assets/foto.png' is a JPEG image, not PNG: rename it to "
+          "'foto.jpg'"]),
+    Case("png-cut-short", {"assets/foto.png": Write(png_bytes((1, 2, 3), 40, 30)[:-30]),
+                           Q1: Replace("image: ../../assets/diagram.svg", "image: ../../assets/foto.png")},
+         [f"{D}/quiz.yaml:21:12: image '../../assets/foto.png' is a damaged PNG image (Truncated File Read): "
+          "export the image again"]),
+    Case("image-format-no-output-shows", {"assets/foto.tiff": Write(b"II*\x00"),
+                                          Q1: Replace("image: ../../assets/diagram.svg", "image: ../../assets/foto.tiff")},
+         [f"{D}/quiz.yaml:21:12: image '../../assets/foto.tiff' is not in an image format that every output "
+          "shows: convert it to PNG, JPEG, GIF, WebP or SVG"]),
+    Case("link-to-broken-image", {"assets/peta.png": Write(b""),
+                                  L3: Replace("per hari.", "per hari ([peta](../../assets/peta.png)).")},
+         [f"{L}/01-penerapan.md:9:79: link target '../../assets/peta.png' is an empty file, not a PNG image"]),
 
     # --- folders and file names ------------------------------------------------------------------------------
     Case("module-without-number", {"modules/02-lanjut": Rename("lanjut")},
@@ -473,6 +516,10 @@ ACCEPTED = {
         + '!!! tip "Kiat"')}, "Kursus Mini"),
     "task-list": ({L1: Replace("Lihat tabel berikut.", "Lihat tabel berikut.\n\n- [ ] belum\n- [x] sudah")},
                   "Kursus Mini"),
+    "other-image-formats": ({"assets/foto.jpg": Write(jpeg_bytes()), "assets/ikon.PNG": Write(png_bytes((9, 9, 9))),
+                             L1: Replace("](../../assets/diagram.svg", "](../../assets/foto.jpg"),
+                             Q1: Replace("image: ../../assets/diagram.svg", "image: ../../assets/ikon.PNG")},
+                            "Kursus Mini"),
 }
 
 
