@@ -13,8 +13,6 @@ import io
 import posixpath
 import warnings
 
-from lxml import etree
-
 #: file extension → (Pillow's format name, the name shown in messages)
 RASTER = {
     ".png": ("PNG", "PNG"),
@@ -88,14 +86,16 @@ def raster_problem(rel: str, data: bytes, pillow_format: str, shown: str) -> str
     return None
 
 
-def parse_svg(data: bytes) -> etree._Element:
+def parse_svg(data: bytes):
     """The root of an SVG file, read without loading a DTD, expanding an entity or using the network."""
+    from lxml import etree
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
                              huge_tree=False, remove_comments=True, remove_pis=True)
     return etree.fromstring(data, parser)
 
 
 def svg_problem(rel: str, data: bytes, sniff: bool = True) -> str | None:
+    from lxml import etree
     if not data.strip():
         return "is an empty file, not an SVG image"
     try:

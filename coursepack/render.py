@@ -231,6 +231,7 @@ class Renderer:
                 raw_html |= self._resolve_children(token, place, (lines, block), assets, problems, footnotes)
                 if not inline:
                     _mark_figure(tokens, i)
+        problems += self._unused_footnotes(env, place, lines)
         html = self.md.renderer.render(tokens, self.md.options, env)
         if not self.trust_html:
             html = self._sanitize(html, assets)
@@ -377,6 +378,21 @@ class Renderer:
             for child in title.children or ():
                 if child.type == "text":
                     child.content = label
+
+    @staticmethod
+    def _unused_footnotes(env: dict, place: Place, lines: list[str]) -> list[Problem]:
+        """Footnote definitions that nothing refers to: markdown-it leaves them out of the output."""
+        problems = []
+        for key, number in env.get("footnotes", {}).get("refs", {}).items():
+            if number >= 0:
+                continue
+            needle = f"[^{key[1:]}]:"
+            index = next((i for i, text in enumerate(lines) if text.lstrip().startswith(needle)), 0)
+            col = len(lines[index]) - len(lines[index].lstrip()) + 1 if place.columns and lines else 0
+            problems.append(warning(place.display, place.line + index, col, f"footnote '[^{key[1:]}]' is "
+                                    f"defined but never referenced, so it is not shown: write '[^{key[1:]}]' "
+                                    "where it belongs in the text, or remove the definition"))
+        return problems
 
     def _check_callout(self, tokens: list[Token], i: int, place: Place, line: int) -> list[Problem]:
         """A callout of an unknown kind, or one whose body is missing (not indented)."""

@@ -279,6 +279,9 @@ CASES = [
                                                     "stem: Pasangkan peran[^2] dengan fokusnya.")},
          [f"{L}/quiz.yaml:14: footnote '[^2]' is not defined: define it with '[^2]: …' on a line of its own, "
           "or remove it"]),
+    Case("unreferenced-footnote", {L1: Replace("[^1]: Data pelatihan.", "[^1]: Data pelatihan.\n[^lain]: Yatim.")},
+         [f"{D}/01-pengantar.md:25:1: warning: footnote '[^lain]' is defined but never referenced, so it is not "
+          "shown: write '[^lain]' where it belongs in the text, or remove the definition"], strict=True),
     Case("callout-body-not-indented", {L1: Replace("!!! note\n    Catatan", "!!! note\nCatatan")},
          [f"{D}/01-pengantar.md:18:1: the callout '!!! note' has no content: indent its body by 4 spaces on "
           "the lines below it"]),
