@@ -275,7 +275,8 @@ class Renderer:
                     line, col = locate(match.group())
                     problems.append(error(place.display, line, col, f"footnote '{match.group()}' is not "
                                           f"defined: define it with '{match.group()}: …' on a line of its "
-                                          "own, or remove it"))
+                                          f"own, or remove it (write '\\{match.group()}' to show the "
+                                          "brackets themselves)"))
             elif child.type == "html_inline" and child.meta.get("task"):
                 continue
             elif child.type == "html_inline":

@@ -274,11 +274,11 @@ CASES = [
           "assets/data.csv in the course folder)"]),
     Case("undefined-footnote", {L1: Replace("Lihat tabel berikut.", "Lihat tabel[^nope] berikut.")},
          [f"{D}/01-pengantar.md:9:48: footnote '[^nope]' is not defined: define it with '[^nope]: …' on a "
-          "line of its own, or remove it"]),
+          "line of its own, or remove it (write '\\[^nope]' to show the brackets themselves)"]),
     Case("undefined-footnote-in-stem", {Q2: Replace("stem: Pasangkan peran dengan fokusnya.",
                                                     "stem: Pasangkan peran[^2] dengan fokusnya.")},
          [f"{L}/quiz.yaml:14: footnote '[^2]' is not defined: define it with '[^2]: …' on a line of its own, "
-          "or remove it"]),
+          "or remove it (write '\\[^2]' to show the brackets themselves)"]),
     Case("unreferenced-footnote", {L1: Replace("[^1]: Data pelatihan.", "[^1]: Data pelatihan.\n[^lain]: Yatim.")},
          [f"{D}/01-pengantar.md:25:1: warning: footnote '[^lain]' is defined but never referenced, so it is not "
           "shown: write '[^lain]' where it belongs in the text, or remove the definition"], strict=True),
