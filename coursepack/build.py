@@ -18,7 +18,6 @@ from .exporter import BuildContext, Exporter, NoOptions
 from .model import Course
 from .problems import Problem, SourceDateError, error
 
-
 def builtin_templates() -> Path:
     """The built-in templates folder: ``coursepack/templates`` in an installed wheel (pyproject.toml
     maps the repository's top-level ``templates/`` there), the top-level folder in a checkout."""
