@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import logging
 import os
 import re
 import shutil
@@ -278,6 +279,18 @@ def test_resources_outside_the_course_are_refused_and_reported(mini, tmp_path):
     messages = " ".join(p.message for p in problems)
     assert len([p for p in problems if p.severity == "error"]) == 2, messages
     assert "outside.svg" in messages and "example.org" in messages
+
+
+def test_an_image_that_does_not_load_is_reported_at_its_users_with_a_reason(mini):
+    url = "file:///coursepack/0/assets/diagram.svg"
+    root = mini.root.as_posix()
+    problems = log_problems([(logging.WARNING, f"Failed to load image at '{url}': "),
+                             (logging.WARNING, f"Failed to load image at '{url}': ParseError: not well-formed")],
+                            mini, "templates/handbook")
+    assert sorted(p.format() for p in problems) == sorted(
+        f"{root}/{source}: image 'assets/diagram.svg' could not be loaded into the handbook: {reason}"
+        for source in ("modules/01-dasar/01-pengantar.md", "modules/01-dasar/quiz.yaml")
+        for reason in ("the file is damaged or not in the format its name says", "ParseError: not well-formed"))
 
 
 @pytest.mark.parametrize("enabled", [True, False])
