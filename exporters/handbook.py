@@ -1434,7 +1434,9 @@ def expected_outline(course: Course, labels: dict) -> list[tuple[int, str]]:
         out += [(2, f"{m.number}.{lesson.number} {lesson.title}") for lesson in m.lessons]
         if m.quiz:
             out.append((2, m.quiz.title))
-    out += [(1, labels["answer_key"]), (1, labels["outcome_map"])]
+    if course.questions:      # a course without questions has no answer key
+        out.append((1, labels["answer_key"]))
+    out.append((1, labels["outcome_map"]))
     if course.glossary:
         out.append((1, labels["glossary"]))
     return out
