@@ -55,3 +55,15 @@ def test_svg_entities_and_external_files_are_never_read(tmp_path):
     assert media_problem("a.svg", data) is None          # well-formed; the entity stays unexpanded
     from lxml import etree
     assert "rahasia" not in etree.tostring(parse_svg(data)).decode()
+
+
+def test_a_large_jpeg_is_decoded_in_full_and_a_cut_one_refused():
+    import random
+    noise = Image.frombytes("RGB", (640, 480), random.Random(1).randbytes(640 * 480 * 3))
+    buffer = io.BytesIO()
+    noise.save(buffer, "JPEG", quality=90)
+    data = buffer.getvalue()
+    assert media_problem("foto.jpg", data) is None
+    for cut in (len(data) // 2, len(data) - 100):
+        problem = media_problem("foto.jpg", data[:cut])
+        assert problem is not None and problem.startswith("is a damaged JPEG image (image file is truncated"), problem
