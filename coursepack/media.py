@@ -58,9 +58,19 @@ def _renamed(rel: str, extension: str) -> str:
 
 
 def raster_problem(rel: str, data: bytes, pillow_format: str, shown: str) -> str | None:
-    from PIL import Image, UnidentifiedImageError
+    from PIL import ImageFile
     if not data:
         return f"is an empty file, not a {shown} image"
+    # WeasyPrint sets this process-wide when it is imported; a cut-short file must still fail here
+    tolerant, ImageFile.LOAD_TRUNCATED_IMAGES = ImageFile.LOAD_TRUNCATED_IMAGES, False
+    try:
+        return _raster_problem(rel, data, pillow_format, shown)
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = tolerant
+
+
+def _raster_problem(rel: str, data: bytes, pillow_format: str, shown: str) -> str | None:
+    from PIL import Image, UnidentifiedImageError
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)

@@ -57,8 +57,12 @@ def test_svg_entities_and_external_files_are_never_read(tmp_path):
     assert "rahasia" not in etree.tostring(parse_svg(data)).decode()
 
 
-def test_a_large_jpeg_is_decoded_in_full_and_a_cut_one_refused():
+@pytest.mark.parametrize("tolerant", [False, True])
+def test_a_large_jpeg_is_decoded_in_full_and_a_cut_one_refused(monkeypatch, tolerant):
     import random
+
+    from PIL import ImageFile
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", tolerant)   # what importing WeasyPrint sets
     noise = Image.frombytes("RGB", (640, 480), random.Random(1).randbytes(640 * 480 * 3))
     buffer = io.BytesIO()
     noise.save(buffer, "JPEG", quality=90)
@@ -67,3 +71,4 @@ def test_a_large_jpeg_is_decoded_in_full_and_a_cut_one_refused():
     for cut in (len(data) // 2, len(data) - 100):
         problem = media_problem("foto.jpg", data[:cut])
         assert problem is not None and problem.startswith("is a damaged JPEG image (image file is truncated"), problem
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is tolerant

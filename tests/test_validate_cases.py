@@ -113,12 +113,16 @@ def utf16(path: Path) -> bytes:
     return path.read_text(encoding="utf-8").encode("utf-16")
 
 
-def jpeg_bytes() -> bytes:
+def jpeg_bytes(noise: bool = False) -> bytes:
     import io
+    import random
 
     from PIL import Image
+    size = (64, 48) if noise else (4, 3)
+    image = (Image.frombytes("RGB", size, random.Random(1).randbytes(size[0] * size[1] * 3)) if noise
+             else Image.new("RGB", size, (200, 30, 30)))
     buffer = io.BytesIO()
-    Image.new("RGB", (4, 3), (200, 30, 30)).save(buffer, "JPEG")
+    image.save(buffer, "JPEG", quality=90)
     return buffer.getvalue()
 
 
@@ -413,6 +417,10 @@ CASES = [
                            Q1: Replace("image: ../../assets/diagram.svg", "image: ../../assets/foto.png")},
          [f"{D}/quiz.yaml:21:12: image '../../assets/foto.png' is a damaged PNG image (Truncated File Read): "
           "export the image again"]),
+    Case("jpeg-cut-short", {"assets/foto.jpg": Write(jpeg_bytes(noise=True)[:-400]),
+                            L1: Replace("](../../assets/diagram.svg", "](../../assets/foto.jpg")},
+         [f"{D}/01-pengantar.md:16:29: image '../../assets/foto.jpg' is a damaged JPEG image (image file is "
+          "truncated (56 bytes not processed)): export the image again"]),
     Case("image-format-no-output-shows", {"assets/foto.tiff": Write(b"II*\x00"),
                                           Q1: Replace("image: ../../assets/diagram.svg", "image: ../../assets/foto.tiff")},
          [f"{D}/quiz.yaml:21:12: image '../../assets/foto.tiff' is not in an image format that every output "
