@@ -58,6 +58,30 @@ def template_environment(course: Course, name: str, shared: str = "") -> jinja2.
     )
 
 
+def exporter_rule(message: str, names: list[str]) -> str:
+    """``message`` marked as the rule of the exporter(s) ``names`` (in their order)."""
+    if len(names) == 1:
+        return f"{message} (rule of the {names[0]} exporter)"
+    return f"{message} (rule of the {', '.join(names[:-1])} and {names[-1]} exporters)"
+
+
+def run_preflights(classes: list[type[Exporter]], course: Course) -> list[Problem]:
+    """The preflight problems of every exporter in ``classes``, each message saying whose rule it is.
+
+    The same problem found by several exporters (scorm12 and scorm2004 share most rules) is
+    reported once, naming all of them.
+    """
+    found: dict[Problem, list[str]] = {}
+    for cls in classes:
+        options = course.options.get(cls.name) or getattr(cls, "Options", NoOptions)()
+        for problem in cls().preflight(course, options):
+            names = found.setdefault(problem, [])
+            if cls.name not in names:
+                names.append(cls.name)
+    return [Problem(p.path, p.line, p.col, exporter_rule(p.message, names), p.severity)
+            for p, names in found.items()]
+
+
 @dataclass(frozen=True)
 class ExportResult:
     name: str

@@ -7,6 +7,7 @@ at the value that is wrong.
 from __future__ import annotations
 
 import difflib
+import unicodedata
 from typing import Iterable
 
 from . import schema as s
@@ -20,7 +21,7 @@ WEIGHT_EPSILON = 0.01
 def check_source(src: CourseSource) -> list[Problem]:
     problems: list[Problem] = []
     for check in (check_outcome_ids, check_outcome_references, check_outcome_coverage, check_ids,
-                  check_questions):
+                  check_questions, check_glossary):
         problems += check(src)
     return problems
 
@@ -191,4 +192,23 @@ def check_question(q, doc: YamlDoc, loc: tuple) -> list[Problem]:
             if p.left.strip() in lefts:
                 fail(("pairs", i, "left"), f"'{p.left}' appears twice on the left: each item is matched once")
             lefts.add(p.left.strip())
+    return problems
+
+
+def check_glossary(src: CourseSource) -> list[Problem]:
+    """Each term once: the same term (ignoring case and surrounding spaces) defined twice is an error."""
+    if src.glossary is None or src.glossary_doc is None:
+        return []
+    seen: dict[str, tuple[str, int]] = {}
+    problems = []
+    for i, entry in enumerate(src.glossary.root):
+        key = unicodedata.normalize("NFC", " ".join(entry.term.split())).casefold()
+        path, line, col = at(src.glossary_doc, (i, "term"))
+        if key in seen:
+            first, first_line = seen[key]
+            same = "" if first == entry.term else f" (as '{first}')"
+            problems.append(error(path, line, col, f"glossary term '{entry.term}' is already defined on line "
+                                  f"{first_line}{same}: merge the two definitions into one entry"))
+        else:
+            seen[key] = (entry.term, line)
     return problems

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -57,8 +58,8 @@ def load_and_preflight(course_dir: str, exporter_names: list[str] | None):
     chosen = select_exporters(exporter_names or ["all"], available)
     course, problems = load_course(Path(course_dir), available, display_root=course_dir)
     if course is not None:
-        for cls in chosen:
-            problems += cls().preflight(course, course.options.get(cls.name) or cls.Options())
+        from .build import run_preflights
+        problems += run_preflights(chosen, course)
     return course, problems, chosen
 
 
@@ -76,11 +77,14 @@ def cli(ctx: click.Context, quiet: bool) -> None:
 @strict_option
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="Problem output format (json goes to standard output).")
+@click.option("--for", "for_names", multiple=True, metavar="NAME",
+              help="Apply only these exporters' rules (repeat, or NAME,NAME; default: every exporter).")
 @click.pass_context
-def validate(ctx: click.Context, course_dir: str, strict: bool, fmt: str) -> None:
+def validate(ctx: click.Context, course_dir: str, strict: bool, fmt: str, for_names: tuple[str, ...]) -> None:
     """Check the course source and report every problem at once."""
     quiet = ctx.obj["quiet"]
-    course, problems, _ = load_and_preflight(course_dir, None)
+    names = [n for value in for_names for n in re.split(r"[,\s]+", value) if n]
+    course, problems, _ = load_and_preflight(course_dir, names or None)
     failed = report(problems, strict, fmt, quiet)
     if course is not None and not failed and fmt == "text" and not quiet:
         echo_err(f"{course.id}: {len(course.modules)} modules, {len(course.lessons)} lessons, "

@@ -25,7 +25,9 @@ from markdown_it.token import Token
 from mdit_py_plugins.admon import admon_plugin
 from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.footnote import footnote_plugin
+from mdit_py_plugins.tasklists import tasklists_plugin
 
+from .media import is_checked, media_problem
 from .model import Asset, Heading
 from .problems import Problem, error, warning
 
@@ -43,6 +45,14 @@ _DESTINATION = re.compile(r"\]\(\s*(<[^<>\n]*>|[^\s()<>]*(?:\([^\s()]*\)[^\s()]*
 # Text that Markdown leaves as it is: one line, starting with a letter, made of letters,
 # digits, spaces and punctuation that has no Markdown or HTML meaning here.
 _PLAIN = re.compile(r"[^\W\d_](?:[^\W_]|[ ,.;:?!'\"()/%=+-])*(?<! )")
+
+#: the callout kinds (``!!! kind``) the outputs label and style; labels.py names each one
+CALLOUT_KINDS = ("note", "tip", "warning", "important", "danger", "caution", "info", "example")
+# a footnote reference as it is left in the text when no definition matches it
+_FOOTNOTE_REF = re.compile(r"\[\^([^\]\s]+)\]")
+# the checkbox that the task-list plugin puts at the start of a list item
+_TASK_CHECKBOX = '<input class="task-list-item-checkbox"'
+TASK_BOXES = {False: "\u2610", True: "\u2611"}     # ☐ ☑
 
 ALLOWED_TAGS = set(nh3.ALLOWED_TAGS) | {"section", "figure", "figcaption", "caption", "tfoot"}
 ALLOWED_ATTRIBUTES = {
@@ -90,9 +100,10 @@ class Renderer:
         self.labels = labels
         self.trust_html = trust_html
         self.assets: dict[str, Asset] = {}
+        self.broken: dict[str, str] = {}     # course-relative path → why the file is not what it says
         self.md = (MarkdownIt("commonmark", {"html": True, "typographer": False})
                    .enable(["table", "strikethrough"])
-                   .use(footnote_plugin).use(deflist_plugin).use(admon_plugin))
+                   .use(footnote_plugin).use(deflist_plugin).use(admon_plugin).use(tasklists_plugin))
         self.md.add_render_rule("paragraph_open", _render_paragraph_open)
         self.md.add_render_rule("paragraph_close", _render_paragraph_close)
         self.md.add_render_rule("image", _render_image)
@@ -138,6 +149,8 @@ class Renderer:
                                "folder: copy the file into assets/")
         if rel in self.assets:
             return self.assets[rel], None
+        if rel in self.broken:
+            return None, error(place.display, line, col, f"{what} '{shown}' {self.broken[rel]}")
         path = self.root / rel
         try:
             real = path.resolve(strict=True)
@@ -151,6 +164,14 @@ class Renderer:
         if not real.is_file():
             return None, error(place.display, line, col, f"{what} '{shown}' is a folder, not a file")
         data = real.read_bytes()
+        if what == "image" and not is_checked(rel):
+            reason = ("is not in an image format that every output shows: convert it to PNG, JPEG, GIF, "
+                      "WebP or SVG")
+        else:
+            reason = media_problem(rel, data)
+        if reason:
+            self.broken[rel] = reason
+            return None, error(place.display, line, col, f"{what} '{shown}' {reason}")
         media_type = mimetypes.guess_type(rel)[0] or "application/octet-stream"
         asset = Asset(rel, real, media_type, len(data), hashlib.sha256(data).hexdigest())
         self.assets[rel] = asset
@@ -185,6 +206,7 @@ class Renderer:
         raw_html = False
         lines = text.split("\n")
         block = (0, 0)
+        footnotes = {key[1:] for key in env.get("footnotes", {}).get("refs", {})}
         for i, token in enumerate(tokens):
             if token.map:
                 block = (token.map[0], token.map[1])
@@ -203,17 +225,21 @@ class Renderer:
                                             "title's level: start sections at '## '"))
             elif token.type == "admonition_open":
                 self._label_admonition(tokens, i)
+                problems += self._check_callout(tokens, i, place, line)
             if token.type == "inline" and token.children:
-                raw_html |= self._resolve_children(token, place, (lines, block), assets, problems)
+                _mark_task(tokens, i)
+                raw_html |= self._resolve_children(token, place, (lines, block), assets, problems, footnotes)
                 if not inline:
                     _mark_figure(tokens, i)
+        problems += self._unused_footnotes(env, place, lines)
         html = self.md.renderer.render(tokens, self.md.options, env)
         if not self.trust_html:
             html = self._sanitize(html, assets)
         return Rendered(html, tuple(assets[k] for k in sorted(assets)), tuple(headings), problems)
 
     def _resolve_children(self, token: Token, place: Place, span: tuple[list[str], tuple[int, int]],
-                          assets: dict[str, Asset], problems: list[Problem]) -> bool:
+                          assets: dict[str, Asset], problems: list[Problem],
+                          footnotes: set[str] = frozenset()) -> bool:
         raw_html = False
         lines, (first, stop) = span
         cursor = (first, 0)
@@ -240,7 +266,20 @@ class Renderer:
             return None
 
         for child in token.children or ():
-            if child.type == "html_inline":
+            if child.type == "text" and "[^" in child.content:
+                for match in _FOOTNOTE_REF.finditer(child.content):
+                    if match.group(1) in footnotes:
+                        continue
+                    if match.group() not in token.content.replace("\\" + match.group(), ""):
+                        continue    # only ever written \[^x]: the author wants the brackets
+                    line, col = locate(match.group())
+                    problems.append(error(place.display, line, col, f"footnote '{match.group()}' is not "
+                                          f"defined: define it with '{match.group()}: …' on a line of its "
+                                          f"own, or remove it (write '\\{match.group()}' to show the "
+                                          "brackets themselves)"))
+            elif child.type == "html_inline" and child.meta.get("task"):
+                continue
+            elif child.type == "html_inline":
                 raw_html = True
                 line, col = locate(child.content)
                 problems += self._check_raw_html(child.content, place, line, col)
@@ -342,6 +381,40 @@ class Renderer:
                     child.content = label
 
     @staticmethod
+    def _unused_footnotes(env: dict, place: Place, lines: list[str]) -> list[Problem]:
+        """Footnote definitions that nothing refers to: markdown-it leaves them out of the output."""
+        problems = []
+        for key, number in env.get("footnotes", {}).get("refs", {}).items():
+            if number >= 0:
+                continue
+            needle = f"[^{key[1:]}]:"
+            index = next((i for i, text in enumerate(lines) if text.lstrip().startswith(needle)), 0)
+            col = len(lines[index]) - len(lines[index].lstrip()) + 1 if place.columns and lines else 0
+            problems.append(warning(place.display, place.line + index, col, f"footnote '[^{key[1:]}]' is "
+                                    f"defined but never referenced, so it is not shown: write '[^{key[1:]}]' "
+                                    "where it belongs in the text, or remove the definition"))
+        return problems
+
+    def _check_callout(self, tokens: list[Token], i: int, place: Place, line: int) -> list[Problem]:
+        """A callout of an unknown kind, or one whose body is missing (not indented)."""
+        token = tokens[i]
+        kind = token.meta.get("tag", "")
+        col = 1 if place.columns else 0
+        written = f"{token.markup} {kind}"
+        if kind not in CALLOUT_KINDS:
+            import difflib
+            close = difflib.get_close_matches(kind, CALLOUT_KINDS, n=1, cutoff=0.6)
+            hint = f" — did you mean '{close[0]}'?" if close else f"; use one of: {', '.join(CALLOUT_KINDS)}"
+            return [error(place.display, line, col, f"unknown callout kind '{kind}'{hint}")]
+        body = i + 1
+        if body < len(tokens) and tokens[body].type == "admonition_title_open":
+            body += 3
+        if body < len(tokens) and tokens[body].type == "admonition_close" and tokens[body].level == token.level:
+            return [error(place.display, line, col, f"the callout '{written}' has no content: indent its "
+                          "body by 4 spaces on the lines below it")]
+        return []
+
+    @staticmethod
     def _anchor(doc_id: str, title: str, used: set[str]) -> str:
         base = f"{doc_id}-{slugify(title)}" if doc_id else slugify(title)
         anchor, n = base, 2
@@ -361,6 +434,21 @@ def _mark_figure(tokens: list[Token], i: int) -> None:
         tokens[i - 1].meta["figure"] = True
         tokens[i + 1].meta["figure"] = True
         children[0].meta["figure"] = True
+
+
+def _mark_task(tokens: list[Token], i: int) -> None:
+    """The task-list plugin's checkbox → a box character (☐ or ☑), shown the same in every output
+    (a disabled form field means nothing on paper, and HTML cleaners such as Moodle's may drop it)."""
+    children = tokens[i].children or []
+    if not (i >= 2 and children and tokens[i - 2].type == "list_item_open"
+            and "task-list-item" in str(tokens[i - 2].attrGet("class") or "")
+            and children[0].type == "html_inline" and children[0].content.startswith(_TASK_CHECKBOX)):
+        return
+    done = 'checked="checked"' in children[0].content
+    box = Token("html_inline", "", 0)
+    box.content = f'<span class="task-box{" done" if done else ""}">{TASK_BOXES[done]}</span>'
+    box.meta = {"task": True}
+    children[0] = box
 
 
 def _render_paragraph_open(self, tokens, idx, options, env):

@@ -1407,16 +1407,17 @@ def log_problems(messages: Iterable[tuple[int, str]], course: Course, template_d
         if loaded or "refused" in message.lower():
             where, what = [template_dir], message
             url = loaded.group(2) if loaded else ""
+            # WeasyPrint's reason follows the quoted URL; for a damaged file it is often empty
+            reason = message[loaded.end():].lstrip(": ").strip() if loaded else ""
+            reason = reason or "the file is damaged or not in the format its name says"
             if url.startswith("file:"):
                 path = url_path(url, (root,))
                 if path.is_relative_to(root):
                     rel = path.relative_to(root).as_posix()
                     where = [f"{display}/{src}" for src in users.get(rel, [])] or [f"{display}/{rel}"]
-                    what = f"{loaded.group(1)} '{rel}' could not be loaded into the handbook: " + \
-                           message.split(": ", 1)[-1]
+                    what = f"{loaded.group(1)} '{rel}' could not be loaded into the handbook: {reason}"
                 else:
-                    what = f"{loaded.group(1)} '{path.name}' could not be loaded into the handbook: " + \
-                           message.split(": ", 1)[-1]
+                    what = f"{loaded.group(1)} '{path.name}' could not be loaded into the handbook: {reason}"
             problems += [error(w, 0, 0, what) for w in where]
         elif level >= logging.ERROR:
             problems.append(error(template_dir, 0, 0, f"WeasyPrint: {message}"))
@@ -1433,7 +1434,9 @@ def expected_outline(course: Course, labels: dict) -> list[tuple[int, str]]:
         out += [(2, f"{m.number}.{lesson.number} {lesson.title}") for lesson in m.lessons]
         if m.quiz:
             out.append((2, m.quiz.title))
-    out += [(1, labels["answer_key"]), (1, labels["outcome_map"])]
+    if course.questions:      # a course without questions has no answer key
+        out.append((1, labels["answer_key"]))
+    out.append((1, labels["outcome_map"]))
     if course.glossary:
         out.append((1, labels["glossary"]))
     return out

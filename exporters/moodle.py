@@ -523,8 +523,9 @@ def preflight_course(course: Course) -> list[Problem]:
     problems: list[Problem] = []
     questions = [q for m in course.modules if m.quiz for q in m.quiz.questions]
     if not questions:
-        problems.append(warning(root, 0, 0, "the course has no quiz questions: the Moodle XML file holds no "
-                                "questions, and Moodle refuses to import an empty file"))
+        problems.append(error(root, 0, 0, "the course has no quiz questions, and Moodle refuses to import a "
+                              "question bank without any: add a quiz.yaml to a module, or leave this "
+                              "exporter out (e.g. 'build scorm12 handbook', 'validate --for scorm12,handbook')"))
     for m in course.modules:
         if not m.quiz or not m.quiz.questions:
             continue
@@ -567,6 +568,8 @@ def moodle_rules(root: etree._Element) -> list[tuple[int, str]]:
     def fail(element: etree._Element, message: str) -> None:
         found.append((element.sourceline or 0, message))
 
+    if all(question.get("type") == "category" for question in root.iterfind("question")):
+        fail(root, "the file holds no questions, and Moodle refuses to import it")
     for question in root.iterfind("question"):
         qtype = question.get("type")
         answers = question.findall("answer")

@@ -424,7 +424,8 @@ def course_specs(draw, max_modules: int = 3, max_lessons: int = 3, max_questions
         course["exporters"] = options
     files["course.yaml"] = dump(course)
     if draw(st.booleans()):
-        terms = draw(st.lists(md_inline(max_tokens=2, emphasis=False), min_size=1, max_size=2))
+        terms = draw(st.lists(md_inline(max_tokens=2, emphasis=False), min_size=1, max_size=2,
+                              unique_by=lambda t: " ".join(t[1].split()).casefold()))   # a term is defined once
         files["glossary.yaml"] = dump([{"term": t[1], "definition": draw(md_inline(max_tokens=5))[0]} for t in terms])
 
     module_titles, lesson_titles, questions, quiz_modules, quiz_titles = [], [], [], [], []

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import logging
 import os
 import re
 import shutil
@@ -118,7 +119,9 @@ def expected_outline(course) -> list[tuple[int, str]]:
         out += [(2, f"{m.number}.{lesson.number} {lesson.title}") for lesson in m.lessons]
         if m.quiz:
             out.append((2, m.quiz.title))
-    out += [(1, labels["answer_key"]), (1, labels["outcome_map"])]
+    if course.questions:
+        out.append((1, labels["answer_key"]))
+    out.append((1, labels["outcome_map"]))
     if course.glossary:
         out.append((1, labels["glossary"]))
     return out
@@ -280,6 +283,18 @@ def test_resources_outside_the_course_are_refused_and_reported(mini, tmp_path):
     assert "outside.svg" in messages and "example.org" in messages
 
 
+def test_an_image_that_does_not_load_is_reported_at_its_users_with_a_reason(mini):
+    url = "file:///coursepack/0/assets/diagram.svg"
+    root = mini.root.as_posix()
+    problems = log_problems([(logging.WARNING, f"Failed to load image at '{url}': "),
+                             (logging.WARNING, f"Failed to load image at '{url}': ParseError: not well-formed")],
+                            mini, "templates/handbook")
+    assert sorted(p.format() for p in problems) == sorted(
+        f"{root}/{source}: image 'assets/diagram.svg' could not be loaded into the handbook: {reason}"
+        for source in ("modules/01-dasar/01-pengantar.md", "modules/01-dasar/quiz.yaml")
+        for reason in ("the file is damaged or not in the format its name says", "ParseError: not well-formed"))
+
+
 @pytest.mark.parametrize("enabled", [True, False])
 def test_typesetting_pauses_the_garbage_collector_and_restores_it(monkeypatch, enabled):
     """Layout runs without cyclic collections (they cost ~15 % and free little); afterwards the
@@ -434,6 +449,18 @@ def test_no_empty_pages(mini_pdf):
     for number, text in enumerate(pages_text(mini_pdf), 1):
         body = re.sub(r"Halaman \d+ dari \d+", "", text).strip()
         assert len(body) > 20, f"page {number} is empty"
+
+
+@pytest.mark.parametrize("parallel", ["off", "on"])
+def test_a_course_without_questions_has_no_answer_key(tmp_path, parallel):
+    course = load(MINI, parallel=parallel, jobs=2)
+    course = dataclasses.replace(course, modules=tuple(dataclasses.replace(m, quiz=None) for m in course.modules))
+    pdf = build_pdf(course, tmp_path)
+    assert [(level, title) for level, title, _ in outline(pdf)] == expected_outline(course)
+    texts = pages_text(pdf)
+    assert not any(labels_for(course.language)["answer_key"] in text for text in texts)
+    for number, text in enumerate(texts, 1):
+        assert len(re.sub(r"Halaman \d+ dari \d+", "", text).strip()) > 20, f"page {number} is empty"
 
 
 def test_letter_paper_and_right_hand_modules(tmp_path):

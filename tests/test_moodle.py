@@ -526,8 +526,9 @@ def test_preflight_long_titles_and_empty_course(mini):
         "the course title holds control character U+0007, which cannot be written to Moodle XML: delete it"] * 2
     empty = dataclasses.replace(mini, modules=tuple(dataclasses.replace(m, quiz=None) for m in mini.modules))
     assert [(p.severity, p.message) for p in MoodleExporter().preflight(empty, MoodleOptions())] == [
-        ("warning", "the course has no quiz questions: the Moodle XML file holds no questions, and Moodle "
-         "refuses to import an empty file")]
+        ("error", "the course has no quiz questions, and Moodle refuses to import a question bank without "
+         "any: add a quiz.yaml to a module, or leave this exporter out (e.g. 'build scorm12 handbook', "
+         "'validate --for scorm12,handbook')")]
 
 
 # --- check() catches what Moodle refuses ----------------------------------------------------------
@@ -550,6 +551,17 @@ def test_check_catches(mini, change, message):
     assert change[0] in data
     found = check_file(data.replace(change[0], change[1], 1).encode())
     assert [m for _, m in found] == [message]
+
+
+def test_check_refuses_a_bank_without_questions(mini):
+    empty = dataclasses.replace(mini, modules=tuple(dataclasses.replace(m, quiz=None) for m in mini.modules))
+    data = export_bytes(empty)
+    assert b"<question " not in data
+    assert [m for _, m in check_file(data)] == ["the file holds no questions, and Moodle refuses to import it"]
+    categories_only = export_bytes(mini).decode()
+    start, end = categories_only.index('<question type="multichoice"'), categories_only.rindex("</question>")
+    assert [m for _, m in check_file((categories_only[:start] + categories_only[end + 12:]).encode())] == [
+        "the file holds no questions, and Moodle refuses to import it"]
 
 
 def test_check_refuses_bom_and_bad_declaration(mini):

@@ -319,7 +319,7 @@ def check_question(element: etree._Element, q, files: dict[str, bytes]) -> None:
 def test_moodle_xml_validates_and_carries_every_question(spec: CourseSpec) -> None:
     with loaded(spec) as (course, tmp):
         if not spec.questions:
-            return   # nothing to import: the exporter warns (preflight) and there is nothing to check
+            return   # nothing to import: the exporter's preflight refuses the course (test_moodle.py)
         paths = export("moodle", course, tmp / "out")
         categories, questions = [], []
         for path in paths:

@@ -18,6 +18,7 @@ import pytest
 
 from coursepack.load import load_course
 from lms.harness import skip_or_fail
+from strategies import png_bytes
 
 COURSE = "course.yaml"
 GLOSSARY = "glossary.yaml"
@@ -99,6 +100,7 @@ class Case:
     edits: dict
     expected: list[str]
     strict: bool = False          # only warnings: build with --strict
+    command: tuple[str, ...] = ("build", "all")   # or e.g. ("validate", "--for", "moodle")
 
 
 def apply_edits(course: Path, edits: dict) -> None:
@@ -109,6 +111,19 @@ def apply_edits(course: Path, edits: dict) -> None:
 
 def utf16(path: Path) -> bytes:
     return path.read_text(encoding="utf-8").encode("utf-16")
+
+
+def jpeg_bytes(noise: bool = False) -> bytes:
+    import io
+    import random
+
+    from PIL import Image
+    size = (64, 48) if noise else (4, 3)
+    image = (Image.frombytes("RGB", size, random.Random(1).randbytes(size[0] * size[1] * 3)) if noise
+             else Image.new("RGB", size, (200, 30, 30)))
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=90)
+    return buffer.getvalue()
 
 
 MINI = Path(__file__).resolve().parent / "fixtures" / "courses" / "mini"
@@ -261,6 +276,30 @@ CASES = [
     Case("link-to-missing-file", {L3: Replace("per hari.", "per hari ([data](../../assets/data.csv)).")},
          [f"{L}/01-penerapan.md:9:79: link target '../../assets/data.csv' not found (looked for "
           "assets/data.csv in the course folder)"]),
+    Case("undefined-footnote", {L1: Replace("Lihat tabel berikut.", "Lihat tabel[^nope] berikut.")},
+         [f"{D}/01-pengantar.md:9:48: footnote '[^nope]' is not defined: define it with '[^nope]: …' on a "
+          "line of its own, or remove it (write '\\[^nope]' to show the brackets themselves)"]),
+    Case("undefined-footnote-in-stem", {Q2: Replace("stem: Pasangkan peran dengan fokusnya.",
+                                                    "stem: Pasangkan peran[^2] dengan fokusnya.")},
+         [f"{L}/quiz.yaml:14: footnote '[^2]' is not defined: define it with '[^2]: …' on a line of its own, "
+          "or remove it (write '\\[^2]' to show the brackets themselves)"]),
+    Case("unreferenced-footnote", {L1: Replace("[^1]: Data pelatihan.", "[^1]: Data pelatihan.\n[^lain]: Yatim.")},
+         [f"{D}/01-pengantar.md:25:1: warning: footnote '[^lain]' is defined but never referenced, so it is not "
+          "shown: write '[^lain]' where it belongs in the text, or remove the definition"], strict=True),
+    Case("callout-body-not-indented", {L1: Replace("!!! note\n    Catatan", "!!! note\nCatatan")},
+         [f"{D}/01-pengantar.md:18:1: the callout '!!! note' has no content: indent its body by 4 spaces on "
+          "the lines below it"]),
+    Case("callout-without-body", {L3: Replace("## Contoh", "!!! warning \"Awas\"\n\n## Contoh")},
+         [f"{L}/01-penerapan.md:7:1: the callout '!!! warning' has no content: indent its body by 4 spaces "
+          "on the lines below it"]),
+    Case("callout-kind-near-miss", {L1: Replace('!!! tip "Kiat"', '!!! tipp "Kiat"')},
+         [f"{D}/01-pengantar.md:21:1: unknown callout kind 'tipp' — did you mean 'tip'?"]),
+    Case("callout-kind-unknown", {L1: Replace('!!! tip "Kiat"', '!!! rahasia "Kiat"')},
+         [f"{D}/01-pengantar.md:21:1: unknown callout kind 'rahasia'; use one of: note, tip, warning, "
+          "important, danger, caution, info, example"]),
+    Case("duplicate-glossary-term", {GLOSSARY: Replace("- term: Inferensi", "- term: ' model '")},
+         ["c/glossary.yaml:3:9: glossary term ' model ' is already defined on line 1 (as 'Model'): merge the "
+          "two definitions into one entry"]),
 
     # --- ids and outcomes ------------------------------------------------------------------------------
     Case("duplicate-question-id", {Q2: Replace("id: q-essay", "id: q-single")},
@@ -352,6 +391,43 @@ CASES = [
     Case("question-alt-without-image", {Q1: Replace("    image: ../../assets/diagram.svg\n", "")},
          [f"{D}/quiz.yaml:21:16: warning: 'image_alt' is set but there is no 'image': add the image, or "
           "remove 'image_alt'"], strict=True),
+    Case("image-is-text", {"assets/fake.png": Write("not an image\n"),
+                           Q1: Replace("image: ../../assets/diagram.svg", "image: ../../assets/fake.png")},
+         [f"{D}/quiz.yaml:21:12: image '../../assets/fake.png' is not a readable PNG image (its content is not "
+          "recognised as any image format): save or export it again as PNG"]),
+    Case("svg-with-a-byte-appended", {"assets/diagram.svg": Write((MINI / "assets/diagram.svg").read_bytes() + b"x")},
+         [f"{D}/01-pengantar.md:16:29: image '../../assets/diagram.svg' is not a well-formed SVG file (XML error "
+          "at line 2: Extra content at the end of the document): export the image again",
+          f"{D}/quiz.yaml:21:12: image '../../assets/diagram.svg' is not a well-formed SVG file (XML error at "
+          "line 2: Extra content at the end of the document): export the image again"]),
+    Case("svg-without-namespace", {"assets/diagram.svg": Write('<svg viewBox="0 0 10 10"><rect width="5" height="5"/></svg>\n')},
+         [f"{D}/01-pengantar.md:16:29: image '../../assets/diagram.svg' is not a usable SVG image: its <svg> "
+          "element lacks xmlns=\"http://www.w3.org/2000/svg\", without which browsers show nothing: add it",
+          f"{D}/quiz.yaml:21:12: image '../../assets/diagram.svg' is not a usable SVG image: its <svg> element "
+          "lacks xmlns=\"http://www.w3.org/2000/svg\", without which browsers show nothing: add it"]),
+    Case("svg-is-html", {"assets/halaman.svg": Write("<html><body>bukan gambar</body></html>\n"),
+                         L1: Replace("](../../assets/diagram.svg", "](../../assets/halaman.svg")},
+         [f"{D}/01-pengantar.md:16:29: image '../../assets/halaman.svg' is not an SVG image: its root element is "
+          "<html>, not <svg>"]),
+    Case("jpeg-named-png", {"assets/foto.png": Write(jpeg_bytes()),
+                            L1: Replace("](../../assets/diagram.svg", "](../../assets/foto.png")},
+         [f"{D}/01-pengantar.md:16:29: image '../../assets/foto.png' is a JPEG image, not PNG: rename it to "
+          "'foto.jpg'"]),
+    Case("png-cut-short", {"assets/foto.png": Write(png_bytes((1, 2, 3), 40, 30)[:-30]),
+                           Q1: Replace("image: ../../assets/diagram.svg", "image: ../../assets/foto.png")},
+         [f"{D}/quiz.yaml:21:12: image '../../assets/foto.png' is a damaged PNG image (Truncated File Read): "
+          "export the image again"]),
+    Case("jpeg-cut-short", {"assets/foto.jpg": Write(jpeg_bytes(noise=True)[:-400]),
+                            L1: Replace("](../../assets/diagram.svg", "](../../assets/foto.jpg")},
+         [f"{D}/01-pengantar.md:16:29: image '../../assets/foto.jpg' is a damaged JPEG image (image file is "
+          "truncated (56 bytes not processed)): export the image again"]),
+    Case("image-format-no-output-shows", {"assets/foto.tiff": Write(b"II*\x00"),
+                                          Q1: Replace("image: ../../assets/diagram.svg", "image: ../../assets/foto.tiff")},
+         [f"{D}/quiz.yaml:21:12: image '../../assets/foto.tiff' is not in an image format that every output "
+          "shows: convert it to PNG, JPEG, GIF, WebP or SVG"]),
+    Case("link-to-broken-image", {"assets/peta.png": Write(b""),
+                                  L3: Replace("per hari.", "per hari ([peta](../../assets/peta.png)).")},
+         [f"{L}/01-penerapan.md:9:79: link target '../../assets/peta.png' is an empty file, not a PNG image"]),
 
     # --- folders and file names ------------------------------------------------------------------------------
     Case("module-without-number", {"modules/02-lanjut": Rename("lanjut")},
@@ -371,6 +447,24 @@ CASES = [
          ["c/course.yaml:20:21: module folder '02-lanjutan' not found in modules/ — did you mean '02-lanjut'?",
           f"{L}: warning: this module folder is not listed under 'modules' in course.yaml, so it is left out"]),
 
+    # --- exporter rules ----------------------------------------------------------------------------------
+    Case("matching-two-pairs", {Q2: Replace("      - left: Data Engineer\n        right: Pipeline data\n", "")},
+         [f"{L}/quiz.yaml:12: question 'q-matching': Moodle needs at least 3 pairs in a matching question, this "
+          "one has 2: add a pair (or ask it as single-choice questions instead) (rule of the moodle exporter)"]),
+    Case("matching-two-pairs-validate-for-moodle",
+         {Q2: Replace("      - left: Data Engineer\n        right: Pipeline data\n", "")},
+         [f"{L}/quiz.yaml:12: question 'q-matching': Moodle needs at least 3 pairs in a matching question, this "
+          "one has 2: add a pair (or ask it as single-choice questions instead) (rule of the moodle exporter)"],
+         command=("validate", "--for", "scorm12,moodle")),
+    Case("no-quiz-at-all", {Q1: Delete(), Q2: Delete()},
+         ["c: the course has no quiz questions, and Moodle refuses to import a question bank without any: add a "
+          "quiz.yaml to a module, or leave this exporter out (e.g. 'build scorm12 handbook', 'validate --for "
+          "scorm12,handbook') (rule of the moodle exporter)",
+          "c/course.yaml:14:9: warning: outcome 'LO1' is not assessed by any question: add it to the 'outcomes' "
+          "of a quiz question",
+          "c/course.yaml:17:9: warning: outcome 'LO2' is not assessed by any question: add it to the 'outcomes' "
+          "of a quiz question"]),
+
     # --- exporter options --------------------------------------------------------------------------------------
     Case("exporter-option-near-miss", {COURSE: Replace("completion:", "exporters:\n  scorm12:\n    scoo: module\ncompletion:")},
          ["c/course.yaml:22:5: exporters.scorm12: unknown key 'scoo' — did you mean 'sco'?"]),
@@ -387,10 +481,10 @@ def expected_stderr(case: Case) -> str:
     warnings = sum(": warning: " in line for line in case.expected)
     errors = len(case.expected) - warnings
     extra = " (--strict: warnings count as errors)" if case.strict and warnings and not errors else ""
+    built = ["nothing was built: fix the problems above and run again"] if case.command[0] == "build" else []
     return "\n".join(case.expected + [
         f"{errors} error(s), {warnings} warning(s): the course is invalid{extra}",
-        "nothing was built: fix the problems above and run again",
-    ]) + "\n"
+    ] + built) + "\n"
 
 
 def test_there_are_enough_cases():
@@ -402,7 +496,8 @@ def test_there_are_enough_cases():
 def test_broken_course(case: Case, mini_copy: Path, run_coursepack, monkeypatch):
     apply_edits(mini_copy, case.edits)
     monkeypatch.chdir(mini_copy.parent)
-    args = ["build", "all", "--course", "c", "--out", "out"] + (["--strict"] if case.strict else [])
+    out = ["--out", "out"] if case.command[0] == "build" else []
+    args = [*case.command, "--course", "c", *out] + (["--strict"] if case.strict else [])
     result = run_coursepack(*args)
     assert "Traceback" not in result.stderr + result.stdout
     assert result.stderr == expected_stderr(case)
@@ -425,6 +520,17 @@ ACCEPTED = {
     "zero-width-joiner": ({COURSE: Replace("title: Kursus Mini", "title: Kursus Mini 👩\u200d💻")},
                           "Kursus Mini 👩\u200d💻"),
     "arabic-text": ({COURSE: Replace("title: Kursus Mini", "title: دورة صغيرة")}, "دورة صغيرة"),
+    "escaped-footnote-brackets": ({L1: Replace("Lihat tabel berikut.", "Lihat tabel \\[^nope] dan `[^kode]`.")},
+                                  "Kursus Mini"),
+    "every-callout-kind": ({L1: Replace('!!! tip "Kiat"', "".join(
+        f"!!! {kind}\n    Isi {kind}.\n\n" for kind in ("danger", "caution", "info", "example", "Important"))
+        + '!!! tip "Kiat"')}, "Kursus Mini"),
+    "task-list": ({L1: Replace("Lihat tabel berikut.", "Lihat tabel berikut.\n\n- [ ] belum\n- [x] sudah")},
+                  "Kursus Mini"),
+    "other-image-formats": ({"assets/foto.jpg": Write(jpeg_bytes()), "assets/ikon.PNG": Write(png_bytes((9, 9, 9))),
+                             L1: Replace("](../../assets/diagram.svg", "](../../assets/foto.jpg"),
+                             Q1: Replace("image: ../../assets/diagram.svg", "image: ../../assets/ikon.PNG")},
+                            "Kursus Mini"),
 }
 
 
@@ -469,3 +575,96 @@ def test_zero_width_joiner_is_kept_but_bidi_override_warns(mini_copy: Path):
     _course, problems = load_course(mini_copy)
     assert [(p.line, p.col, p.severity) for p in problems] == [(2, 22, "warning"), (2, 24, "warning")]
     assert "U+2067 (RIGHT-TO-LEFT ISOLATE)" in problems[0].message
+
+
+# --- exporter rules: `validate --for`, `build NAME` ------------------------------------------------
+
+TWO_PAIRS = {Q2: Replace("      - left: Data Engineer\n        right: Pipeline data\n", "")}
+
+
+def test_validate_for_applies_only_the_named_exporters_rules(mini_copy: Path, run_coursepack, monkeypatch):
+    apply_edits(mini_copy, TWO_PAIRS)     # fine for SCORM, too few pairs for Moodle
+    monkeypatch.chdir(mini_copy.parent)
+    assert run_coursepack("validate", "--course", "c").code == 1
+    for args in (["--for", "scorm12"], ["--for", "scorm12", "--for", "handbook"], ["--for", "scorm12,scorm2004"],
+                 ["--for", "scorm12 handbook"]):
+        result = run_coursepack("validate", "--course", "c", *args)
+        assert result.code == 0, (args, result)
+        assert result.stderr == ("0 error(s), 0 warning(s): the course is valid\n"
+                                 "mini-course: 2 modules, 3 lessons, 7 questions, 2 outcomes\n")
+    built = run_coursepack("build", "scorm12", "--course", "c", "--out", "out")
+    assert built.code == 0, built
+    assert (mini_copy.parent / "out" / "mini-course-scorm12.zip").is_file()
+    refused = run_coursepack("build", "moodle", "--course", "c", "--out", "out")
+    assert refused.code == 1 and "(rule of the moodle exporter)" in refused.stderr
+    assert not (mini_copy.parent / "out" / "mini-course-moodle.xml").exists()
+
+
+def test_validate_for_an_unknown_exporter_is_a_usage_error(mini_copy: Path, run_coursepack, monkeypatch):
+    monkeypatch.chdir(mini_copy.parent)
+    result = run_coursepack("validate", "--course", "c", "--for", "moodel")
+    assert result.code == 2
+    assert result.stderr == ("coursepack: unknown exporter 'moodel': did you mean 'moodle'? available: "
+                             "handbook, moodle, scorm12, scorm2004\n")
+
+
+def test_a_course_without_quizzes_builds_for_scorm_but_not_for_moodle(mini_copy: Path, run_coursepack, monkeypatch):
+    apply_edits(mini_copy, {Q1: Delete(), Q2: Delete()})
+    monkeypatch.chdir(mini_copy.parent)
+    result = run_coursepack("validate", "--course", "c", "--for", "scorm12,scorm2004")
+    assert result.code == 0, result
+    built = run_coursepack("build", "scorm12", "scorm2004", "--course", "c", "--out", "out")
+    assert built.code == 0, built
+    assert sorted(p.name for p in (mini_copy.parent / "out").glob("*.zip")) == [
+        "mini-course-scorm12.zip", "mini-course-scorm2004.zip"]
+    refused = run_coursepack("build", "all", "--course", "c", "--out", "other")
+    assert refused.code == 1 and not (mini_copy.parent / "other").exists()
+
+
+def test_a_rule_shared_by_several_exporters_is_reported_once_naming_them(mini_copy: Path):
+    from coursepack.build import run_preflights
+    from coursepack.exporter import Exporter
+    from coursepack.problems import error
+
+    class First(Exporter):
+        name = "first"
+
+        def preflight(self, course, options):
+            return [error("c/course.yaml", 1, 1, "shared rule"), error("c/course.yaml", 2, 1, "own rule")]
+
+    class Second(First):
+        name = "second"
+
+        def preflight(self, course, options):
+            return [error("c/course.yaml", 1, 1, "shared rule")]
+
+    course, _ = load_course(mini_copy)
+    assert sorted(p.format() for p in run_preflights([First, Second], course)) == [
+        "c/course.yaml:1:1: shared rule (rule of the first and second exporters)",
+        "c/course.yaml:2:1: own rule (rule of the first exporter)"]
+    assert [p.format() for p in run_preflights([Second], course)] == [
+        "c/course.yaml:1:1: shared rule (rule of the second exporter)"]
+
+
+# --- Markdown that renders in every output ----------------------------------------------------------
+
+def test_task_lists_render_as_boxes_in_lessons_and_questions(mini_copy: Path):
+    Replace("Lihat tabel berikut.", "Lihat tabel berikut.\n\n- [ ] belum\n- [x] sudah *ya*\n- biasa").apply(mini_copy / L1)
+    Replace("stem: Pasangkan peran dengan fokusnya.",
+            "stem: |\n      Pasangkan:\n\n      - [X] selesai").apply(mini_copy / Q2)
+    course, problems = load_course(mini_copy)
+    assert problems == []
+    assert ('<ul class="contains-task-list">\n<li class="task-list-item"><span class="task-box">\u2610</span> belum</li>\n'
+            '<li class="task-list-item"><span class="task-box done">\u2611</span> sudah <em>ya</em></li>\n'
+            '<li>biasa</li>\n</ul>') in course.lessons[0].html
+    matching = next(q for q in course.questions if q.id == "q-matching")
+    assert '<span class="task-box done">\u2611</span> selesai' in matching.stem_html
+    assert "<input" not in course.lessons[0].html + matching.stem_html
+
+
+def test_raw_checkbox_html_is_still_sanitised(mini_copy: Path):
+    Replace("Lihat tabel berikut.", 'Lihat <input class="task-list-item-checkbox" type="checkbox"> ini.').apply(mini_copy / L1)
+    course, problems = load_course(mini_copy)
+    assert [p.message for p in problems] == ["raw HTML is sanitised: <input> removed; write it in Markdown, or "
+                                             "set 'trust_html: true' in course.yaml if you trust it"]
+    assert "<input" not in course.lessons[0].html
