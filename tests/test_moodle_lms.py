@@ -241,8 +241,10 @@ class Player:
     def sco(self):
         return self.page.frame(name="scorm_object")
 
-    def launch(self) -> None:
-        sco = next(s for s in self.activity["scoes"] if s["scormtype"] == "sco")
+    def launch(self, n: int = 0) -> None:
+        """Open the activity's ``n``-th SCO in the player (as its entry in the structure does)."""
+        sco = [s for s in self.activity["scoes"] if s["scormtype"] == "sco"][n]
+        self.sco_identifier = sco["identifier"]
         self.page.goto(f"{self.wwwroot}/mod/scorm/player.php?a={self.activity['scorm']}&scoid={sco['id']}"
                        f"&mode=normal&currentorg={self.org}&newattempt=off")
         deadline = time.monotonic() + 60
@@ -257,17 +259,16 @@ class Player:
         self.page.wait_for_url(re.compile(r".*/course/view\.php.*|.*/mod/scorm/view\.php.*"))
 
     def stored(self, until, timeout: float = 60) -> dict[str, str]:
-        """What Moodle stored for this learner's SCO, once ``until(values)`` holds."""
+        """What Moodle stored for this learner in the SCO last launched, once ``until(values)`` holds."""
         deadline = time.monotonic() + timeout
         while True:
             tracks = self.site.php("scorm_tracks", scorm=self.activity["scorm"], user=self.activity["student"])
             values = {}
             for attempt in tracks["attempts"]:
                 assert attempt["attempt"] == 1, tracks      # resuming never starts a new attempt
-                for sco_values in attempt["scoes"].values():
-                    # Moodle keeps SCORM 1.2 names with "_N" (cmi.interactions_0.objectives_0.id)
-                    values.update({re.sub(r"(interactions|objectives|correct_responses)_(\d+)", r"\1.\2", k): v
-                                   for k, v in sco_values.items()})
+                # Moodle keeps SCORM 1.2 names with "_N" (cmi.interactions_0.objectives_0.id)
+                values.update({re.sub(r"(interactions|objectives|correct_responses)_(\d+)", r"\1.\2", k): v
+                               for k, v in attempt["scoes"].get(self.sco_identifier, {}).items()})
             if until(values):
                 return values
             assert time.monotonic() < deadline, f"Moodle did not store the expected data: {values}"
@@ -308,8 +309,12 @@ def objectives(values: dict[str, str]) -> dict[str, dict[str, str]]:
 
 @pytest.fixture(scope="module")
 def mini_packages(tmp_path_factory):
+    """The mini course's packages: {edition: zip} (sco: course) and {(edition, "module"): zip}."""
     out = tmp_path_factory.mktemp("moodle-player")
     packages = {edition: build(edition, MINI, out / edition)[0] for edition in EDITIONS}
+    for edition in EDITIONS:
+        source = with_options(MINI, out / f"src-{edition}", {edition: {"sco": "module"}})
+        packages[edition, "module"] = build(edition, source, out / f"{edition}-module")[0]
     course, problems = load_course(MINI, discover_exporters())
     assert course is not None, problems
     return packages, course
@@ -336,43 +341,49 @@ def finished(edition: str):
     return lambda v: v.get(status) in ("passed", "failed") and total in v
 
 
+@pytest.mark.parametrize("mode", ["course", "module"])
 @pytest.mark.parametrize("edition", EDITIONS)
-def test_learner_passes_in_moodles_player(moodle_site, chromium, mini_packages, edition, tmp_path):
+def test_learner_passes_in_moodles_player(moodle_site, chromium, mini_packages, edition, mode):
     packages, course = mini_packages
-    activity, username, password = enrol(moodle_site, packages[edition])
-    player = Player(moodle_site, chromium, activity, username, password, org_of(packages[edition]))
-    player.launch()
-    plan = SimpleNamespace(modules=course.modules)
-    study(player, plan, correct=True)
-    if edition == "scorm12":
-        player.page.screenshot(path=str(moodle_site.folder / "logs" / "player-scorm12.png"))
-    player.leave()
-    values = player.stored(finished(edition))
-    assert player.problems() == []
-    if edition == "scorm12":
-        assert values["cmi.core.lesson_status"] == "passed"
-        assert values["cmi.core.score.raw"] == "100"
-    else:
-        assert values["cmi.completion_status"] == "completed"
-        assert values["cmi.success_status"] == "passed"
-        assert values["cmi.score.raw"] == "100" and values["cmi.score.scaled"] == "1"
-    recorded = interactions(values)
-    assert list(recorded) == [q.id for q in course.questions]
-    for q in course.questions:
-        kind, pattern, response, weighting = MINI_EXPECTED[q.id][edition]
-        got = recorded[q.id]
-        assert got["type"] == kind, q.id
-        assert got.get("correct_responses.0.pattern") == pattern, q.id
-        assert got[RESPONSE[edition]] == response, q.id
-        assert got["weighting"] == weighting, q.id
-        assert got["result"] == ("neutral" if q.kind == "essay" else "correct"), q.id
-    status = "status" if edition == "scorm12" else "success_status"
-    objs = objectives(values)
-    # 2004: Moodle lists the manifest's objectives too; the primary one carries no data of its own
-    declared = {o[0] for sco in manifest_expectations(packages[edition])["scos"].values() for o in sco["objectives"]}
-    assert set(objs) - (declared - set(MINI_OUTCOMES)) == set(MINI_OUTCOMES)
-    assert all(objs[o][status] == "passed" and objs[o]["score.raw"] == "100" for o in MINI_OUTCOMES)
-    assert values["cmi.suspend_data"]
+    package = packages[edition] if mode == "course" else packages[edition, "module"]
+    activity, username, password = enrol(moodle_site, package)
+    player = Player(moodle_site, chromium, activity, username, password, org_of(package))
+    declared = {o[0] for sco in manifest_expectations(package)["scos"].values() for o in sco["objectives"]}
+    # sco: course is one SCO with every module; sco: module one SCO per module, in order
+    plans = [course.modules] if mode == "course" else [[m] for m in course.modules]
+    for n, modules in enumerate(plans):
+        player.launch(n)
+        study(player, SimpleNamespace(modules=modules), correct=True)
+        if edition == "scorm12" and mode == "course":
+            player.page.screenshot(path=str(moodle_site.folder / "logs" / "player-scorm12.png"))
+        player.leave()
+        values = player.stored(finished(edition))
+        assert player.problems() == []
+        if edition == "scorm12":
+            assert values["cmi.core.lesson_status"] == "passed"
+            assert values["cmi.core.score.raw"] == "100"
+        else:
+            assert values["cmi.completion_status"] == "completed"
+            assert values["cmi.success_status"] == "passed"
+            assert values["cmi.score.raw"] == "100" and values["cmi.score.scaled"] == "1"
+        questions = [q for m in modules for q in m.quiz.questions]
+        recorded = interactions(values)
+        assert list(recorded) == [q.id for q in questions]
+        for q in questions:
+            kind, pattern, response, weighting = MINI_EXPECTED[q.id][edition]
+            got = recorded[q.id]
+            assert got["type"] == kind, q.id
+            assert got.get("correct_responses.0.pattern") == pattern, q.id
+            assert got[RESPONSE[edition]] == response, q.id
+            assert got["weighting"] == weighting, q.id
+            assert got["result"] == ("neutral" if q.kind == "essay" else "correct"), q.id
+        status = "status" if edition == "scorm12" else "success_status"
+        outcomes = {o for o, ids in MINI_OUTCOMES.items() if ids & {q.id for q in questions}}
+        objs = objectives(values)
+        # 2004: Moodle lists the manifest's objectives too; the primary one carries no data of its own
+        assert set(objs) - (declared - outcomes) == outcomes
+        assert all(objs[o][status] == "passed" and objs[o]["score.raw"] == "100" for o in outcomes)
+        assert values["cmi.suspend_data"]
     grade = moodle_site.php("scorm_tracks", scorm=activity["scorm"], user=activity["student"])["grade"]
     assert grade == 100
     player.close()
