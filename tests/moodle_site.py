@@ -100,6 +100,11 @@ class MoodleSite:
             with socket.socket() as probe:
                 if probe.connect_ex(("127.0.0.1", port)) == 0:
                     raise AssertionError(f"port {port} is taken: set MOODLE_WEBPORT for another one")
+            # The first page a browser opens would compile the theme's CSS (SCSS) inside that
+            # request, a minute or more on a busy 2-core machine: compile it here instead.
+            subprocess.run([*self.php_command, str(self.dir / "admin" / "cli" / "build_theme_css.php"),
+                            "--themes=boost", "--direction=ltr"], cwd=self.dir, capture_output=True,
+                           timeout=600, check=True)
             log = open(self.folder / "logs" / "php-server.log", "ab")
             self._server = subprocess.Popen(
                 [*self.php_command, "-S", f"127.0.0.1:{port}", "-t", str(self.dir)],

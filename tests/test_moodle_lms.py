@@ -235,7 +235,7 @@ class Player:
         self.page.fill("#username", username)
         self.page.fill("#password", password)
         self.page.click("#loginbtn")
-        self.page.wait_for_url(re.compile(r".*/my/.*"))
+        self.page.wait_for_url(re.compile(r".*/my/.*"), timeout=180_000)   # the first one fills Moodle's caches
 
     @property
     def sco(self):
