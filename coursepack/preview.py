@@ -643,6 +643,8 @@ def run(course_dir: str, port: int = 0, open_browser: bool = False) -> None:
             import webbrowser
             webbrowser.open(url)
         while True:
-            time.sleep(3600)
+            # short sleeps: Ctrl-C's signal may land on another thread (the watcher's, the
+            # server's), and then only a main thread that wakes up now and then sees it
+            time.sleep(0.25)
     finally:
         preview.stop()

@@ -15,6 +15,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -183,6 +184,8 @@ def test_ctrl_c_stops_the_command_cleanly(tmp_path):
     process = subprocess.Popen([sys.executable, "-m", "coursepack.cli", "preview", "--course", str(course)],
                                stderr=subprocess.PIPE, text=True, env={**os.environ, "TMPDIR": str(temp)})
     lines = []
+    timer = threading.Timer(180, process.kill)     # never hang the suite, whatever happens
+    timer.start()
     try:
         for line in process.stderr:
             lines.append(line)
@@ -193,9 +196,9 @@ def test_ctrl_c_stops_the_command_cleanly(tmp_path):
             assert response.status == 200
         assert any("first build" in line for line in lines) and any("built" in line for line in lines)
         process.send_signal(signal.SIGINT)
-        rest = process.stderr.read()
-        process.wait(timeout=20)
+        _, rest = process.communicate(timeout=30)
     finally:
+        timer.cancel()
         if process.poll() is None:
             process.kill()
     assert process.returncode == 130, rest
@@ -416,3 +419,37 @@ def test_one_sco_per_module_has_a_sco_picker(page, preview, mini_copy):
     assert page.frame(name="sco").url.split("?")[0].endswith(f"/scorm12/{scos[1].href}")
     assert shown_page(page) == f"page-{scos[1].modules[0].lessons[0].id}"
     assert page.evaluate("() => coursepackPreview.session().sco") == scos[1].href
+
+
+TGKILL = {"x86_64": 234, "aarch64": 131}.get(__import__("platform").machine())
+
+
+@pytest.mark.skipif(sys.platform != "linux" or TGKILL is None, reason="needs Linux's tgkill (x86-64 or arm64)")
+def test_ctrl_c_delivered_to_another_thread_still_stops_it(tmp_path):
+    """The kernel may hand a process's SIGINT to any of its threads (the watcher's, the server's);
+    Python then runs the handler only when the main thread wakes up, which a sleep(3600) never did."""
+    import ctypes
+
+    course = tmp_path / "course"
+    shutil.copytree(REPO_ROOT / "tests" / "fixtures" / "courses" / "mini", course)
+    process = subprocess.Popen([sys.executable, "-m", "coursepack.cli", "preview", "--course", str(course)],
+                               stderr=subprocess.PIPE, text=True)
+    timer = threading.Timer(120, process.kill)
+    timer.start()
+    try:
+        for line in process.stderr:
+            if "serving http://" in line:
+                break
+        time.sleep(0.5)                               # the main thread is in its wait loop now
+        others = [int(t.name) for t in Path(f"/proc/{process.pid}/task").iterdir() if int(t.name) != process.pid]
+        assert others, "the preview runs its server and watcher in threads"
+        libc = ctypes.CDLL(None, use_errno=True)
+        assert libc.syscall(TGKILL, process.pid, others[0], signal.SIGINT) == 0
+        started = time.monotonic()
+        _, rest = process.communicate(timeout=30)
+        assert time.monotonic() - started < 5
+    finally:
+        timer.cancel()
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 130, rest
