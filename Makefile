@@ -11,13 +11,14 @@ CP     := $(BIN)/coursepack
 LOCK   := requirements.lock
 UV_VERSION := 0.13.9
 
-.PHONY: help validate scorm scorm12 scorm2004 moodle handbook pdf all test test-quick bench clean schema lock
+.PHONY: help validate scorm scorm12 scorm2004 cc moodle handbook pdf all test test-quick bench clean schema lock
 
 help:
 	@echo "coursepack — make targets"
 	@echo "  make validate    check the course source in $(COURSE)/ and report every problem"
 	@echo "  make scorm       build $(OUT)/<course-id>-scorm12.zip   (SCORM 1.2, the edition Moodle supports best)"
 	@echo "  make scorm2004   build $(OUT)/<course-id>-scorm2004.zip (SCORM 2004 4th edition)"
+	@echo "  make cc          build $(OUT)/<course-id>-cc.imscc     (IMS Common Cartridge 1.1)"
 	@echo "  make moodle      build $(OUT)/<course-id>-moodle.xml    (Moodle XML question bank)"
 	@echo "  make handbook    build $(OUT)/<course-id>-handbook.pdf  (printable handbook; alias: make pdf)"
 	@echo "  make all         build everything"
@@ -53,6 +54,9 @@ scorm scorm12: $(STAMP)
 
 scorm2004: $(STAMP)
 	$(CP) build scorm2004 --course $(COURSE) --out $(OUT)
+
+cc: $(STAMP)
+	$(CP) build cc --course $(COURSE) --out $(OUT)
 
 moodle: $(STAMP)
 	$(CP) build moodle --course $(COURSE) --out $(OUT)
