@@ -56,8 +56,11 @@ def load_and_preflight(course_dir: str, exporter_names: list[str] | None):
     available = discover_exporters()
     chosen = select_exporters(exporter_names or ["all"], available)
     course, problems = load_course(Path(course_dir), available, display_root=course_dir)
+    named = set(exporter_names or ()) - {"all"}
     if course is not None:
         for cls in chosen:
+            if getattr(cls, "preflight_when_named_only", False) and cls.name not in named:
+                continue
             problems += cls().preflight(course, course.options.get(cls.name) or cls.Options())
     return course, problems, chosen
 

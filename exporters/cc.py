@@ -617,6 +617,7 @@ class CommonCartridgeExporter(Exporter):
     description = "IMS Common Cartridge 1.1 (.imscc): pages, QTI quizzes, question bank"
     suffix = ".imscc"
     Options = CcOptions
+    preflight_when_named_only = True     # its warnings are about the cartridge alone
 
     def preflight(self, course: Course, options: BaseModel) -> list[Problem]:
         root = course.root.as_posix()

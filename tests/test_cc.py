@@ -299,3 +299,18 @@ def test_check_finds_an_invalid_qti_file(sample, tmp_path):
 def test_make_cc_target_exists():
     text = (REPO / "Makefile").read_text()
     assert "\ncc: $(STAMP)\n\t$(CP) build cc " in text
+
+
+def test_build_cc_warns_validate_does_not(run_coursepack, tmp_path):
+    """The warnings concern the cartridge alone: `build cc` prints them (and --strict refuses),
+    `validate` and `build all` leave them out, so --strict runs of the other outputs still pass."""
+    course = load(SAMPLE)
+    outside = [q for q in course.questions if q.kind in ("numerical", "matching")]
+    built = run_coursepack("build", "cc", "--course", str(SAMPLE), "--out", str(tmp_path / "a"))
+    assert built.code == 0
+    warned = [line for line in built.stderr.splitlines() if ": warning: question '" in line]
+    assert [line.split("question '")[1].split("'")[0] for line in warned] == [q.id for q in outside]
+    strict = run_coursepack("build", "cc", "--strict", "--course", str(SAMPLE), "--out", str(tmp_path / "b"))
+    assert strict.code == 1 and not (tmp_path / "b" / f"{course.id}-cc.imscc").exists()
+    validated = run_coursepack("validate", "--course", str(SAMPLE))
+    assert validated.code == 0 and "Common Cartridge" not in validated.stderr
