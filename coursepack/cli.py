@@ -70,7 +70,7 @@ def load_and_preflight(course_dir: str, exporter_names: list[str] | None):
 @click.option("--quiet", "-q", is_flag=True, help="Print only problems.")
 @click.pass_context
 def cli(ctx: click.Context, quiet: bool) -> None:
-    """Turn one course source into SCORM packages, a Moodle question bank and a PDF handbook."""
+    """Turn one course source into SCORM packages, a Common Cartridge, a Moodle question bank and a PDF handbook."""
     ctx.obj = {"quiet": quiet}
 
 

@@ -309,7 +309,9 @@ class QtiWriter:
         for key, _, correct, feedback in rows:
             if not feedback.strip():
                 continue
-            condition = sub(processing, q("respcondition"), **{"continue": "Yes"})
+            # continue="No" like the single-choice conditions: Moodle's importer adds the feedback
+            # of every continue="Yes" condition to the question's general feedback
+            condition = sub(processing, q("respcondition"), **{"continue": "No"})
             sub(sub(condition, q("conditionvar")), q("varequal"), key, respident="response1", case="Yes")
             sub(condition, q("displayfeedback"), feedbacktype="Response", linkrefid=f"{key}_fb")
             feedbacks.append((f"{key}_fb", feedback))

@@ -127,6 +127,21 @@ def test_moodle_restores_the_cartridge_as_a_course(moodle_site, tmp_path, course
             questions = [q for q in module.quiz.questions if q.kind not in OUTSIDE_PROFILE]
             assert quiz[0]["qtypes"] == [MOODLE_QTYPE[q.kind] for q in questions]
             assert quiz[0]["marks"] == [float(q.points) for q in questions]
+            for question, stored in zip(questions, quiz[0]["questions"]):
+                assert plain_text(stored["generalfeedback"]) == plain_text(question.feedback_html)
+                answers = stored["answers"]
+                if question.kind in ("single", "multiple"):
+                    assert [plain_text(a["text"]) for a in answers] == [plain_text(c.html) for c in question.choices]
+                    assert [plain_text(a["feedback"]) for a in answers] == \
+                        [plain_text(c.feedback_html) for c in question.choices]
+                    assert [a["fraction"] > 0 for a in answers] == [c.correct for c in question.choices]
+                elif question.kind == "truefalse":
+                    assert [a["fraction"] for a in answers] == ([1, 0] if question.answer else [0, 1])
+                    assert [plain_text(a["feedback"]) for a in answers] == \
+                        [plain_text(question.feedback_true_html), plain_text(question.feedback_false_html)]
+                elif question.kind == "shortanswer":
+                    right = [a["text"] for a in answers if a["fraction"] == 1]
+                    assert right == [a.text.strip() for a in question.text_answers if a.weight >= 100]
         outcomes_page = got[0]["content"]
         assert all(f"<strong>{o.id}</strong>" in outcomes_page for o in module.outcomes)
 

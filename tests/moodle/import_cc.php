@@ -7,7 +7,8 @@
 //   php import_cc.php --file=course.imscc --shortname=unique-course
 //
 // Answer: the detected format, the course's sections in order with their modules (type, name),
-// every page's text and files, every quiz with its questions by qtype, and the question
+// every page's text and files, every quiz with its questions by qtype (marks, general feedback,
+// answers with their grades and feedback), and the question
 // categories of the course context with their questions by qtype.
 
 require __DIR__ . '/common.php';
@@ -81,7 +82,7 @@ foreach ($modinfo->get_section_info_all() as $section) {
             $quiz = $DB->get_record('quiz', ['id' => $cm->instance], '*', MUST_EXIST);
             $module['grade'] = (float) $quiz->grade;
             $module['qtypes'] = [];
-            $sql = "SELECT q.id, q.qtype, q.name, q.defaultmark
+            $sql = "SELECT q.id, q.qtype, q.name, q.defaultmark, q.generalfeedback
                       FROM {quiz_slots} s
                       JOIN {question_references} r ON r.itemid = s.id AND r.component = 'mod_quiz'
                            AND r.questionarea = 'slot'
@@ -92,6 +93,13 @@ foreach ($modinfo->get_section_info_all() as $section) {
             foreach ($DB->get_records_sql($sql, [$quiz->id]) as $question) {
                 $module['qtypes'][] = $question->qtype;
                 $module['marks'][] = (float) $question->defaultmark;
+                $answers = [];
+                foreach ($DB->get_records('question_answers', ['question' => $question->id], 'id') as $answer) {
+                    $answers[] = ['text' => $answer->answer, 'fraction' => (float) $answer->fraction,
+                                  'feedback' => $answer->feedback];
+                }
+                $module['questions'][] = ['name' => $question->name, 'generalfeedback' => $question->generalfeedback,
+                                          'answers' => $answers];
             }
         }
         $modules[] = $module;
