@@ -13,6 +13,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from hypothesis import given
 from lxml import etree
 
 from coursepack.build import run_exporter
@@ -23,6 +24,8 @@ from coursepack.load import load_course
 from coursepack.registry import discover_exporters
 from coursepack.exporters.scorm import safe_asset_path
 from coursepack.xsd import validate_xml
+from strategies import course_specs
+from test_properties import examples, export, loaded
 
 HERE = Path(__file__).parent
 REPO = HERE.parent
@@ -314,3 +317,29 @@ def test_build_cc_warns_validate_does_not(run_coursepack, tmp_path):
     assert strict.code == 1 and not (tmp_path / "b" / f"{course.id}-cc.imscc").exists()
     validated = run_coursepack("validate", "--course", str(SAMPLE))
     assert validated.code == 0 and "Common Cartridge" not in validated.stderr
+
+
+@examples(30)
+@given(spec=course_specs())
+def test_generated_courses_give_valid_cartridges(spec):
+    """Random valid courses (tests/strategies.py): the cartridge passes its own check (XSDs,
+    hrefs, links), the bank holds every question and each quiz the profile's ones, in order."""
+    with loaded(spec) as (course, tmp):
+        (path,) = export("cc", course, tmp / "out")
+        with zipfile.ZipFile(path) as archive:
+            assert cartridge_problems(archive, path.name) == []
+            root = manifest(archive)
+            banks = [r for r in root.iter(f"{CP}resource") if r.get("type") == BANK_TYPE]
+            if course.questions:
+                (bank,) = banks
+                items = items_by_id(archive.read(bank.find(f"{CP}file").get("href")))
+                assert list(items) == [f"Q_{q.id}" for q in course.questions]
+            else:
+                assert banks == []
+            for module in course.modules:
+                kept = [f"Q_{q.id}" for q in (module.quiz.questions if module.quiz else ()) if q.kind in PROFILE]
+                name = f"assessments/{module.id}-quiz.xml"
+                if kept:
+                    assert list(items_by_id(archive.read(name))) == kept
+                else:
+                    assert name not in archive.namelist()
