@@ -155,8 +155,15 @@ def page_targets(p: Plan, page: str) -> dict[str, str]:
 
 
 def qti_targets(p: Plan) -> dict[str, str]:
-    """Course files as QTI texts reach them: ``$IMS-CC-FILEBASE$/`` is ``web_resources/``."""
+    """Course files as QTI texts reach them: ``$IMS-CC-FILEBASE$/<path>`` naming
+    ``web_resources/<path>``, as Canvas writes and reads it and Open edX's cc2olx reads it.
+    (Moodle's importer reads it as the QTI file's own folder, and even in the form it expects
+    keeps no working link to a question's image: README says so.)"""
     return {path: f"{FILEBASE}/{target[len(FILES) + 1:]}" for path, target in p.files.items()}
+
+
+def quiz_questions(quiz: Quiz) -> list[Question]:
+    return [question for question in quiz.questions if question.kind not in OUTSIDE_PROFILE]
 
 
 def html_page(language: str, title: str, body: str) -> bytes:
@@ -518,7 +525,7 @@ def build_manifest(p: Plan, labels: dict[str, str], page_files: dict[str, list[s
             rid = ident("R", quiz.id)
             resource = sub(resources, m("resource"), identifier=rid, type=ASSESSMENT_TYPE)
             sub(resource, m("file"), href=quiz_file(quiz))
-            if any(a.path in p.files for question in quiz.questions for a in question.assets):
+            if any(a.path in p.files for question in quiz_questions(quiz) for a in question.assets):
                 sub(resource, m("dependency"), identifierref=files_id)
             leaf(folder, quiz.id, quiz.title, rid)
     if course.glossary:
@@ -526,7 +533,7 @@ def build_manifest(p: Plan, labels: dict[str, str], page_files: dict[str, list[s
     if course.questions:
         bank = sub(resources, m("resource"), identifier=ident("R", f"{course.id}-bank"), type=BANK_TYPE)
         sub(bank, m("file"), href=bank_file(course))
-        if any(question.assets for question in course.questions):
+        if any(a.path in p.files for question in course.questions for a in question.assets):
             sub(bank, m("dependency"), identifierref=files_id)
     if p.files:
         shared = sub(resources, m("resource"), identifier=files_id, type="webcontent")
@@ -584,12 +591,16 @@ def cartridge_problems(archive: zipfile.ZipFile, where: str) -> list[Problem]:
             href = file.get("href")
             if href not in names:
                 continue
-            if kind.startswith("imsqti_xmlv1p2/"):
+            if kind.startswith("imsqti_xmlv1p2/") and href.endswith(".xml") and file is resource.find(m("file")):
+                data = archive.read(href)
+                messages = validate_xml(CC11_QTI_XSD, data)
                 problems += [error(where, 0, 0, f"{href} does not validate against the QTI 1.2 profile "
-                                   f"schema: {message}") for message in validate_xml(CC11_QTI_XSD, archive.read(href))]
-                text = archive.read(href).decode("utf-8")
-                for link in re.findall(r'(?:src|href)=&quot;([^&]*)&quot;', text):
-                    problems += link_problem(where, href, link, names, qti=True)
+                                   f"schema: {message}") for message in messages]
+                if messages:
+                    continue
+                for text in etree.fromstring(data).iter(q("mattext")):
+                    for link in _LINK.findall(text.text or ""):
+                        problems += link_problem(where, href, html.unescape(link), names, qti=True)
             elif href.endswith(".html"):
                 for link in _LINK.findall(archive.read(href).decode("utf-8")):
                     problems += link_problem(where, href, html.unescape(link), names, qti=False)
@@ -602,14 +613,13 @@ def link_problem(where: str, page: str, link: str, names: set[str], qti: bool) -
         return []
     target = link.split("#", 1)[0]
     if target.startswith(FILEBASE + "/"):
-        target = f"{FILES}/{target[len(FILEBASE) + 1:]}"
+        targets = [f"{FILES}/{target[len(FILEBASE) + 1:]}"]
     elif qti:
         return [error(where, 0, 0, f"{page}: link '{link}' in a question does not start with {FILEBASE}/")]
     else:
-        target = posixpath.normpath(posixpath.join(posixpath.dirname(page), target))
-    if target not in names:
-        return [error(where, 0, 0, f"{page}: link '{link}' points at '{target}', which the cartridge lacks")]
-    return []
+        targets = [posixpath.normpath(posixpath.join(posixpath.dirname(page), target))]
+    return [error(where, 0, 0, f"{page}: link '{link}' points at '{t}', which the cartridge lacks")
+            for t in targets if t not in names]
 
 
 # --- the exporter ------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ Expected values come from the course sources (the loaded model), never from the 
 from __future__ import annotations
 
 import dataclasses
+import html
 import io
 import posixpath
 import zipfile
@@ -82,12 +83,21 @@ def test_every_file_validates_and_every_href_is_present(folder, tmp_path):
         root = etree.fromstring(data)
         hrefs = {f.get("href") for f in root.iter(f"{CP}file")}
         assert hrefs | {"imsmanifest.xml"} == names          # every file declared, every declared file there
-        qti = [f.get("href") for r in root.iter(f"{CP}resource") if r.get("type").startswith("imsqti")
-               for f in r.iter(f"{CP}file")]
+        qti = [r.find(f"{CP}file").get("href") for r in root.iter(f"{CP}resource")
+               if r.get("type").startswith("imsqti")]
         assert len(qti) == sum(1 for m in course.modules if m.quiz and any(
             q.kind in PROFILE for q in m.quiz.questions)) + (1 if course.questions else 0)
         for href in qti:
             assert validate_xml(CC11_QTI_XSD, archive.read(href)) == [], href
+        # a question's image is in web_resources/, linked as $IMS-CC-FILEBASE$/<path>
+        for question in course.questions:
+            if question.image is not None:
+                name = safe_asset_path(question.image.path)
+                assert archive.read(f"web_resources/{name}") == question.image.source.read_bytes()
+                if question.kind in PROFILE:
+                    module = next(m for m in course.modules if m.quiz and question in m.quiz.questions)
+                    text = archive.read(f"assessments/{module.id}-quiz.xml").decode()
+                    assert f'src="$IMS-CC-FILEBASE$/{name}"' in html.unescape(text)
         assert cartridge_problems(archive, path.name) == []
         # every lesson and every course file it uses is in the cartridge
         for lesson in course.lessons:
@@ -343,3 +353,21 @@ def test_generated_courses_give_valid_cartridges(spec):
                     assert list(items_by_id(archive.read(name))) == kept
                 else:
                     assert name not in archive.namelist()
+
+
+def test_check_finds_a_question_image_that_is_missing(sample, tmp_path):
+    course, archive = sample
+    question = next(q for q in course.questions if q.image is not None and q.kind in PROFILE)
+    missing = f"web_resources/{safe_asset_path(question.image.path)}"
+    broken = tmp_path / "broken.imscc"
+    with zipfile.ZipFile(broken, "w") as out:
+        for name in archive.namelist():
+            data = archive.read(name)
+            if name == "imsmanifest.xml":
+                data = data.replace(f'<file href="{missing}"/>'.encode(), b"")
+            if name != missing:
+                out.writestr(name, data)
+    with zipfile.ZipFile(broken) as again:
+        messages = [p.message for p in cartridge_problems(again, "broken.imscc")]
+    assert any(f"points at '{missing}', which the cartridge lacks" in m and m.startswith("assessments/")
+               for m in messages), messages

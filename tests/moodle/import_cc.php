@@ -8,7 +8,7 @@
 //
 // Answer: the detected format, the course's sections in order with their modules (type, name),
 // every page's text and files, every quiz with its questions by qtype (marks, general feedback,
-// answers with their grades and feedback), and the question
+// question text and its files, answers with their grades and feedback), and the question
 // categories of the course context with their questions by qtype.
 
 require __DIR__ . '/common.php';
@@ -82,12 +82,15 @@ foreach ($modinfo->get_section_info_all() as $section) {
             $quiz = $DB->get_record('quiz', ['id' => $cm->instance], '*', MUST_EXIST);
             $module['grade'] = (float) $quiz->grade;
             $module['qtypes'] = [];
-            $sql = "SELECT q.id, q.qtype, q.name, q.defaultmark, q.generalfeedback
+            $sql = "SELECT q.id, q.qtype, q.name, q.defaultmark, q.generalfeedback, q.questiontext,
+                           qc.contextid
                       FROM {quiz_slots} s
                       JOIN {question_references} r ON r.itemid = s.id AND r.component = 'mod_quiz'
                            AND r.questionarea = 'slot'
                       JOIN {question_versions} v ON v.questionbankentryid = r.questionbankentryid
                       JOIN {question} q ON q.id = v.questionid
+                      JOIN {question_bank_entries} e ON e.id = v.questionbankentryid
+                      JOIN {question_categories} qc ON qc.id = e.questioncategoryid
                      WHERE s.quizid = ?
                   ORDER BY s.slot";
             foreach ($DB->get_records_sql($sql, [$quiz->id]) as $question) {
@@ -98,7 +101,14 @@ foreach ($modinfo->get_section_info_all() as $section) {
                     $answers[] = ['text' => $answer->answer, 'fraction' => (float) $answer->fraction,
                                   'feedback' => $answer->feedback];
                 }
+                $files = [];
+                foreach ($fs->get_area_files($question->contextid, 'question', 'questiontext', $question->id,
+                        'filepath, filename', false) as $file) {
+                    $files[] = ['path' => $file->get_filepath() . $file->get_filename(),
+                                'size' => (int) $file->get_filesize()];
+                }
                 $module['questions'][] = ['name' => $question->name, 'generalfeedback' => $question->generalfeedback,
+                                          'questiontext' => $question->questiontext, 'files' => $files,
                                           'answers' => $answers];
             }
         }
