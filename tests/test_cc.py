@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import html
 import io
+import os
 import posixpath
 import zipfile
 from pathlib import Path
@@ -371,3 +372,24 @@ def test_check_finds_a_question_image_that_is_missing(sample, tmp_path):
         messages = [p.message for p in cartridge_problems(again, "broken.imscc")]
     assert any(f"points at '{missing}', which the cartridge lacks" in m and m.startswith("assessments/")
                for m in messages), messages
+
+
+@pytest.mark.slow
+def test_vendored_schemas_are_moodles_copies():
+    """exporters/schemas/cc11/ holds unmodified copies of backup/cc/schemas11/ in Moodle 4.5.6."""
+    import tarfile
+
+    from coursepack.exporters import SCHEMA_DIR
+    from lms.harness import skip_or_fail
+
+    archive = Path(os.environ.get("COURSEPACK_MOODLE_SHARED") or REPO.parent / "shared" / "moodle") / \
+        "moodle-4.5.6.tar.xz"
+    if not archive.is_file():
+        skip_or_fail(f"no Moodle source at {archive}")
+    vendored = {p.name: p.read_bytes() for p in (SCHEMA_DIR / "cc11").iterdir()}
+    found = {}
+    with tarfile.open(archive) as tar:
+        for member in tar:
+            if member.name.startswith("moodle/backup/cc/schemas11/") and member.name.rsplit("/", 1)[-1] in vendored:
+                found[member.name.rsplit("/", 1)[-1]] = tar.extractfile(member).read()
+    assert found == vendored
