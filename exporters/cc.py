@@ -639,8 +639,8 @@ class CommonCartridgeExporter(Exporter):
                 problems.append(warning(
                     f"{root}/{question.source}", question.line, 0,
                     f"question '{question.id}' is {question.kind}, which the Common Cartridge QTI profile "
-                    "lacks: it goes only into the cartridge's question bank, as Canvas writes it (Canvas "
-                    "keeps it; Moodle and Open edX drop it), not into the module's quiz" + (
+                    "lacks: it goes only into the cartridge's question bank, with Canvas's question_type "
+                    "(which Canvas may keep; Moodle and Open edX drop it), not into the module's quiz" + (
                         ", and without its tolerances, which the profile cannot express"
                         if question.kind == "numerical" and any(a.tolerance for a in question.number_answers)
                         else ", scored all or nothing" if question.kind == "matching" else "")))
