@@ -11,7 +11,7 @@ CP     := $(BIN)/coursepack
 LOCK   := requirements.lock
 UV_VERSION := 0.13.9
 
-.PHONY: help validate preview scorm scorm12 scorm2004 moodle handbook pdf all test test-quick bench clean schema lock
+.PHONY: help validate preview scorm scorm12 scorm2004 cc moodle handbook pdf all test test-quick bench clean schema lock
 
 help:
 	@echo "coursepack — make targets"
@@ -19,6 +19,7 @@ help:
 	@echo "  make preview     serve $(COURSE)/ on 127.0.0.1 as the LMS shows it, rebuilt on every save"
 	@echo "  make scorm       build $(OUT)/<course-id>-scorm12.zip   (SCORM 1.2, the edition Moodle supports best)"
 	@echo "  make scorm2004   build $(OUT)/<course-id>-scorm2004.zip (SCORM 2004 4th edition)"
+	@echo "  make cc          build $(OUT)/<course-id>-cc.imscc     (IMS Common Cartridge 1.1)"
 	@echo "  make moodle      build $(OUT)/<course-id>-moodle.xml    (Moodle XML question bank)"
 	@echo "  make handbook    build $(OUT)/<course-id>-handbook.pdf  (printable handbook; alias: make pdf)"
 	@echo "  make all         build everything"
@@ -57,6 +58,9 @@ scorm scorm12: $(STAMP)
 
 scorm2004: $(STAMP)
 	$(CP) build scorm2004 --course $(COURSE) --out $(OUT)
+
+cc: $(STAMP)
+	$(CP) build cc --course $(COURSE) --out $(OUT)
 
 moodle: $(STAMP)
 	$(CP) build moodle --course $(COURSE) --out $(OUT)

@@ -57,9 +57,12 @@ def load_and_preflight(course_dir: str, exporter_names: list[str] | None):
     available = discover_exporters()
     chosen = select_exporters(exporter_names or ["all"], available)
     course, problems = load_course(Path(course_dir), available, display_root=course_dir)
+    named = set(exporter_names or ()) - {"all"}
     if course is not None:
         from .build import run_preflights
-        problems += run_preflights(chosen, course)
+        checked = [cls for cls in chosen
+                   if not getattr(cls, "preflight_when_named_only", False) or cls.name in named]
+        problems += run_preflights(checked, course)
     return course, problems, chosen
 
 
@@ -68,7 +71,7 @@ def load_and_preflight(course_dir: str, exporter_names: list[str] | None):
 @click.option("--quiet", "-q", is_flag=True, help="Print only problems.")
 @click.pass_context
 def cli(ctx: click.Context, quiet: bool) -> None:
-    """Turn one course source into SCORM packages, a Moodle question bank and a PDF handbook."""
+    """Turn one course source into SCORM packages, a Common Cartridge, a Moodle question bank and a PDF handbook."""
     ctx.obj = {"quiet": quiet}
 
 

@@ -52,6 +52,10 @@ class Exporter:
     #: a templates folder shared with sibling exporters (e.g. "scorm" for scorm12 and scorm2004),
     #: searched after the exporter's own folder
     template_folder: ClassVar[str] = ""
+    #: True: ``preflight`` runs only when the exporter is named (``build cc``), not for
+    #: ``validate`` or ``build all`` — for rules about what one output loses that the course
+    #: need not change for (a warning there would break ``--strict`` runs of every other output)
+    preflight_when_named_only: ClassVar[bool] = False
 
     @classmethod
     def depends_on(cls, path: str) -> bool:
