@@ -7,6 +7,7 @@ Slow (about a minute): one wheel, one venv, a starter course and every exporter.
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -37,8 +38,13 @@ def clean_env() -> dict[str, str]:
 def wheel(tmp_path_factory) -> tuple[Path, str]:
     """The wheel of this checkout and what building it printed."""
     out = tmp_path_factory.mktemp("wheel")
+    # built from a copy: setuptools writes build/ and coursepack.egg-info/ beside the sources, and
+    # an egg-info left in the checkout would shadow the installed entry points of later runs
+    source = tmp_path_factory.mktemp("source") / "coursepack"
+    shutil.copytree(REPO, source, ignore=shutil.ignore_patterns(
+        ".git", ".venv", "node_modules", "build", "*.egg-info", "__pycache__", ".pytest_cache", ".hypothesis"))
     # an isolated build, as pip does for a user: setuptools from the index, not from this venv
-    result = run(sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-cache-dir", "-v", "-w", out, REPO,
+    result = run(sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-cache-dir", "-v", "-w", out, source,
                  cwd=out, env=clean_env())
     (path,) = out.glob("coursepack-*.whl")
     return path, result.stdout + result.stderr

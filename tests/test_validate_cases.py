@@ -605,7 +605,7 @@ def test_validate_for_an_unknown_exporter_is_a_usage_error(mini_copy: Path, run_
     result = run_coursepack("validate", "--course", "c", "--for", "moodel")
     assert result.code == 2
     assert result.stderr == ("coursepack: unknown exporter 'moodel': did you mean 'moodle'? available: "
-                             "handbook, moodle, scorm12, scorm2004\n")
+                             "cc, handbook, moodle, scorm12, scorm2004\n")
 
 
 def test_a_course_without_quizzes_builds_for_scorm_but_not_for_moodle(mini_copy: Path, run_coursepack, monkeypatch):
