@@ -10,7 +10,7 @@ import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterable
 
 import jinja2
 
@@ -65,14 +65,18 @@ def exporter_rule(message: str, names: list[str]) -> str:
     return f"{message} (rule of the {', '.join(names[:-1])} and {names[-1]} exporters)"
 
 
-def run_preflights(classes: list[type[Exporter]], course: Course) -> list[Problem]:
+def run_preflights(classes: list[type[Exporter]], course: Course, named: Iterable[str] = ()) -> list[Problem]:
     """The preflight problems of every exporter in ``classes``, each message saying whose rule it is.
 
     The same problem found by several exporters (scorm12 and scorm2004 share most rules) is
-    reported once, naming all of them.
+    reported once, naming all of them. An exporter whose rules apply only when it is asked for
+    by name (``preflight_when_named_only``) is checked only when ``named`` holds its name.
     """
+    named = set(named)
     found: dict[Problem, list[str]] = {}
     for cls in classes:
+        if getattr(cls, "preflight_when_named_only", False) and cls.name not in named:
+            continue
         options = course.options.get(cls.name) or getattr(cls, "Options", NoOptions)()
         for problem in cls().preflight(course, options):
             names = found.setdefault(problem, [])

@@ -60,9 +60,7 @@ def load_and_preflight(course_dir: str, exporter_names: list[str] | None):
     named = set(exporter_names or ()) - {"all"}
     if course is not None:
         from .build import run_preflights
-        checked = [cls for cls in chosen
-                   if not getattr(cls, "preflight_when_named_only", False) or cls.name in named]
-        problems += run_preflights(checked, course)
+        problems += run_preflights(chosen, course, named)
     return course, problems, chosen
 
 

@@ -166,7 +166,7 @@ class Builder:
     def build(self, state: BuildState) -> None:
         """Validate (as ``coursepack validate`` does), then rebuild the outputs whose inputs
         changed; fills ``state``."""
-        from .build import run_exporter, source_date, template_dirs
+        from .build import run_exporter, run_preflights, source_date, template_dirs
         from .load import load_course
         from .state import fingerprint, list_course_files
 
@@ -175,8 +175,7 @@ class Builder:
         available = self.exporters
         course, problems = load_course(self.course_dir, available, display_root=self.display_root)
         if course is not None:
-            for cls in available.values():
-                problems += cls().preflight(course, course.options.get(cls.name) or cls.Options())
+            problems += run_preflights(list(available.values()), course)     # as `validate` does
             try:
                 source_date(course)
             except SourceDateError as exc:
