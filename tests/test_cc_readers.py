@@ -19,13 +19,11 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 import tarfile
 import uuid
 from pathlib import Path
 
 import pytest
-import yaml
 from lxml import etree
 
 from coursepack.exporters.cc import OUTSIDE_PROFILE
@@ -35,6 +33,7 @@ from coursepack.labels import labels_for
 from coursepack.load import load_course
 from coursepack.registry import discover_exporters
 from lms.harness import skip_or_fail
+from cli_helpers import coursepack, with_options
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "course"
@@ -52,24 +51,6 @@ def load(folder: Path):
     course, problems = load_course(folder, discover_exporters())
     assert course is not None, [p.format() for p in problems]
     return course
-
-
-def coursepack(*args: str) -> None:
-    """The coursepack command line, as a user runs it."""
-    exe = Path(sys.executable).with_name("coursepack")
-    done = subprocess.run([str(exe) if exe.exists() else "coursepack", *args], capture_output=True, text=True,
-                          timeout=600)
-    assert done.returncode == 0, done.stdout + done.stderr
-
-
-def with_options(course_dir: Path, target: Path, exporters: dict) -> Path:
-    """A copy of ``course_dir`` whose course.yaml sets ``exporters:`` options."""
-    shutil.copytree(course_dir, target)
-    source = target / "course.yaml"
-    data = yaml.safe_load(source.read_text(encoding="utf-8"))
-    data["exporters"] = {**(data.get("exporters") or {}), **exporters}
-    source.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    return target
 
 
 def cartridge(course_dir: Path, out: Path) -> Path:

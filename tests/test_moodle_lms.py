@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import collections
 import re
-import shutil
 import subprocess
 import sys
 import time
@@ -26,7 +25,6 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-import yaml
 from lxml import etree
 
 from coursepack.load import load_course
@@ -35,6 +33,7 @@ from lms.harness import is_ci
 from moodle_site import unavailable
 from test_scorm_runtime import (MINI_EXPECTED, MINI_OUTCOMES, answer, big_number_course, current_page, press, study,
                                 visible)
+from cli_helpers import coursepack, with_options
 
 pytestmark = pytest.mark.moodle
 if unavailable() and not is_ci():
@@ -55,24 +54,6 @@ ESSAY_LINES = "Rencana saya dimulai dari masalah pelanggan.\n\nLangkah kedua: me
 
 def unique(prefix: str) -> str:
     return f"{prefix}-{uuid.uuid4().hex[:10]}"
-
-
-def coursepack(*args: str) -> None:
-    """The coursepack command line, as a user runs it."""
-    exe = Path(sys.executable).with_name("coursepack")
-    done = subprocess.run([str(exe) if exe.exists() else "coursepack", *args], capture_output=True, text=True,
-                          timeout=600)
-    assert done.returncode == 0, done.stdout + done.stderr
-
-
-def with_options(course_dir: Path, target: Path, exporters: dict) -> Path:
-    """A copy of ``course_dir`` whose course.yaml sets ``exporters:`` options."""
-    shutil.copytree(course_dir, target)
-    source = target / "course.yaml"
-    data = yaml.safe_load(source.read_text(encoding="utf-8"))
-    data["exporters"] = {**(data.get("exporters") or {}), **exporters}
-    source.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    return target
 
 
 def build(kind: str, course_dir: Path, out: Path) -> list[Path]:
