@@ -40,7 +40,7 @@ from coursepack.problems import Problem, error, warning
 from coursepack.xsd import validate_xml
 
 from . import CC11_MANIFEST_XSD, CC11_QTI_XSD
-from .scorm import format_number, ncname, safe_asset_path, unsafe_href, write_zip, zip_date_time
+from .scorm import format_number, href_problems, ncname, safe_asset_path, write_zip, zip_date_time
 
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
 CP = "http://www.imsglobal.org/xsd/imsccv1p1/imscp_v1p1"
@@ -563,18 +563,10 @@ def cartridge_problems(archive: zipfile.ZipFile, where: str) -> list[Problem]:
     if problems:
         return problems
     root = etree.fromstring(data)
-    declared = {"imsmanifest.xml"}
     resources = {r.get("identifier"): r for r in root.iter(m("resource"))}
-    for element in root.iter(m("file"), m("resource")):
-        href = element.get("href")
-        if href is None:
-            continue
-        reason = unsafe_href(href)
-        if reason:
-            problems.append(error(where, 0, 0, f"imsmanifest.xml: href '{href}' {reason}"))
-        declared.add(href)
-        if href not in names:
-            problems.append(error(where, 0, 0, f"imsmanifest.xml declares '{href}' but the cartridge has no such file"))
+    hrefs = [href for e in root.iter(m("file"), m("resource")) if (href := e.get("href")) is not None]
+    problems += href_problems(hrefs, names, where, "cartridge")
+    declared = {"imsmanifest.xml", *hrefs}
     for element in root.iter(m("item"), m("dependency")):
         ref = element.get("identifierref")
         if ref is not None and ref not in resources:

@@ -15,7 +15,7 @@ import html
 import re
 import unicodedata
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -708,6 +708,20 @@ def unsafe_href(href: str) -> str | None:
     return None
 
 
+def href_problems(hrefs: Iterable[str], names: set[str], where: str, container: str) -> list[Problem]:
+    """Unsafe manifest hrefs and the files they name that ``container`` (the zip, the cartridge)
+    lacks; shared by the packages that carry an IMS content-packaging manifest."""
+    problems = []
+    for href in hrefs:
+        reason = unsafe_href(href)
+        if reason:
+            problems.append(error(where, 0, 0, f"imsmanifest.xml: href '{href}' {reason}"))
+        if href not in names:
+            problems.append(error(where, 0, 0, f"imsmanifest.xml declares '{href}' but the {container} has no "
+                                  "such file"))
+    return problems
+
+
 def manifest_problems(data: bytes, names: set[str], edition: Edition, where: str) -> list[Problem]:
     """XSD errors, bad hrefs, missing and undeclared files of a package."""
     problems = [error(where, 0, 0, f"imsmanifest.xml does not validate against the {edition.label} "
@@ -715,17 +729,11 @@ def manifest_problems(data: bytes, names: set[str], edition: Edition, where: str
     if problems:
         return problems
     root = etree.fromstring(data)
-    declared = {"imsmanifest.xml"} | set(edition.control_documents)
-    for element in root.iter("{*}file", "{*}resource", "{*}location"):
-        href = element.get("href") if element.tag.endswith(("file", "resource")) else element.text
-        if href is None:
-            continue
-        reason = unsafe_href(href)
-        if reason:
-            problems.append(error(where, 0, 0, f"imsmanifest.xml: href '{href}' {reason}"))
-        declared.add(href)
-        if href not in names:
-            problems.append(error(where, 0, 0, f"imsmanifest.xml declares '{href}' but the zip has no such file"))
+    hrefs = [e.get("href") if e.tag.endswith(("file", "resource")) else e.text
+             for e in root.iter("{*}file", "{*}resource", "{*}location")]
+    hrefs = [href for href in hrefs if href is not None]
+    problems += href_problems(hrefs, names, where, "zip")
+    declared = {"imsmanifest.xml", *edition.control_documents, *hrefs}
     ids = [e.get("identifier") for e in root.iter() if e.get("identifier") is not None]
     duplicates = sorted({i for i in ids if ids.count(i) > 1})
     if duplicates:
