@@ -27,19 +27,12 @@ from coursepack.exporter import BuildContext
 from coursepack.labels import labels_for
 from coursepack.load import load_course
 from coursepack.registry import discover_exporters
-from coursepack.exporters.handbook import (
-    HandbookExporter,
-    HandbookOptions,
-    confined_fetcher,
-    css_page_of,
-    hyphenation_exceptions,
-    letter,
-    log_problems,
-    matching_order,
-    prepare_html,
-    render_handbook_html,
-    typeset,
-)
+from coursepack.exporters.handbook import HandbookExporter, HandbookOptions, render_handbook_html, typeset
+from coursepack.exporters.handbook.checks import log_problems
+from coursepack.exporters.handbook.fetcher import confined_fetcher
+from coursepack.exporters.handbook.printhtml import prepare_html
+from coursepack.exporters.handbook.typography import hyphenation_exceptions
+from coursepack.exporters.handbook.views import css_page_of, letter, matching_order
 from lms.harness import skip_or_fail
 from pdf_outline import read_outline
 
@@ -301,16 +294,16 @@ def test_typesetting_pauses_the_garbage_collector_and_restores_it(monkeypatch, e
     collector is as the caller left it."""
     import gc
 
-    import coursepack.exporters.handbook as handbook
+    import coursepack.exporters.handbook.typesetting as typesetting
 
     seen = []
-    render = handbook.render_document
+    render = typesetting.render_document
 
     def spy(*args, **kwargs):
         seen.append(gc.isenabled())
         return render(*args, **kwargs)
 
-    monkeypatch.setattr(handbook, "render_document", spy)
+    monkeypatch.setattr(typesetting, "render_document", spy)
     was = gc.isenabled()
     (gc.enable if enabled else gc.disable)()
     try:

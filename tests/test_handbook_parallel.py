@@ -23,14 +23,9 @@ import pytest
 from coursepack.build import run_exporter
 from coursepack.load import load_course
 from coursepack.registry import discover_exporters
-from coursepack.exporters.handbook import (
-    HandbookExporter,
-    HandbookOptions,
-    part_sheets,
-    place_parts,
-    split_book,
-    use_parallel,
-)
+from coursepack.exporters.handbook import HandbookExporter, HandbookOptions, use_parallel
+from coursepack.exporters.handbook.parts import part_sheets, split_book
+from coursepack.exporters.handbook.placement import place_parts
 from lms.harness import skip_or_fail
 
 pytestmark = pytest.mark.slow      # every test here typesets books with WeasyPrint
@@ -266,7 +261,8 @@ def test_split_book_cuts_modules_after_their_opener():
 
 
 def test_furniture_runs_carry_the_strings_numbers_and_side_in():
-    from coursepack.exporters.handbook import PageFacts, furniture_job
+    from coursepack.exporters.handbook.furniture import furniture_job
+    from coursepack.exporters.handbook.parts import PageFacts
 
     def fact(strings=(), name=""):
         return PageFacts(name, False, "right", 0.0, 0.0, tuple(strings))
@@ -293,7 +289,7 @@ def test_furniture_runs_carry_the_strings_numbers_and_side_in():
 def test_bookmark_tree_nests_like_weasyprint():
     import weasyprint
 
-    from coursepack.exporters.handbook import bookmark_tree
+    from coursepack.exporters.handbook.join import bookmark_tree
 
     html = "<h1>A</h1><h3>A.x</h3><h2>A.1</h2><h4>A.1.x</h4><h1>B</h1><h2 style='break-before: page'>B.1</h2>"
     document = weasyprint.HTML(string=html).render()
@@ -310,7 +306,7 @@ def test_bookmark_tree_nests_like_weasyprint():
 
 
 def test_place_parts_inserts_blanks_before_right_hand_modules():
-    from coursepack.exporters.handbook import Part, PartResult
+    from coursepack.exporters.handbook.parts import Part, PartResult
 
     def result(pages, anchor):
         return PartResult(pages, ((595.0, 842.0),) * pages, ((anchor, 0, 0.0, 0.0),), ((),) * pages, (), (), None)

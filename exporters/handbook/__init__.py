@@ -1,0 +1,93 @@
+"""Printable PDF handbook: Jinja2 HTML + print CSS from ``templates/handbook/``, typeset by WeasyPrint.
+
+Two layers, kept apart so that the parallel typesetter reuses the first:
+
+1. the book as HTML (``views``: ``render_handbook_html``, ``render_handbook_css``, with the
+   lesson HTML adapted for print by ``printhtml`` and ``typography``; no WeasyPrint involved);
+2. typesetting: ``typesetting.typeset`` in one process, with a URL fetcher confined to the
+   course folder and the template folders (``fetcher``) and WeasyPrint's log captured; or, for
+   big courses, ``parallel.typeset_parallel``: the same book cut into parts at the places the
+   templates mark (``parts``), typeset in worker processes (``workers``), placed (``placement``),
+   its running heads and footers typeset for the whole book afterwards (``furniture``) and
+   joined with pypdf (``join``): page for page the same PDF.
+
+``checks`` turns WeasyPrint's log and the PDF's outline into problems; this module holds the
+exporter, which runs the layers and hands the problems on as values.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from coursepack.exporter import BuildContext, Exporter
+from coursepack.labels import labels_for, text_direction
+from coursepack.model import Course
+from coursepack.problems import Problem, error
+
+from .checks import log_problems, outline_problems
+from .options import PARALLEL_MIN_LESSONS, PARALLEL_MIN_MODULES, VARIANTS, HandbookOptions, handbook_options
+from .parallel import typeset_parallel
+from .typesetting import typeset
+from .views import render_handbook_css, render_handbook_html
+from .workers import start_worker_server
+
+__all__ = ["HandbookExporter", "HandbookOptions", "render_handbook_css", "render_handbook_html", "typeset",
+           "use_parallel"]
+
+
+def use_parallel(course: Course, options: HandbookOptions) -> bool:
+    """Whether to typeset in parts. Right-to-left books always use one process: WeasyPrint lays
+    some right-to-left text out differently in a part than in the whole book (brackets around
+    answer-key page references come out mirrored; a random course got one page more)."""
+    if options.parallel == "off" or VARIANTS[options.pdf_variant] is not None \
+            or text_direction(course.language) == "rtl":
+        return False
+    if options.parallel == "on":
+        return True
+    return (len(course.modules) >= PARALLEL_MIN_MODULES
+            and len(course.lessons) >= PARALLEL_MIN_LESSONS and (options.jobs or os.cpu_count() or 1) > 1)
+
+
+
+class HandbookExporter(Exporter):
+    name = "handbook"
+    description = "printable PDF handbook (.pdf)"
+    suffix = ".pdf"
+    Options = HandbookOptions
+
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []   # found while typesetting; reported by check()
+
+    def export(self, course: Course, ctx: BuildContext) -> list[Path]:
+        options = handbook_options(ctx)
+        fonts = ctx.templates.get_template("fonts.css")
+        css_dir = Path(ctx.templates.get_template("handbook.css").filename).parent
+        sheets = [(fonts.render(), Path(fonts.filename).parent), (render_handbook_css(course, ctx), css_dir)]
+        allowed = (course.root, *(Path(p) for p in getattr(ctx.templates.loader, "searchpath", [])))
+        parallel, workers = use_parallel(course, options), options.jobs or os.cpu_count() or 1
+        if parallel and workers > 1:
+            start_worker_server()
+        book_html = render_handbook_html(course, ctx)
+        result = None
+        if parallel:
+            result = typeset_parallel(book_html, course.root, sheets, allowed, options.right_hand_modules,
+                                      workers, ctx.source_date)
+            if result is None:
+                ctx.warn("handbook: the book could not be typeset in parts; using one process")
+        if result is None:
+            result = typeset(book_html, course.root, sheets, allowed, VARIANTS[options.pdf_variant])
+        target = ctx.output(self.output_name(course))
+        target.write_bytes(result.pdf)
+        labels = labels_for(course.language)
+        self.problems = log_problems(result.messages, course, css_dir.as_posix())
+        self.problems += outline_problems(result, course, labels, target.name)
+        return [target]
+
+    def check(self, paths: list[Path], ctx: BuildContext) -> list[Problem]:
+        problems = list(self.problems)
+        for path in paths:
+            data = path.read_bytes()
+            if not data.startswith(b"%PDF-") or b"%%EOF" not in data[-32:]:
+                problems.append(error(path.name, 0, 0, "the handbook is not a complete PDF file"))
+        return problems

@@ -1,0 +1,85 @@
+"""Print-HTML preparation: the model's lesson HTML adapted for a printed book (headings demoted,
+links into the course folder unlinked, endnotes as page footnotes, typography applied)."""
+
+from __future__ import annotations
+
+import copy
+import html as html_text
+import re
+
+from lxml import html as lxml_html
+from markupsafe import Markup
+
+from .typography import curl_quotes, wrap_exceptions
+
+VARIATION_SELECTORS = re.compile("[\ufe0e\ufe0f]")
+LOCAL_LINK = re.compile(r"^(#|https?:|mailto:)", re.I)
+
+
+def prepare_html(html: str, shift: int, exceptions: dict[str, tuple[int, ...]],
+                 curly_quotes: bool = False, pattern: re.Pattern | None = None) -> Markup:
+    """Model HTML → print HTML: headings demoted by ``shift``, links to course files unlinked
+    (a PDF must not point into the author's disk), emoji variation selectors dropped, and the
+    hyphenation exceptions wrapped as ``<span class="hy">`` with soft hyphens."""
+    if not html.strip():
+        return Markup("")
+    root = lxml_html.fragment_fromstring(VARIATION_SELECTORS.sub("", html), create_parent="div")
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue
+        if shift and re.fullmatch(r"h[1-6]", element.tag):
+            element.tag = f"h{min(6, int(element.tag[1]) + shift)}"
+        if element.tag == "a" and not LOCAL_LINK.match(element.get("href", "#")):
+            del element.attrib["href"]
+    place_footnotes(root)
+    if curly_quotes:
+        curl_quotes(root)
+    if exceptions:
+        wrap_exceptions(root, exceptions, pattern)
+    inner = html_text.escape(root.text or "", quote=False)
+    inner += "".join(lxml_html.tostring(child, encoding="unicode") for child in root)
+    return Markup(inner)
+
+
+def place_footnotes(root) -> None:
+    """Endnotes → real page footnotes: each ``<sup class="footnote-ref">`` is replaced by a
+    ``<span class="footnote">`` holding the note's text (CSS floats it to the page's foot)."""
+    notes = {li.get("id"): li for li in root.iterfind(".//section[@class='footnotes']//li")}
+    if not notes:
+        return
+    for sup in list(root.iterfind(".//sup[@class='footnote-ref']")):
+        link = sup.find("a")
+        note = notes.get((link.get("href") or "#")[1:]) if link is not None else None
+        if note is None:
+            continue
+        note = copy.deepcopy(note)             # a note may be referenced twice
+        span = lxml_html.Element("span", {"class": "footnote"})
+        pieces = list(note) if len(note) else []
+        span.text = note.text
+        for child in pieces:
+            for back in child.iterfind(".//a[@class='footnote-backref']"):
+                drop_keeping_tail(back)
+            if child.tag == "p":               # a note's paragraphs become inline text
+                child.tag = "span"
+            span.append(child)
+        for element in span.iter():   # WeasyPrint 70 keeps source newlines in footnotes as breaks
+            element.text = element.text and re.sub(r"\s+", " ", element.text)
+            if element is not span:
+                element.tail = element.tail and re.sub(r"\s+", " ", element.tail)
+        span.tail = sup.tail
+        sup.getparent().replace(sup, span)
+    for element in list(root.iterfind(".//section[@class='footnotes']")) + \
+            list(root.iterfind(".//hr[@class='footnotes-sep']")):
+        drop_keeping_tail(element)
+
+
+def drop_keeping_tail(element) -> None:
+    parent = element.getparent()
+    tail = (element.tail or "").rstrip()
+    previous = element.getprevious()
+    if tail:
+        if previous is not None:
+            previous.tail = (previous.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
+    parent.remove(element)

@@ -1,0 +1,232 @@
+"""The book as data for the templates: views of modules, lessons, questions and appendices, and the
+rendering of ``handbook.html`` and ``handbook.css`` (no WeasyPrint involved)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import html as html_text
+import random
+import re
+from dataclasses import dataclass
+
+from markupsafe import Markup
+
+from coursepack.exporter import BuildContext
+from coursepack.labels import labels_for, text_direction
+from coursepack.model import Course, Lesson, Module, Question, Quiz
+
+from .options import HandbookOptions, handbook_options
+from .printhtml import prepare_html
+from .typography import CURLY_QUOTE_LANGUAGES, exception_pattern, hyphenation_exceptions
+
+
+@dataclass(frozen=True)
+class ChoiceView:
+    letter: str
+    html: Markup
+    correct: bool
+    feedback: Markup
+
+
+@dataclass(frozen=True)
+class MatchView:
+    number: int
+    left: Markup
+    letter: str                 # the letter of its right-hand item in the printed column
+
+
+@dataclass(frozen=True)
+class QuestionView:
+    q: Question
+    anchor: str                 # id of the printed question
+    key_anchor: str             # id of its answer-key entry
+    label: str                  # "1.3": module number . question number
+    stem: Markup
+    feedback: Markup
+    choices: tuple[ChoiceView, ...]
+    matches: tuple[MatchView, ...]
+    right_column: tuple[tuple[str, str], ...]    # (letter, text), in printed (shuffled) order
+    true_feedback: Markup
+    false_feedback: Markup
+    grader_notes: Markup
+    text_answers: tuple[tuple[str, float, Markup], ...]
+    number_answers: tuple[tuple[str, float, Markup], ...]   # ("1200 ± 10 pertanyaan", weight, feedback)
+
+
+@dataclass(frozen=True)
+class LessonView:
+    lesson: Lesson
+    anchor: str
+    label: str                  # "1.2"
+    body: Markup
+
+
+@dataclass(frozen=True)
+class QuizView:
+    quiz: Quiz
+    anchor: str
+    questions: tuple[QuestionView, ...]
+
+
+@dataclass(frozen=True)
+class ModuleView:
+    module: Module
+    anchor: str
+    summary: Markup
+    lessons: tuple[LessonView, ...]
+    quiz: QuizView | None
+
+
+@dataclass(frozen=True)
+class OutcomeRow:
+    id: str
+    text: str
+    lessons: tuple[LessonView, ...]
+    questions: tuple[QuestionView, ...]
+
+
+@dataclass(frozen=True)
+class Book:
+    course: Course
+    labels: dict
+    options: HandbookOptions
+    date_text: str
+    created: str                # W3C date-time for the PDF metadata
+    modules: tuple[ModuleView, ...]
+    outcome_rows: tuple[OutcomeRow, ...]
+    glossary: tuple[tuple[str, Markup], ...]
+    description: Markup
+
+
+def render_handbook_html(course: Course, ctx: BuildContext) -> str:
+    """The whole handbook as one HTML document (cover, contents, modules, appendices)."""
+    book = make_book(course, ctx)
+    return ctx.templates.get_template("handbook.html").render(book=book, course=course, labels=book.labels,
+                                                              options=book.options,
+                                                              direction=text_direction(course.language))
+
+
+def render_handbook_css(course: Course, ctx: BuildContext) -> str:
+    """The print stylesheet, with paper size and localised running footer filled in."""
+    labels = labels_for(course.language)
+    options = handbook_options(ctx)
+    return ctx.templates.get_template("handbook.css").render(
+        paper=options.paper, right_hand_modules=options.right_hand_modules,
+        hyphenate=options.hyphenate,
+        page_of=Markup(css_page_of(labels["page_of"])),
+        page_word=Markup(css_string(labels["handbook_page_abbr"])),
+    )
+
+
+def make_book(course: Course, ctx: BuildContext) -> Book:
+    """Everything the templates print, with lesson HTML adapted for print."""
+    options = handbook_options(ctx)
+    labels = labels_for(course.language)
+    exceptions = hyphenation_exceptions(ctx.templates, course.language) if options.hyphenate else {}
+
+    curly = course.language.split("-")[0].lower() in CURLY_QUOTE_LANGUAGES
+    pattern = exception_pattern(exceptions)     # compiled once: thousands of texts use it
+
+    def prepare(html: str, shift: int = 0) -> Markup:
+        return prepare_html(html, shift, exceptions, curly, pattern)
+
+    modules = tuple(make_module(m, prepare) for m in course.modules)
+    lessons = [lv for mv in modules for lv in mv.lessons]
+    questions = [qv for mv in modules if mv.quiz for qv in mv.quiz.questions]
+    rows = tuple(OutcomeRow(o.id, o.text,
+                            tuple(lv for lv in lessons if o.id in {x.id for x in lv.lesson.outcomes}),
+                            tuple(qv for qv in questions if o.id in {x.id for x in qv.q.outcomes}))
+                 for o in course.outcomes)
+    day = ctx.source_date.astimezone(dt.timezone.utc)
+    return Book(
+        course=course, labels=labels, options=options, date_text=format_date(day.date(), labels),
+        created=day.strftime("%Y-%m-%dT%H:%M:%SZ"), modules=modules, outcome_rows=rows,
+        glossary=tuple((g.term, prepare(g.definition_html)) for g in course.glossary),
+        description=prepare(html_text.escape(course.description)),
+    )
+
+
+def make_module(module: Module, prepare) -> ModuleView:
+    lessons = tuple(LessonView(lesson, f"lesson-{lesson.id}", f"{module.number}.{lesson.number}",
+                               prepare(lesson.html, shift=1))
+                    for lesson in module.lessons)
+    quiz = None
+    if module.quiz:
+        quiz = QuizView(module.quiz, f"quiz-{module.quiz.id}",
+                        tuple(make_question(q, module.number, prepare) for q in module.quiz.questions))
+    return ModuleView(module, f"module-{module.id}", prepare(module.summary_html), lessons, quiz)
+
+
+def make_question(q: Question, module_number: int, prepare) -> QuestionView:
+    choices = tuple(ChoiceView(letter(i), prepare(c.html), c.correct, prepare(c.feedback_html))
+                    for i, c in enumerate(q.choices))
+    order = matching_order(q)
+    right_letter = {index: letter(pos) for pos, index in enumerate(order)}
+    matches = tuple(MatchView(i + 1, prepare(p.left_html), right_letter[i]) for i, p in enumerate(q.pairs))
+    right_column = tuple((letter(pos), q.pairs[index].right) for pos, index in enumerate(order))
+    unit = q.units[0].unit if q.units else ""
+    numbers = tuple((format_number(a.value, a.tolerance, unit), a.weight, prepare(a.feedback_html))
+                    for a in q.number_answers if a.weight > 0)   # the key lists accepted answers
+    return QuestionView(
+        q=q, anchor=f"q-{q.id}", key_anchor=f"key-{q.id}", label=f"{module_number}.{q.number}",
+        stem=prepare(q.stem_html), feedback=prepare(q.feedback_html), choices=choices, matches=matches,
+        right_column=right_column, true_feedback=prepare(q.feedback_true_html),
+        false_feedback=prepare(q.feedback_false_html), grader_notes=prepare(q.grader_notes_html),
+        text_answers=tuple((a.text, a.weight, prepare(a.feedback_html)) for a in q.text_answers if a.weight > 0),
+        number_answers=numbers,
+    )
+
+
+def letter(index: int) -> str:
+    """0 → A, 25 → Z, 26 → AA: labels for choices and matching items."""
+    name = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        name = chr(65 + rest) + name
+    return name
+
+
+def matching_order(q: Question) -> tuple[int, ...]:
+    """The printed order of the right-hand column: shuffled, seeded by the question id, never
+    the identity (or the answer would be a straight line)."""
+    order = list(range(len(q.pairs)))
+    if len(order) < 2:
+        return tuple(order)
+    rng = random.Random(hashlib.sha256(q.id.encode()).digest())
+    rng.shuffle(order)
+    if order == sorted(order):
+        order = order[1:] + order[:1]
+    return tuple(order)
+
+
+def format_number(value: float, tolerance: float, unit: str) -> str:
+    text = f"{value:g}"
+    if tolerance:
+        text += f" ± {tolerance:g}"
+    return f"{text} {unit}".strip()
+
+
+def format_date(day: dt.date, labels: dict) -> str:
+    months = labels["handbook_months"].split(",")
+    return labels["handbook_date"].format(day=day.day, month=months[day.month - 1].strip(), year=day.year)
+
+
+def css_string(text: str) -> str:
+    """A CSS string literal (double quotes), safe for any text."""
+    escaped = "".join(c if c.isalnum() or c in " .,:;-–—()/" else f"\\{ord(c):x} " for c in text)
+    return f'"{escaped}"'
+
+
+def css_page_of(pattern: str) -> str:
+    """``"Halaman {page} dari {pages}"`` → ``"Halaman " counter(page) " dari " counter(pages)``."""
+    parts = []
+    for piece in re.split(r"(\{page\}|\{pages\})", pattern):
+        if piece == "{page}":
+            parts.append("counter(page)")
+        elif piece == "{pages}":
+            parts.append("counter(pages)")
+        elif piece:
+            parts.append(css_string(piece))
+    return " ".join(parts)
