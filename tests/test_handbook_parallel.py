@@ -219,8 +219,8 @@ def test_right_hand_modules_keep_their_blank_pages(tmp_path):
 
 BOOK = """<!DOCTYPE html><html lang="id"><head><title>T</title></head><body>
 <section class="cover">C</section><nav class="toc"><a href="#lesson-a">A</a></nav>
-<main><section class="module" id="m1"><a href="#lesson-a">A</a><h2 id="lesson-a">A</h2></section>
-<section class="module" id="m2"><a href="https://example.org/">x</a></section></main>
+<main><section class="module" id="m1" data-part="module"><a href="#lesson-a">A</a><h2 id="lesson-a">A</h2></section>
+<section class="module" id="m2" data-part="module"><a href="https://example.org/">x</a></section></main>
 <section class="appendix"><a href="#q-1">Q</a></section></body></html>"""
 
 
@@ -235,8 +235,13 @@ def test_split_book_makes_front_modules_back():
     assert all(p.html.startswith("<!DOCTYPE html>\n<html lang=\"id\"><head><title>T</title>") for p in parts)
 
 
-def test_split_book_refuses_a_book_without_main():
+def test_split_book_refuses_a_book_without_marked_modules():
     assert split_book("<html><body><p>x</p></body></html>") is None
+    assert split_book(BOOK.replace(' data-part="module"', "")) is None
+    # modules in another shape: not all the children of one child of <body>
+    assert split_book(BOOK.replace('<section class="module" id="m2" data-part="module">',
+                                   '<section class="module" id="m2">')) is None
+    assert split_book(BOOK.replace("<main>", "<main><div>").replace("</main>", "</div></main>")) is None
 
 
 def test_part_sheets_write_numbers_in_and_leave_the_furniture_out():
@@ -250,14 +255,37 @@ def test_part_sheets_write_numbers_in_and_leave_the_furniture_out():
 
 
 def test_split_book_cuts_modules_after_their_opener():
-    book = BOOK.replace('<section class="module" id="m1">',
-                        '<section class="module" id="m1"><header class="opener"><h1>M1</h1></header>')
-    parts = split_book(book, cut_openers=True)
+    book = BOOK.replace('<section class="module" id="m1" data-part="module">',
+                        '<section class="module" id="m1" data-part="module">'
+                        '<header class="opener" data-part="opener"><h1>M1</h1></header>')
+    parts = split_book(book)
     assert [(p.name, p.kind, p.module) for p in parts] == [
         ("front", "front", False), ("opener-1", "opener", True), ("module-1", "body", False),
         ("module-2", "opener", True), ("back", "back", False)]
     assert 'id="m1"' in parts[1].html and "M1" in parts[1].html and "lesson-a" not in parts[1].html.split("<main>")[1]
     assert 'id="m1"' not in parts[2].html and 'id="lesson-a"' in parts[2].html and 'class="module"' in parts[2].html
+    # an opener the templates do not mark is not cut off, whatever its class
+    assert [p.name for p in split_book(book.replace(' data-part="opener"', ""))] == \
+        ["front", "module-1", "module-2", "back"]
+
+
+def test_split_book_cuts_the_appendices_where_the_templates_mark_a_page():
+    """Each marked appendix is a part; an appendix is cut again before each child marked as
+    starting a page, and the continuation repeats the marked title, hidden, for the running
+    heads. Unmarked elements stay with the appendix before them."""
+    back = ('<section class="appendix" id="key" data-part="appendix"><h1 data-part="title" id="t">Kunci</h1>'
+            '<h2>Modul 1</h2><ol><li>a</li></ol><h2 data-part="page">Modul 2</h2><ol><li>b</li></ol></section>'
+            '<p class="note">n</p><section class="appendix" id="map" data-part="appendix"><h1>Peta</h1></section>')
+    book = BOOK.replace('<section class="appendix"><a href="#q-1">Q</a></section>', back)
+    parts = split_book(book)
+    assert [(p.name, p.kind) for p in parts][3:] == [("back-1", "back"), ("back-2", "back"), ("back-3", "back")]
+    first, second, third = (p.html.split("<body>")[1] for p in parts[3:])
+    assert "Modul 1" in first and "Modul 2" not in first and 'id="key"' in first
+    assert second.startswith('<section class="appendix" data-part="appendix"><h1 ')      # no second id="key"
+    assert "Kunci" in second and 'id="t"' not in second and "visibility: hidden" in second
+    assert "Modul 2" in second and "Modul 1" not in second
+    assert 'class="note"' in second and "Peta" not in second
+    assert "Peta" in third
 
 
 def test_furniture_runs_carry_the_strings_numbers_and_side_in():

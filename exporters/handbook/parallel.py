@@ -39,9 +39,10 @@ from .workers import run_jobs, worker_pool
 #    the PDF's internal links, named destinations and outline are rebuilt for the whole book,
 #    metadata and a /ID derived from the content are set.
 #
-# Parts are cut only where the stylesheet forces a page break (a module starts a page; ``.opener``
-# ends one; with ``.key-list + .key-module { break-before: page }`` each module's answer key
-# starts one), so the page breaks are those of the whole book. Two things in handbook.css keep
+# Parts are cut only where the templates mark a page break that the stylesheet forces
+# (``data-part``: a module starts a page, its opener ends one, each appendix and each module's
+# answer key starts one; see ``parts.split_book``), so the page breaks are those of the whole
+# book; the engine reads no stylesheet to find them. Two things in handbook.css keep
 # the two paths equal: the outcome map has fixed column widths (WeasyPrint sizes auto columns
 # before it knows the page numbers it prints in them), and each module's answer key starts a page.
 # Page numbers printed inside a body (a restyle that puts target-counter() on lesson links) are
@@ -53,9 +54,7 @@ from .workers import run_jobs, worker_pool
 # conformance metadata. The joined file is about 2.3 times the size of the one-process file: each
 # part embeds its own font subsets and pypdf writes no object streams.
 
-KEY_BREAK = re.compile(r"\.key-list\s*\+\s*\.key-module\s*\{[^}]*break-before:\s*page")
 RIGHT_TO_LEFT = re.compile(r"<html\b[^>]*\sdir=[\"']?rtl", re.I)
-OPENER_BREAK = re.compile(r"\.opener\s*\{[^}]*break-after:\s*page")
 
 
 def run_parts(jobs: list[PartJob], pool) -> list[PartResult]:
@@ -66,8 +65,7 @@ def typeset_parallel(book_html: str, base: Path, sheets: list[tuple[str, Path]],
                      right_hand_modules: bool, workers: int, source_date: dt.datetime) -> Typeset | None:
     """The book typeset part by part in worker processes and joined; None if it cannot be split
     or the parts do not settle (the caller then uses one process)."""
-    css = "\n".join(text for text, _ in sheets)
-    parts = split_book(book_html, cut_keys=bool(KEY_BREAK.search(css)), cut_openers=bool(OPENER_BREAK.search(css)))
+    parts = split_book(book_html)
     if parts is None:
         return None
     common = dict(sheets=tuple((text, str(folder)) for text, folder in sheets), base=str(base),

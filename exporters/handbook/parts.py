@@ -17,6 +17,14 @@ from lxml import html as lxml_html
 from .typesetting import discard_fonts, render_document
 from .workers import worker_cache
 
+# The marks the book's templates put where the stylesheet forces a page break, and where it may
+# therefore be cut into parts (``data-part="…"``; a restyle that drops a break drops its mark):
+MARK_ATTRIBUTE = "data-part"
+MODULE = "module"           # a module: starts a page; all of them are the children of one element
+OPENER = "opener"           # a module's first child, ending with a page break: the rest is its body
+APPENDIX = "appendix"       # after the modules: starts a page
+PAGE = "page"               # a child of an appendix that starts a page: the appendix continues
+TITLE = "title"             # an appendix's title, copied invisibly into its continuations
 PAGE_REFERENCE = re.compile(r"target-counter\(\s*attr\(\s*href\s*\)\s*,\s*page\s*\)")
 MARK = re.compile("\ue000([^\ue001]*)\ue001")     # data-page="\ue000anchor\ue001" until numbers are known
 SENTINEL = "\u2063"             # a body's page-number placeholder: seen in its text → it prints numbers
@@ -71,18 +79,21 @@ class PartResult:
     numbered: bool = False      # prints page numbers (a placeholder showed up in its text)
 
 
-def split_book(book_html: str, cut_keys: bool = False, cut_openers: bool = False) -> list[Part] | None:
-    """The book's HTML → standalone documents: what precedes ``<main>``, each child of
-    ``<main>`` (a module), what follows it. With ``cut_openers`` (the stylesheet ends a module's
-    ``.opener`` with a page break) a module is cut after its opener, so that its lessons and quiz
-    (the body) can be typeset before any page number is known. With ``cut_keys`` (the
-    stylesheet starts each module's answer key on a new page) the answer key is cut there too:
-    a continuation part starts with an invisible copy of the key's title, so that running heads
-    stay the same. None when the book has no such shape."""
+def split_book(book_html: str) -> list[Part] | None:
+    """The book's HTML → standalone documents, cut where the templates mark a page break
+    (``data-part``, see ``MODULE`` … ``TITLE``): what precedes the modules, each module, what
+    follows them. A module whose first child is marked as its opener is cut after it, so that
+    its lessons and quiz (the body) can be typeset before any page number is known. Each
+    appendix is a part of its own, cut again before each child marked as starting a page: a
+    continuation part starts with an invisible copy of the appendix's marked title, so that
+    running heads stay the same. None when the book marks no modules, or marks them in
+    another shape (not all the children of one child of ``<body>``)."""
     root = lxml_html.document_fromstring(book_html)
     body = root.find("body")
-    main = body.find("main") if body is not None else None
-    if main is None or len(main) == 0:
+    first = body.find(f".//*[@{MARK_ATTRIBUTE}='{MODULE}']") if body is not None else None
+    container = first.getparent() if first is not None else None
+    if container is None or container.getparent() is not body or \
+            not all(marked(c, MODULE) for c in container if isinstance(c.tag, str)):
         return None
     for link in root.iter("a"):
         href = link.get("href") or ""
@@ -91,7 +102,7 @@ def split_book(book_html: str, cut_keys: bool = False, cut_openers: bool = False
     head = lxml_html.tostring(root.find("head"), encoding="unicode")
     attributes = "".join(f' {k}="{html_text.escape(v)}"' for k, v in root.attrib.items())
     children = list(body)
-    where = children.index(main)
+    where = children.index(container)
 
     def serialise(elements) -> str:
         return "".join(lxml_html.tostring(e, encoding="unicode", with_tail=False) for e in elements)
@@ -104,25 +115,30 @@ def split_book(book_html: str, cut_keys: bool = False, cut_openers: bool = False
                                            if keep_id or k != "id") + ">"
 
     parts = [Part("front", document(serialise(children[:where])), False, "front")]
-    for i, module in enumerate(main, 1):
+    around, after = opening_tag(container), f"</{container.tag}>"
+    for i, module in enumerate((c for c in container if isinstance(c.tag, str)), 1):
         inner = [c for c in module if isinstance(c.tag, str)]
-        opener = inner[0] if inner else None
-        if cut_openers and opener is not None and len(inner) > 1 and \
-                "opener" in (opener.get("class") or "").split():
-            closing = f"</{module.tag}></main>"
-            parts.append(Part(f"opener-{i}", document(f"<main>{opening_tag(module)}{serialise([opener])}{closing}"),
+        if len(inner) > 1 and marked(inner[0], OPENER):
+            closing = f"</{module.tag}>{after}"
+            parts.append(Part(f"opener-{i}", document(f"{around}{opening_tag(module)}{serialise(inner[:1])}{closing}"),
                               True, "opener"))
-            parts.append(Part(f"module-{i}", document(f"<main>{opening_tag(module, keep_id=False)}"
+            parts.append(Part(f"module-{i}", document(f"{around}{opening_tag(module, keep_id=False)}"
                                                        f"{serialise(inner[1:])}{closing}"), False, "body"))
         else:
-            parts.append(Part(f"module-{i}", document(f"<main>{serialise([module])}</main>"), True, "opener"))
-    pieces: list[str] = []
+            parts.append(Part(f"module-{i}", document(f"{around}{serialise([module])}{after}"), True, "opener"))
+    groups: list[list] = []             # an appendix and the unmarked elements that follow it
     for element in children[where + 1:]:
-        runs = key_runs(element) if cut_keys else []
+        if not groups or marked(element, APPENDIX):
+            groups.append([])
+        groups[-1].append(element)
+    pieces: list[str] = []
+    for group in groups:
+        element = group[0]
+        runs = page_runs(element) if marked(element, APPENDIX) else []
         if len(runs) < 2:
-            pieces.append(serialise([element]))
+            pieces.append(serialise(group))
             continue
-        title = element.find("h1")
+        title = element.find(f"*[@{MARK_ATTRIBUTE}='{TITLE}']")
         opening = opening_tag(element)
         closing = f"</{element.tag}>"
         pieces.append(opening + serialise(runs[0]) + closing)
@@ -130,28 +146,32 @@ def split_book(book_html: str, cut_keys: bool = False, cut_openers: bool = False
         if title is not None:
             clone = copy.deepcopy(title)
             clone.attrib.pop("id", None)
+            clone.attrib.pop(MARK_ATTRIBUTE, None)
             clone.set("aria-hidden", "true")
             clone.set("style", "position: absolute; visibility: hidden; bookmark-level: none; margin: 0; "
                                "padding: 0; border: 0; height: 0; overflow: hidden")
             clone.tail = None
             ghost = lxml_html.tostring(clone, encoding="unicode")
         pieces += [opening_tag(element, keep_id=False) + ghost + serialise(run) + closing for run in runs[1:]]
-    if cut_keys:
-        parts += [Part(f"back-{i}", document(piece), False, "back") for i, piece in enumerate(pieces, 1)]
+        pieces[-1] += serialise(group[1:])
+    if len(pieces) == 1:
+        parts.append(Part("back", document(pieces[0]), False, "back"))
     else:
-        parts.append(Part("back", document("".join(pieces)), False, "back"))
+        parts += [Part(f"back-{i}", document(piece), False, "back") for i, piece in enumerate(pieces, 1)]
     return parts
 
 
-def key_runs(section) -> list[list]:
-    """The children of an answer-key section, cut before each module heading but the first."""
+def marked(element, mark: str) -> bool:
+    """Whether the templates mark ``element`` as ``mark`` (``data-part="<mark>"``)."""
+    return isinstance(element.tag, str) and element.get(MARK_ATTRIBUTE) == mark
+
+
+def page_runs(appendix) -> list[list]:
+    """The children of an appendix, cut before each child marked as starting a page."""
     runs: list[list] = [[]]
-    seen = False
-    for child in section:
-        if isinstance(child.tag, str) and "key-module" in (child.get("class") or "").split():
-            if seen:
-                runs.append([])
-            seen = True
+    for child in appendix:
+        if runs[-1] and marked(child, PAGE):
+            runs.append([])
         runs[-1].append(child)
     return runs
 
