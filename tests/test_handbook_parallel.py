@@ -437,3 +437,24 @@ def test_a_right_to_left_book_starts_on_a_left_hand_page(tmp_path, monkeypatch):
     assert found[:20] == expected[:20]              # front matter and modules: exactly
     assert outline(parallel) == outline(single)
     assert links(parallel) == links(single)
+
+
+def test_a_changed_weasyprint_page_box_falls_back_to_one_process(tmp_path, monkeypatch):
+    """The engine reads WeasyPrint's private page box in one place (``parts.page_box``); if that
+    goes away, the book is typeset in one process — the same file as ``parallel: off`` — with a
+    warning, not a crash."""
+    import coursepack.exporters.handbook.parts as parts
+
+    mini = ROOT / "tests" / "fixtures" / "courses" / "mini"
+    single = build(mini, tmp_path / "single", parallel="off")
+
+    def gone(page):
+        raise AttributeError("'Page' object has no attribute '_page_box'")
+
+    monkeypatch.setattr(parts, "page_box", gone)
+    warnings: list[str] = []
+    result = run_exporter(HandbookExporter, load(mini, parallel="on", jobs=1), tmp_path / "fallback",
+                          warnings.append, environ={"SOURCE_DATE_EPOCH": EPOCH})
+    assert result.paths, [p.format() for p in result.problems]
+    assert warnings == ["handbook: the book could not be typeset in parts; using one process"]
+    assert result.paths[0].read_bytes() == single.read_bytes()

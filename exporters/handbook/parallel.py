@@ -49,7 +49,8 @@ from .workers import run_jobs, worker_pool
 # noticed while laying it out, and that body is typeset again with its numbers.
 #
 # Reading a laid-out page's @page name, side and string-set values uses WeasyPrint's page box
-# (``Page._page_box``); if that ever changes, the book is typeset in one process, with a warning.
+# (``parts.page_box``: no public API has them); if that ever changes, the book is typeset in one
+# process, with a warning.
 # PDF/UA-1 and PDF/A-3b use one process: a joined file would lose the structure tree and the
 # conformance metadata. The joined file is about 2.3 times the size of the one-process file: each
 # part embeds its own font subsets and pypdf writes no object streams.

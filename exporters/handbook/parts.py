@@ -184,10 +184,21 @@ def part_sheets(sheets: Iterable[tuple[str, str]], side: str) -> list[tuple[str,
     return out + [(extra, Path(out[-1][1] if out else "."))]
 
 
+def page_box(page):
+    """WeasyPrint's box of a laid-out page: the one use of its private ``Page._page_box``.
+
+    The parallel engine needs, of each page, its @page name, side and blank flag
+    (``page_type``), its ``string-set`` values and its text; WeasyPrint's public ``Page``
+    (checked with WeasyPrint 70.0) offers only its size, bleed, anchors, links, bookmarks and
+    form fields. If the attribute or the boxes change, the AttributeError this raises makes
+    ``typeset_parallel`` give up and the book is typeset in one process, with a warning."""
+    return page._page_box
+
+
 def page_facts(page) -> PageFacts:
     """What the furniture of a laid-out page depends on: its @page name, blank or not, side and
-    string-set values (from WeasyPrint's page box: no public API has them), and its page area."""
-    box = page._page_box
+    string-set values, and its page area."""
+    box = page_box(page)
     kind = box.page_type
     strings = []
     for child in box.descendants():
@@ -199,7 +210,8 @@ def page_facts(page) -> PageFacts:
 
 
 def shows_sentinel(page) -> bool:
-    return any(SENTINEL in (getattr(child, "text", None) or "") for child in page._page_box.descendants()
+    """Whether a laid-out page prints the page-number placeholder (its part prints page numbers)."""
+    return any(SENTINEL in (getattr(child, "text", None) or "") for child in page_box(page).descendants()
                if isinstance(getattr(child, "text", None), str))
 
 
