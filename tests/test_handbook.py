@@ -27,7 +27,8 @@ from coursepack.exporter import BuildContext
 from coursepack.labels import labels_for
 from coursepack.load import load_course
 from coursepack.registry import discover_exporters
-from coursepack.exporters.handbook import HandbookExporter, HandbookOptions, render_handbook_html, typeset
+from coursepack.exporters.handbook import (HandbookExporter, HandbookOptions, render_handbook_html, typeset,
+                                          write_handbook)
 from coursepack.exporters.handbook.checks import log_problems
 from coursepack.exporters.handbook.fetcher import confined_fetcher
 from coursepack.exporters.handbook.printhtml import prepare_html
@@ -494,6 +495,29 @@ def test_missing_image_is_an_error_at_the_lesson(tmp_path):
     assert f"{copy.as_posix()}/modules/01-dasar/quiz.yaml" in paths
     assert all("assets/diagram.svg" in p.message for p in errors)
     assert not list((tmp_path / "out").glob("*.pdf"))
+
+
+def test_writing_the_handbook_returns_its_problems_as_a_value(tmp_path):
+    """``write_handbook`` hands back the files it wrote and the problems it found, as one value
+    (no exporter object carries them): a missing image is an error at each file that uses it."""
+    copy = tmp_path / "course"
+    shutil.copytree(MINI, copy)
+    course = load(copy)
+    (copy / "assets" / "diagram.svg").unlink()
+
+    def context(folder: Path) -> BuildContext:
+        folder.mkdir()
+        return BuildContext(folder, HandbookOptions(parallel="off"), dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc),
+                            template_environment(course, "handbook"), lambda _: None)
+
+    broken = write_handbook(course, context(tmp_path / "broken"), "book.pdf")
+    assert broken.paths == (tmp_path / "broken" / "book.pdf",) and broken.paths[0].is_file()
+    assert {p.path for p in broken.problems if p.severity == "error"} == {
+        f"{copy.as_posix()}/modules/01-dasar/01-pengantar.md", f"{copy.as_posix()}/modules/01-dasar/quiz.yaml"}
+    shutil.copy(MINI / "assets" / "diagram.svg", copy / "assets" / "diagram.svg")
+    whole = write_handbook(course, context(tmp_path / "whole"), "book.pdf")
+    assert not [p for p in whole.problems if p.severity == "error"]
+    assert len(broken.problems) > len(whole.problems)       # the first run's problems stay its own
 
 
 def test_byte_identical_builds_in_two_folders(tmp_path):

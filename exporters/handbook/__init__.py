@@ -18,22 +18,23 @@ exporter, which runs the layers and hands the problems on as values.
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 from coursepack.exporter import BuildContext, Exporter
 from coursepack.labels import labels_for, text_direction
 from coursepack.model import Course
-from coursepack.problems import Problem, error
+from coursepack.problems import Problem
 
-from .checks import log_problems, outline_problems
+from .checks import log_problems, outline_problems, pdf_problems
 from .options import PARALLEL_MIN_LESSONS, PARALLEL_MIN_MODULES, VARIANTS, HandbookOptions, handbook_options
 from .parallel import typeset_parallel
 from .typesetting import typeset
 from .views import render_handbook_css, render_handbook_html
 from .workers import start_worker_server
 
-__all__ = ["HandbookExporter", "HandbookOptions", "render_handbook_css", "render_handbook_html", "typeset",
-           "use_parallel"]
+__all__ = ["HandbookExporter", "HandbookOptions", "Written", "render_handbook_css", "render_handbook_html", "typeset",
+           "use_parallel", "write_handbook"]
 
 
 def use_parallel(course: Course, options: HandbookOptions) -> bool:
@@ -49,6 +50,40 @@ def use_parallel(course: Course, options: HandbookOptions) -> bool:
             and len(course.lessons) >= PARALLEL_MIN_LESSONS and (options.jobs or os.cpu_count() or 1) > 1)
 
 
+@dataclass(frozen=True)
+class Written:
+    """What one run of the handbook exporter produced: its files and the problems found on the way."""
+    paths: tuple[Path, ...]
+    problems: tuple[Problem, ...]
+
+
+def write_handbook(course: Course, ctx: BuildContext, name: str) -> Written:
+    """The book typeset into ``ctx.output(name)`` — in parts when ``use_parallel`` says so, else
+    (or when the parts do not settle) in one process — with the problems of WeasyPrint's log and
+    of the PDF's outline and link targets."""
+    options = handbook_options(ctx)
+    fonts = ctx.templates.get_template("fonts.css")
+    css_dir = Path(ctx.templates.get_template("handbook.css").filename).parent
+    sheets = [(fonts.render(), Path(fonts.filename).parent), (render_handbook_css(course, ctx), css_dir)]
+    allowed = (course.root, *(Path(p) for p in getattr(ctx.templates.loader, "searchpath", [])))
+    parallel, workers = use_parallel(course, options), options.jobs or os.cpu_count() or 1
+    if parallel and workers > 1:
+        start_worker_server()
+    book_html = render_handbook_html(course, ctx)
+    result = None
+    if parallel:
+        result = typeset_parallel(book_html, course.root, sheets, allowed, options.right_hand_modules,
+                                  workers, ctx.source_date)
+        if result is None:
+            ctx.warn("handbook: the book could not be typeset in parts; using one process")
+    if result is None:
+        result = typeset(book_html, course.root, sheets, allowed, VARIANTS[options.pdf_variant])
+    target = ctx.output(name)
+    target.write_bytes(result.pdf)
+    problems = log_problems(result.messages, course, css_dir.as_posix())
+    problems += outline_problems(result, course, labels_for(course.language), target.name)
+    return Written((target,), tuple(problems))
+
 
 class HandbookExporter(Exporter):
     name = "handbook"
@@ -57,37 +92,12 @@ class HandbookExporter(Exporter):
     Options = HandbookOptions
 
     def __init__(self) -> None:
-        self.problems: list[Problem] = []   # found while typesetting; reported by check()
+        # export() returns only paths: what it found waits here for check(), as one value
+        self.written = Written((), ())
 
     def export(self, course: Course, ctx: BuildContext) -> list[Path]:
-        options = handbook_options(ctx)
-        fonts = ctx.templates.get_template("fonts.css")
-        css_dir = Path(ctx.templates.get_template("handbook.css").filename).parent
-        sheets = [(fonts.render(), Path(fonts.filename).parent), (render_handbook_css(course, ctx), css_dir)]
-        allowed = (course.root, *(Path(p) for p in getattr(ctx.templates.loader, "searchpath", [])))
-        parallel, workers = use_parallel(course, options), options.jobs or os.cpu_count() or 1
-        if parallel and workers > 1:
-            start_worker_server()
-        book_html = render_handbook_html(course, ctx)
-        result = None
-        if parallel:
-            result = typeset_parallel(book_html, course.root, sheets, allowed, options.right_hand_modules,
-                                      workers, ctx.source_date)
-            if result is None:
-                ctx.warn("handbook: the book could not be typeset in parts; using one process")
-        if result is None:
-            result = typeset(book_html, course.root, sheets, allowed, VARIANTS[options.pdf_variant])
-        target = ctx.output(self.output_name(course))
-        target.write_bytes(result.pdf)
-        labels = labels_for(course.language)
-        self.problems = log_problems(result.messages, course, css_dir.as_posix())
-        self.problems += outline_problems(result, course, labels, target.name)
-        return [target]
+        self.written = write_handbook(course, ctx, self.output_name(course))
+        return list(self.written.paths)
 
     def check(self, paths: list[Path], ctx: BuildContext) -> list[Problem]:
-        problems = list(self.problems)
-        for path in paths:
-            data = path.read_bytes()
-            if not data.startswith(b"%PDF-") or b"%%EOF" not in data[-32:]:
-                problems.append(error(path.name, 0, 0, "the handbook is not a complete PDF file"))
-        return problems
+        return [*self.written.problems, *pdf_problems(paths)]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import re
+from pathlib import Path
 from typing import Iterable
 
 from coursepack.model import Course
@@ -96,4 +97,14 @@ def outline_problems(result: Typeset, course: Course, labels: dict, output: str)
     if absent:
         problems.append(error(output, 0, 0, f"{len(absent)} link target(s) missing from the PDF, "
                               f"e.g. {absent[0]}"))
+    return problems
+
+
+def pdf_problems(paths: Iterable[Path]) -> list[Problem]:
+    """A written file that is not a whole PDF (it must start with ``%PDF-`` and end with ``%%EOF``)."""
+    problems = []
+    for path in paths:
+        data = path.read_bytes()
+        if not data.startswith(b"%PDF-") or b"%%EOF" not in data[-32:]:
+            problems.append(error(path.name, 0, 0, "the handbook is not a complete PDF file"))
     return problems
