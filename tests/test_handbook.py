@@ -105,20 +105,57 @@ def outline(pdf: Path) -> list[tuple[int, str, int]]:
     return [(level, " ".join(title.split()), index + 1) for level, title, index, _, _ in read_outline(pdf)]
 
 
-def expected_outline(course) -> list[tuple[int, str]]:
-    labels = labels_for(course.language)
-    out = [(1, labels["contents"])]
-    for m in course.modules:
-        out.append((1, f"{labels['module']} {m.number}. {m.title}"))
-        out += [(2, f"{m.number}.{lesson.number} {lesson.title}") for lesson in m.lessons]
-        if m.quiz:
-            out.append((2, m.quiz.title))
-    if course.questions:
-        out.append((1, labels["answer_key"]))
-    out.append((1, labels["outcome_map"]))
-    if course.glossary:
-        out.append((1, labels["glossary"]))
-    return out
+# The outlines the handbooks must have, written out by hand (not derived from the course by the
+# rule the exporter's own check uses): (level, title) of every bookmark, in order.
+MINI_OUTLINE = [
+    (1, "Daftar Isi"),
+    (1, "Modul 1. Dasar-dasar"),
+    (2, "1.1 Pengantar"),
+    (2, "1.2 Istilah & Kode"),
+    (2, "Kuis Dasar"),
+    (1, "Modul 2. Lanjutan"),
+    (2, "2.1 Penerapan"),
+    (2, "Kuis: Lanjutan"),
+    (1, "Kunci Jawaban"),
+    (1, "Peta Capaian, Pelajaran, dan Soal"),
+    (1, "Glosarium"),
+]
+MINI_WITHOUT_QUIZZES_OUTLINE = [      # no worksheets, and no answer key
+    (1, "Daftar Isi"),
+    (1, "Modul 1. Dasar-dasar"),
+    (2, "1.1 Pengantar"),
+    (2, "1.2 Istilah & Kode"),
+    (1, "Modul 2. Lanjutan"),
+    (2, "2.1 Penerapan"),
+    (1, "Peta Capaian, Pelajaran, dan Soal"),
+    (1, "Glosarium"),
+]
+REAL_OUTLINE = [
+    (1, "Daftar Isi"),
+    (1, "Modul 1. Mengenal AI Engineer"),
+    (2, "1.1 Apa itu AI Engineer?"),
+    (2, "1.2 AI Engineer dan profesi terkait"),
+    (2, "1.3 Evolusi peran AI Engineer"),
+    (2, "Kuis Modul 1: Mengenal AI Engineer"),
+    (1, "Modul 2. AI Engineer vs ML Engineer"),
+    (2, "2.1 Fokus, latar belakang, dan perangkat kerja"),
+    (2, "2.2 Tugas harian dan metrik keberhasilan"),
+    (2, "2.3 Siapa sebenarnya yang membuat LLM?"),
+    (2, "Kuis Modul 2: AI Engineer vs ML Engineer"),
+    (1, "Modul 3. Peran dan tanggung jawab AI Engineer"),
+    (2, "3.1 Empat peran utama AI Engineer"),
+    (2, "3.2 Lima tanggung jawab kunci"),
+    (2, "3.3 Studi kasus: chatbot layanan nasabah bank"),
+    (2, "Kuis Modul 3: Peran dan tanggung jawab"),
+    (1, "Modul 4. Keterampilan, karier, dan tren"),
+    (2, "4.1 Keterampilan yang dibutuhkan"),
+    (2, "4.2 Spesialisasi dan jenjang karier"),
+    (2, "4.3 Tren dan masa depan AI engineering"),
+    (2, "Kuis Modul 4: Keterampilan, karier, dan tren"),
+    (1, "Kunci Jawaban"),
+    (1, "Peta Capaian, Pelajaran, dan Soal"),
+    (1, "Glosarium"),
+]
 
 
 def heading_pages(course, texts: list[str]) -> dict[str, int]:
@@ -355,7 +392,33 @@ def test_cover_shows_the_source_date_not_today(mini_pdf):
 
 def test_outline_mirrors_the_course(mini, mini_pdf):
     found = outline(mini_pdf)
-    assert [(level, title) for level, title, _ in found] == expected_outline(mini)
+    assert [(level, title) for level, title, _ in found] == MINI_OUTLINE
+
+
+def test_the_outline_check_reports_a_missing_bookmark_and_link_target(mini):
+    """The exporter's own check (``checks.outline_problems``) against the hand-written outline:
+    silent on it, and an error for a bookmark or a link target that is not there."""
+    from coursepack.exporters.handbook.checks import outline_problems
+    from coursepack.exporters.handbook.typesetting import Typeset
+
+    def tree(entries):          # (level, title) → WeasyPrint's nested bookmark tree
+        out: list = []
+        for level, title in entries:
+            (out if level == 1 else out[-1][2]).append((title, (0, 0, 0), [], "open"))
+        return out
+
+    anchors = {f"{kind}-{q.id}": 1 for q in mini.questions for kind in ("q", "key")}
+    anchors |= {f"lesson-{lesson.id}": 1 for lesson in mini.lessons}
+    labels = labels_for(mini.language)
+    assert outline_problems(Typeset(b"", 1, tree(MINI_OUTLINE), anchors, ()), mini, labels, "book.pdf") == []
+    lost = mini.lessons[1]
+    short = Typeset(b"", 1, tree([e for e in MINI_OUTLINE if e != (2, "1.2 Istilah & Kode")]),
+                    {k: v for k, v in anchors.items() if k != f"lesson-{lost.id}"}, ())
+    assert [(p.severity, p.path, p.message) for p in outline_problems(short, mini, labels, "book.pdf")] == [
+        ("error", "book.pdf", "the PDF outline does not mirror the course: missing [(2, '1.2 Istilah & Kode')], "
+                              "unexpected []"),
+        ("error", "book.pdf", f"1 link target(s) missing from the PDF, e.g. lesson-{lost.id}"),
+    ]
 
 
 def test_toc_page_numbers_are_the_real_pages(mini, mini_pdf):
@@ -450,7 +513,7 @@ def test_a_course_without_questions_has_no_answer_key(tmp_path, parallel):
     course = load(MINI, parallel=parallel, jobs=2)
     course = dataclasses.replace(course, modules=tuple(dataclasses.replace(m, quiz=None) for m in course.modules))
     pdf = build_pdf(course, tmp_path)
-    assert [(level, title) for level, title, _ in outline(pdf)] == expected_outline(course)
+    assert [(level, title) for level, title, _ in outline(pdf)] == MINI_WITHOUT_QUIZZES_OUTLINE
     texts = pages_text(pdf)
     assert not any(labels_for(course.language)["answer_key"] in text for text in texts)
     for number, text in enumerate(texts, 1):
@@ -616,8 +679,7 @@ def test_real_course_content_and_size(real, real_pdf):
 
 @pytest.mark.slow
 def test_real_course_outline_and_toc(real, real_pdf):
-    assert [(lvl, t) for lvl, t, _ in outline(real_pdf)] == \
-        [(lvl, " ".join(t.split())) for lvl, t in expected_outline(real)]
+    assert [(lvl, t) for lvl, t, _ in outline(real_pdf)] == REAL_OUTLINE
     printed = toc_numbers(real, pages_text(real_pdf, layout=True))
     actual = heading_pages(real, pages_text(real_pdf))
     assert printed == actual
