@@ -2,6 +2,8 @@
 
 Browser and npm fixtures skip locally when chromium or ``node_modules`` is
 missing, and fail under ``CI=true`` (see ``lms.harness.skip_or_fail``).
+``golden`` compares outputs with ``tests/golden/`` (``goldens.py``; ``--update-goldens``
+rewrites them).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from goldens import Goldens, update_requested
 from lms.harness import (
     LmsHarness,
     StaticServer,
@@ -20,6 +23,8 @@ from lms.harness import (
     skip_or_fail,
     start_lms_server,
 )
+
+REWRITTEN = pytest.StashKey[list]()
 
 
 @pytest.fixture(scope="session")
@@ -109,6 +114,32 @@ def run_coursepack() -> Any:
             return CliResult(code, out.getvalue().decode("utf-8"), err.getvalue().decode("utf-8"))
 
     return run
+
+
+# --- golden files (goldens.py) -----------------------------------------------------------------
+
+def pytest_addoption(parser) -> None:
+    parser.addoption("--update-goldens", action="store_true", default=False,
+                     help="rewrite the golden files under tests/golden/ instead of comparing (review the "
+                          "diff before committing; refused under CI=true)")
+
+
+@pytest.fixture(scope="session")
+def golden(request) -> Goldens:
+    """Compares outputs with ``tests/golden/``: ``golden.check_text(name, data)``,
+    ``golden.check_archive(name, zip_bytes, members=None)``."""
+    goldens = Goldens(update_requested(request.config.getoption("--update-goldens")))
+    request.config.stash[REWRITTEN] = goldens.rewritten
+    return goldens
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
+    """After ``--update-goldens``: which golden files were written, to review before committing."""
+    rewritten = config.stash.get(REWRITTEN, [])
+    if rewritten:
+        terminalreporter.section("golden files rewritten (review with git diff tests/golden)")
+        for name in rewritten:
+            terminalreporter.line(f"tests/golden/{name}")
 
 
 # --- a real Moodle (tests marked `moodle`) -------------------------------------------------
