@@ -1,5 +1,6 @@
 """The Common Cartridge exporter: XSD-valid manifest and QTI, every href present, question types
-mapped as documented, warnings for the types outside the profile, same source → same bytes.
+mapped as documented, warnings for the types outside the profile, same source → same bytes, and
+the mini course's cartridge as a golden folder (``tests/golden/cc/mini``; ``goldens.py``).
 
 Expected values come from the course sources (the loaded model), never from the cartridge.
 """
@@ -18,54 +19,30 @@ import pytest
 from hypothesis import given
 from lxml import etree
 
-from coursepack.build import run_exporter
 from coursepack.exporters import CC11_MANIFEST_XSD, CC11_QTI_XSD
 from coursepack.exporters.cc import (BANK_TYPE, CANVAS_TYPE, PROFILE, CcOptions, CommonCartridgeExporter,
                                      cartridge_problems)
-from coursepack.load import load_course
-from coursepack.registry import discover_exporters
 from coursepack.exporters.scorm import safe_asset_path
 from coursepack.xsd import validate_xml
+from courses import MINI, REPO, SAMPLE, build, buildable_courses, load
 from strategies import course_specs
 from test_properties import examples, export, loaded
 
-HERE = Path(__file__).parent
-REPO = HERE.parent
-COURSES = HERE / "fixtures" / "courses"
-SAMPLE = REPO / "course"
 CP = "{http://www.imsglobal.org/xsd/imsccv1p1/imscp_v1p1}"
 LOM = "{http://ltsc.ieee.org/xsd/imsccv1p1/LOM/manifest}"
 QTI = "{http://www.imsglobal.org/xsd/ims_qtiasiv1p2}"
-REFUSED = {"moodle-bad"}          # fixtures whose source the build refuses
 
 
-def load(folder: Path):
-    course, problems = load_course(folder, discover_exporters())
-    assert course is not None, [p.format() for p in problems]
-    return course
-
-
-def build(course, out: Path, **options) -> Path:
-    if options:
-        course = dataclasses.replace(course, options={**course.options, "cc": CcOptions(**options)})
-    result = run_exporter(CommonCartridgeExporter, course, out, warn=lambda m: None)
-    assert result.paths, [p.format() for p in result.problems]
-    (path,) = result.paths
-    return Path(path)
-
-
-def course_cases():
-    cases = [pytest.param(SAMPLE, id="sample")]
-    for folder in sorted(COURSES.iterdir()):
-        if folder.is_dir() and folder.name not in REFUSED:
-            cases.append(pytest.param(folder, id=folder.name))
-    return cases
+def cartridge(course, out: Path, **options) -> Path:
+    """The one ``.imscc`` file the exporter publishes (``options``: CcOptions)."""
+    (path,) = build("cc", course, out, CcOptions(**options) if options else None)
+    return path
 
 
 @pytest.fixture(scope="module")
 def sample(tmp_path_factory):
     course = load(SAMPLE)
-    path = build(course, tmp_path_factory.mktemp("cc"))
+    path = cartridge(course, tmp_path_factory.mktemp("cc"))
     return course, zipfile.ZipFile(path)
 
 
@@ -73,10 +50,10 @@ def manifest(archive: zipfile.ZipFile) -> etree._Element:
     return etree.fromstring(archive.read("imsmanifest.xml"))
 
 
-@pytest.mark.parametrize("folder", course_cases())
+@pytest.mark.parametrize("folder", buildable_courses())
 def test_every_file_validates_and_every_href_is_present(folder, tmp_path):
     course = load(folder)
-    path = build(course, tmp_path)
+    path = cartridge(course, tmp_path)
     with zipfile.ZipFile(path) as archive:
         names = set(archive.namelist())
         data = archive.read("imsmanifest.xml")
@@ -109,6 +86,11 @@ def test_every_file_validates_and_every_href_is_present(folder, tmp_path):
                 if not asset.path.endswith(".md"):
                     assert f"web_resources/{safe_asset_path(asset.path)}" in names
                     assert archive.read(f"web_resources/{safe_asset_path(asset.path)}") == asset.source.read_bytes()
+
+
+def test_golden_cartridge(tmp_path, golden):
+    """The mini course's cartridge, every member, as the other exporters' goldens are."""
+    golden.check_archive("cc/mini", cartridge(load(MINI), tmp_path).read_bytes())
 
 
 def test_organization_follows_the_course(sample):
@@ -180,7 +162,7 @@ def test_lesson_links_point_at_pages(tmp_path):
     linked = dataclasses.replace(lesson, html=lesson.html + f'<p><a href="{other.source}">next</a></p>')
     module = dataclasses.replace(course.modules[0], lessons=(linked,) + course.modules[0].lessons[1:])
     course = dataclasses.replace(course, modules=(module,) + course.modules[1:])
-    with zipfile.ZipFile(build(course, tmp_path)) as archive:
+    with zipfile.ZipFile(cartridge(course, tmp_path)) as archive:
         text = archive.read(f"wiki_content/{lesson.id}.html").decode()
         assert f'<a href="{other.id}.html">next</a>' in text
         assert cartridge_problems(archive, "x") == []
@@ -188,7 +170,7 @@ def test_lesson_links_point_at_pages(tmp_path):
 
 def test_filebase_links(tmp_path):
     course = load(SAMPLE)
-    with zipfile.ZipFile(build(course, tmp_path, file_links="filebase")) as archive:
+    with zipfile.ZipFile(cartridge(course, tmp_path, file_links="filebase")) as archive:
         lesson = next(lesson for lesson in course.lessons if lesson.assets)
         text = archive.read(f"wiki_content/{lesson.id}.html").decode()
         assert f'src="$IMS-CC-FILEBASE$/{lesson.assets[0].path}"' in text
@@ -272,8 +254,8 @@ def test_numerical_and_matching_are_warned_about_by_name():
 
 def test_same_source_same_bytes(tmp_path):
     course = load(SAMPLE)
-    first = build(course, tmp_path / "a").read_bytes()
-    second = build(load(SAMPLE), tmp_path / "b").read_bytes()
+    first = cartridge(course, tmp_path / "a").read_bytes()
+    second = cartridge(load(SAMPLE), tmp_path / "b").read_bytes()
     assert first == second
     with zipfile.ZipFile(io.BytesIO(first)) as archive:
         infos = archive.infolist()

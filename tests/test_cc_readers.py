@@ -30,14 +30,10 @@ from coursepack.exporters.cc import OUTSIDE_PROFILE
 from coursepack.exporters.moodle import plain_text
 from coursepack.exporters.scorm import safe_asset_path
 from coursepack.labels import labels_for
-from coursepack.load import load_course
-from coursepack.registry import discover_exporters
 from lms.harness import skip_or_fail
 from cli_helpers import coursepack, with_options
+from courses import REPO, SAMPLE, buildable_courses, load
 
-REPO = Path(__file__).resolve().parents[1]
-SAMPLE = REPO / "course"
-COURSES = REPO / "tests" / "fixtures" / "courses"
 CC2OLX_SOURCE = Path(os.environ.get("COURSEPACK_CC2OLX") or REPO.parent / "shared" / "cc2olx")
 CC2OLX_CACHE = REPO / "build" / "cc2olx-cache"
 MOODLE_QTYPE = {"single": "multichoice", "multiple": "multichoice", "truefalse": "truefalse",
@@ -47,32 +43,16 @@ OLX_RESPONSE = {"single": "multiplechoiceresponse", "truefalse": "multiplechoice
                 "multiple": "choiceresponse", "shortanswer": "stringresponse"}
 
 
-def load(folder: Path):
-    course, problems = load_course(folder, discover_exporters())
-    assert course is not None, [p.format() for p in problems]
-    return course
-
-
 def cartridge(course_dir: Path, out: Path) -> Path:
     coursepack("build", "cc", "--course", str(course_dir), "--out", str(out))
     (path,) = sorted(out.glob("*.imscc"))
     return path
 
 
-REFUSED = {"moodle-bad"}          # fixtures whose source the build refuses
-
-
-def reader_cases():
-    """The sample course and every fixture course that builds."""
-    return [pytest.param(SAMPLE, id="sample")] + [
-        pytest.param(folder, id=folder.name) for folder in sorted(COURSES.iterdir())
-        if folder.is_dir() and folder.name not in REFUSED]
-
-
 # --- Moodle ---------------------------------------------------------------------------------
 
 @pytest.mark.moodle
-@pytest.mark.parametrize("course_dir", reader_cases())
+@pytest.mark.parametrize("course_dir", buildable_courses())
 def test_moodle_restores_the_cartridge_as_a_course(moodle_site, tmp_path, course_dir):
     course = load(course_dir)
     path = cartridge(course_dir, tmp_path / "out")
@@ -205,7 +185,7 @@ def convert(cc2olx: Path, path: Path, out: Path) -> tuple[etree._Element, set[st
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("course_dir", reader_cases())
+@pytest.mark.parametrize("course_dir", buildable_courses())
 def test_cc2olx_converts_the_cartridge(cc2olx, tmp_path, course_dir):
     course = load(course_dir)
     source = with_options(course_dir, tmp_path / "c", {"cc": {"file_links": "filebase"}})

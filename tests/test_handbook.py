@@ -1,8 +1,8 @@
 """The PDF handbook: content, outline, TOC page numbers, fonts, metadata, print rules,
 confinement of resources, reproducibility. PDFs are read with poppler and pypdf.
 
-The book's HTML for the mini course is a golden file: ``UPDATE_GOLDEN=1 pytest
-tests/test_handbook.py`` rewrites ``tests/golden/handbook/mini-course.html``.
+The book's HTML for the mini course is the golden file ``tests/golden/handbook/mini-course.html``
+(``goldens.py``: ``pytest --update-goldens`` rewrites it).
 
 Without poppler-utils the PDF tests skip locally and fail under CI=true. The real course
 builds once per module (marked ``slow``).
@@ -13,35 +13,27 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import logging
-import os
 import re
 import shutil
 import subprocess
 from pathlib import Path
-from types import MappingProxyType
 
 import pytest
 
-from coursepack.build import run_exporter, template_environment
+from coursepack.build import template_environment
 from coursepack.exporter import BuildContext
 from coursepack.labels import labels_for
-from coursepack.load import load_course
-from coursepack.registry import discover_exporters
-from coursepack.exporters.handbook import (HandbookExporter, HandbookOptions, render_handbook_html, typeset,
-                                          write_handbook)
+from coursepack.exporters.handbook import HandbookOptions, render_handbook_html, typeset, write_handbook
 from coursepack.exporters.handbook.checks import log_problems
 from coursepack.exporters.handbook.fetcher import confined_fetcher
 from coursepack.exporters.handbook.printhtml import prepare_html
 from coursepack.exporters.handbook.typography import hyphenation_exceptions
 from coursepack.exporters.handbook.views import css_page_of, letter, matching_order
+from courses import FIXTURES, MINI, SAMPLE, export, load
 from lms.harness import skip_or_fail
 from pdf_outline import read_outline
 
-FIXTURES = Path(__file__).parent / "fixtures" / "courses"
-MINI = FIXTURES / "mini"
 LONG = FIXTURES / "handbook-long"
-REAL = Path(__file__).parent.parent / "course"
-GOLDEN = Path(__file__).parent / "golden" / "handbook"
 EPOCH = "1767225600"   # 2026-01-01T00:00:00Z
 
 
@@ -54,25 +46,16 @@ def require(tool: str) -> str:
     return path
 
 
-def load(folder: Path, **options):
-    course, problems = load_course(folder, discover_exporters())
-    assert course is not None, [p.format() for p in problems]
-    if options:
-        merged = dict(course.options)
-        merged["handbook"] = HandbookOptions(**options)
-        course = dataclasses.replace(course, options=MappingProxyType(merged))
-    return course
-
-
-def build(course, out: Path, epoch: str | None = EPOCH):
-    environ = {"SOURCE_DATE_EPOCH": epoch} if epoch else {}
+def build(course, out: Path, **options):
+    """The handbook's run at 2026-01-01 (``options``: HandbookOptions), and the warnings it gave."""
     warnings: list[str] = []
-    result = run_exporter(HandbookExporter, course, out, warnings.append, environ=environ)
+    result = export("handbook", course, out, HandbookOptions(**options) if options else None,
+                    {"SOURCE_DATE_EPOCH": EPOCH}, warnings.append)
     return result, warnings
 
 
-def build_pdf(course, out: Path) -> Path:
-    result, _ = build(course, out)
+def build_pdf(course, out: Path, **options) -> Path:
+    result, _ = build(course, out, **options)
     assert result.paths, [p.format() for p in result.problems]
     assert not [p for p in result.problems if p.severity == "error"]
     return result.paths[0]
@@ -227,10 +210,7 @@ def long_pdf(long_course, tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def real():
-    course, problems = load_course(REAL, discover_exporters())
-    if course is None:
-        pytest.fail("the sample course does not validate: " + "; ".join(p.format() for p in problems[:3]))
-    return course
+    return load(SAMPLE)
 
 
 @pytest.fixture(scope="module")
@@ -356,16 +336,12 @@ def test_typesetting_pauses_the_garbage_collector_and_restores_it(monkeypatch, e
 
 # -- the mini course -------------------------------------------------------------------------
 
-def test_book_html_matches_the_golden_file(mini, tmp_path):
+def test_book_html_matches_the_golden_file(mini, tmp_path, golden):
     ctx = BuildContext(tmp_path, HandbookOptions(), dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc),
                        template_environment(mini, "handbook"), lambda message: None)
     html = render_handbook_html(mini, ctx)
     assert str(mini.root.resolve()) not in html
-    golden = GOLDEN / "mini-course.html"
-    if os.environ.get("UPDATE_GOLDEN") == "1":
-        golden.parent.mkdir(parents=True, exist_ok=True)
-        golden.write_text(html, encoding="utf-8")
-    assert html == golden.read_text(encoding="utf-8"), "differs from the golden file (UPDATE_GOLDEN=1 to accept)"
+    golden.check_text("handbook/mini-course.html", html.encode("utf-8"))
 
 
 def test_a4_page_size_and_page_count(mini_pdf):
@@ -510,9 +486,9 @@ def test_no_empty_pages(mini_pdf):
 
 @pytest.mark.parametrize("parallel", ["off", "on"])
 def test_a_course_without_questions_has_no_answer_key(tmp_path, parallel):
-    course = load(MINI, parallel=parallel, jobs=2)
+    course = load(MINI)
     course = dataclasses.replace(course, modules=tuple(dataclasses.replace(m, quiz=None) for m in course.modules))
-    pdf = build_pdf(course, tmp_path)
+    pdf = build_pdf(course, tmp_path, parallel=parallel, jobs=2)
     assert [(level, title) for level, title, _ in outline(pdf)] == MINI_WITHOUT_QUIZZES_OUTLINE
     texts = pages_text(pdf)
     assert not any(labels_for(course.language)["answer_key"] in text for text in texts)
@@ -521,8 +497,8 @@ def test_a_course_without_questions_has_no_answer_key(tmp_path, parallel):
 
 
 def test_letter_paper_and_right_hand_modules(tmp_path):
-    course = load(MINI, paper="Letter", right_hand_modules=True)
-    pdf = build_pdf(course, tmp_path)
+    course = load(MINI)
+    pdf = build_pdf(course, tmp_path, paper="Letter", right_hand_modules=True)
     assert pdfinfo(pdf)["Page size"].startswith("612 x 792 pts")
     texts = pages_text(pdf)
     openers = heading_pages(course, texts)
@@ -615,7 +591,7 @@ def test_typographic_characters_render(long_pdf):
 def test_tagged_pdf_ua_keeps_header_cells_on_split_tables(long_course, tmp_path):
     from pypdf import PdfReader
 
-    pdf = build_pdf(load(LONG, pdf_variant="pdf/ua-1"), tmp_path)
+    pdf = build_pdf(load(LONG), tmp_path, pdf_variant="pdf/ua-1")
     assert pdfinfo(pdf)["Tagged"] == "yes"
     reader = PdfReader(str(pdf))
     root = reader.trailer["/Root"]
@@ -654,7 +630,7 @@ def test_tagged_pdf_ua_keeps_header_cells_on_split_tables(long_course, tmp_path)
 def test_pdf_a_variant(tmp_path):
     from pypdf import PdfReader
 
-    pdf = build_pdf(load(MINI, pdf_variant="pdf/a-3b"), tmp_path)
+    pdf = build_pdf(load(MINI), tmp_path, pdf_variant="pdf/a-3b")
     reader = PdfReader(str(pdf))
     root = reader.trailer["/Root"]
     assert "/OutputIntents" in root

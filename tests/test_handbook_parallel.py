@@ -16,16 +16,14 @@ import re
 import shutil
 import subprocess
 from pathlib import Path
-from types import MappingProxyType
 
 import pytest
 
-from coursepack.build import run_exporter
-from coursepack.load import load_course
-from coursepack.registry import discover_exporters
-from coursepack.exporters.handbook import HandbookExporter, HandbookOptions, use_parallel
+from coursepack.exporters.handbook import HandbookOptions, use_parallel
 from coursepack.exporters.handbook.parts import part_sheets, split_book
 from coursepack.exporters.handbook.placement import place_parts
+import courses
+from courses import load
 from lms.harness import skip_or_fail
 
 pytestmark = pytest.mark.slow      # every test here typesets books with WeasyPrint
@@ -44,20 +42,10 @@ def generate(out: Path, lessons: int, questions: int, per_module: int) -> Path:
     return module.generate_course(out, lessons, questions, per_module)
 
 
-def load(folder: Path, **options):
-    course, problems = load_course(folder, discover_exporters())
-    assert course is not None, [p.format() for p in problems]
-    merged = dict(course.options)
-    merged["handbook"] = HandbookOptions(**options)
-    return dataclasses.replace(course, options=MappingProxyType(merged))
-
-
 def build(folder: Path, out: Path, **options) -> Path:
-    result = run_exporter(HandbookExporter, load(folder, **options), out, lambda _: None,
-                          environ={"SOURCE_DATE_EPOCH": EPOCH})
-    assert result.paths, [p.format() for p in result.problems]
-    assert not [p for p in result.problems if p.severity == "error"], [p.format() for p in result.problems]
-    return result.paths[0]
+    """The handbook of the course in ``folder`` at 2026-01-01, with these HandbookOptions."""
+    (path,) = courses.build("handbook", load(folder), out, HandbookOptions(**options), {"SOURCE_DATE_EPOCH": EPOCH})
+    return path
 
 
 def pages_text(pdf: Path) -> list[str]:
@@ -445,7 +433,7 @@ def test_a_changed_weasyprint_page_box_falls_back_to_one_process(tmp_path, monke
     warning, not a crash."""
     import coursepack.exporters.handbook.parts as parts
 
-    mini = ROOT / "tests" / "fixtures" / "courses" / "mini"
+    mini = courses.MINI
     single = build(mini, tmp_path / "single", parallel="off")
 
     def gone(page):
@@ -453,8 +441,8 @@ def test_a_changed_weasyprint_page_box_falls_back_to_one_process(tmp_path, monke
 
     monkeypatch.setattr(parts, "page_box", gone)
     warnings: list[str] = []
-    result = run_exporter(HandbookExporter, load(mini, parallel="on", jobs=1), tmp_path / "fallback",
-                          warnings.append, environ={"SOURCE_DATE_EPOCH": EPOCH})
+    result = courses.export("handbook", load(mini), tmp_path / "fallback", HandbookOptions(parallel="on", jobs=1),
+                            {"SOURCE_DATE_EPOCH": EPOCH}, warnings.append)
     assert result.paths, [p.format() for p in result.problems]
     assert warnings == ["handbook: the book could not be typeset in parts; using one process"]
     assert result.paths[0].read_bytes() == single.read_bytes()

@@ -1,7 +1,7 @@
 """The Moodle XML exporter: goldens, XSD, round trip, Moodle's rules, scale, determinism.
 
-``UPDATE_GOLDEN=1 pytest tests/test_moodle.py`` rewrites the golden files under
-``tests/golden/moodle/`` (review the diff before committing).
+The golden files are under ``tests/golden/moodle/`` (``goldens.py``: ``pytest --update-goldens``
+rewrites them).
 """
 
 from __future__ import annotations
@@ -12,12 +12,10 @@ import dataclasses
 import os
 import re
 import time
-from pathlib import Path
 
 import pytest
 from lxml import etree
 
-from coursepack.build import run_exporter
 from coursepack.cli import main as cli_main
 from coursepack.load import load_course
 from coursepack.registry import discover_exporters
@@ -38,60 +36,38 @@ from coursepack.exporters.moodle import (
     shorten,
 )
 from coursepack.labels import labels_for
+from courses import FIXTURES, build, load
 from moodle_gen import document_events, floor_bytes, generated_course, write_course
 
-HERE = Path(__file__).parent
-COURSES = HERE / "fixtures" / "courses"
-GOLDEN = HERE / "golden" / "moodle"
-UPDATE = os.environ.get("UPDATE_GOLDEN") == "1"
 PARSER = etree.XMLParser(strip_cdata=False, resolve_entities=False, no_network=True, huge_tree=True)
 SNIPPETS = {"q-single": "multichoice-single", "q-multiple": "multichoice-multiple", "q-truefalse": "truefalse",
             "q-short": "shortanswer", "q-numerical": "numerical", "q-matching": "matching", "q-essay": "essay"}
 
 
-def load(name: str):
-    course, problems = load_course(COURSES / name, discover_exporters(), display_root=f"course-{name}")
-    assert course is not None, [p.format() for p in problems]
-    return course
-
-
-def build(course, out: Path, **options) -> list[Path]:
-    if options:
-        course = dataclasses.replace(course, options={**course.options, "moodle": MoodleOptions(**options)})
-    result = run_exporter(MoodleExporter, course, out, warn=lambda m: None)
-    assert result.paths, [p.format() for p in result.problems]
-    return list(result.paths)
+def load_fixture(name: str):
+    return load(FIXTURES / name, display_root=f"course-{name}")
 
 
 def export_bytes(course, **options) -> bytes:
     return serialize(BankWriter(course, MoodleOptions(**options), labels_for(course.language)).bank(course.modules))
 
 
-def compare_golden(path: Path, data: bytes) -> None:
-    if UPDATE or not path.exists():
-        if os.environ.get("CI") == "true" and not UPDATE:
-            pytest.fail(f"golden file {path} is missing")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
-    assert data == path.read_bytes(), f"{path.name} differs from the golden file (UPDATE_GOLDEN=1 to accept)"
-
-
 @pytest.fixture(scope="module")
 def mini():
-    return load("mini")
+    return load_fixture("mini")
 
 
 @pytest.fixture(scope="module")
 def edge():
-    return load("moodle-edge")
+    return load_fixture("moodle-edge")
 
 
 # --- goldens ------------------------------------------------------------------------------
 
-def test_golden_whole_bank(mini, tmp_path):
-    (path,) = build(mini, tmp_path)
+def test_golden_whole_bank(mini, tmp_path, golden):
+    (path,) = build("moodle", mini, tmp_path)
     assert path.name == "mini-course-moodle.xml"
-    compare_golden(GOLDEN / "mini-course-moodle.xml", path.read_bytes())
+    golden.check_text("moodle/mini-course-moodle.xml", path.read_bytes())
 
 
 def snippet(element) -> bytes:
@@ -102,27 +78,28 @@ def snippet(element) -> bytes:
     return etree.tostring(element, encoding="UTF-8") + b"\n"
 
 
-def test_golden_snippet_per_type(mini):
+def test_golden_snippet_per_type(mini, golden):
     root = etree.fromstring(export_bytes(mini), PARSER)
     questions = root.findall("question")
     by_id = {q.findtext("idnumber"): q for q in questions}
-    compare_golden(GOLDEN / "category.xml", snippet(questions[0]))
+    golden.check_text("moodle/category.xml", snippet(questions[0]))
     assert set(SNIPPETS) <= set(by_id)
     for qid, name in SNIPPETS.items():
         data = snippet(by_id[qid])
         assert b"<![CDATA[" in data
-        compare_golden(GOLDEN / f"{name}.xml", data)
+        golden.check_text(f"moodle/{name}.xml", data)
 
 
-def test_golden_edge_bank(edge, tmp_path):
-    (path,) = build(edge, tmp_path)
-    compare_golden(GOLDEN / "moodle-edge-moodle.xml", path.read_bytes())
+def test_golden_edge_bank(edge, tmp_path, golden):
+    (path,) = build("moodle", edge, tmp_path)
+    golden.check_text("moodle/moodle-edge-moodle.xml", path.read_bytes())
 
 
 # --- XSD ----------------------------------------------------------------------------------
 
 def test_every_output_validates(mini, edge, tmp_path):
-    paths = build(mini, tmp_path / "a") + build(edge, tmp_path / "b") + build(edge, tmp_path / "c", split=True)
+    paths = (build("moodle", mini, tmp_path / "a") + build("moodle", edge, tmp_path / "b")
+             + build("moodle", edge, tmp_path / "c", MoodleOptions(split=True)))
     for path in paths:
         data = path.read_bytes()
         assert validate_xml(SCHEMA, data) == [], path.name
@@ -366,7 +343,7 @@ def test_options(mini, edge):
 
 
 def test_split_one_file_per_module(edge, tmp_path):
-    paths = build(edge, tmp_path, split=True)
+    paths = build("moodle", edge, tmp_path, MoodleOptions(split=True))
     assert [p.name for p in paths] == ["moodle-edge-moodle-media.xml", "moodle-edge-moodle-angka.xml"]
     for path, module in zip(paths, edge.modules):
         root = etree.fromstring(path.read_bytes())
@@ -400,7 +377,7 @@ GRADES = ("(Moodle's grades are 0, ±5, ±10, ±11.11111, ±12.5, ±14.28571, ±
 
 
 def test_preflight_messages_on_a_bad_source():
-    course = load("moodle-bad")
+    course = load_fixture("moodle-bad")
     quiz = f"{course.root.as_posix()}/modules/01-aturan/quiz.yaml"
     problems = [(p.path, p.line, p.severity, p.message)
                 for p in MoodleExporter().preflight(course, MoodleOptions())]
@@ -432,10 +409,10 @@ def test_preflight_messages_on_a_bad_source():
 
 def test_build_refuses_a_bad_source_with_located_messages(tmp_path, capsys):
     with pytest.raises(SystemExit) as exit_info:
-        cli_main(["build", "moodle", "--course", str(COURSES / "moodle-bad"), "--out", str(tmp_path)])
+        cli_main(["build", "moodle", "--course", str(FIXTURES / "moodle-bad"), "--out", str(tmp_path)])
     assert exit_info.value.code == 1
     err = capsys.readouterr().err
-    assert f"{COURSES / 'moodle-bad'}/modules/01-aturan/quiz.yaml:2: question 'two-pairs': Moodle needs at least 3" in err
+    assert f"{FIXTURES / 'moodle-bad'}/modules/01-aturan/quiz.yaml:2: question 'two-pairs': Moodle needs at least 3" in err
     assert "nothing was built" in err
     assert not list(tmp_path.glob("*.xml"))
 
@@ -574,10 +551,10 @@ def test_check_refuses_bom_and_bad_declaration(mini):
 # --- determinism, scale, speed ----------------------------------------------------------------
 
 def test_deterministic(edge, tmp_path):
-    first = build(edge, tmp_path / "one")[0].read_bytes()
+    first = build("moodle", edge, tmp_path / "one")[0].read_bytes()
     os.environ["SOURCE_DATE_EPOCH"] = "1700000000"
     try:
-        second = build(edge, tmp_path / "two")[0].read_bytes()
+        second = build("moodle", edge, tmp_path / "two")[0].read_bytes()
     finally:
         del os.environ["SOURCE_DATE_EPOCH"]
     assert first == second
@@ -591,7 +568,7 @@ def test_generated_source_builds_through_the_loader(tmp_path):
     course, problems = load_course(folder, discover_exporters())
     assert course is not None and not [p for p in problems if p.severity == "error"]
     assert MoodleExporter().preflight(course, MoodleOptions()) == []
-    (path,) = build(course, tmp_path / "out")
+    (path,) = build("moodle", course, tmp_path / "out")
     root = etree.fromstring(path.read_bytes())
     assert check_round_trip(course, root) == 700
 

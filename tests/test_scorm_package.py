@@ -1,37 +1,32 @@
 """SCORM 1.2 / 2004 packages: manifest, files, identifiers, reproducibility, budget, check().
 
-Run with UPDATE_GOLDEN=1 to rewrite the golden manifests in tests/golden/scorm12|scorm2004/.
+The mini course's packages are golden folders under tests/golden/scorm12|scorm2004/ (the member
+list, the manifest and the metadata; ``goldens.py``: ``pytest --update-goldens`` rewrites them).
 """
 
 from __future__ import annotations
 
-import dataclasses
 import io
-import os
 import re
 import zipfile
 from pathlib import Path
-from types import MappingProxyType
 
 import jinja2
 import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from lxml import etree, html as lxml_html
 
-from coursepack.build import run_exporter, source_date, template_environment
+from coursepack.build import source_date, template_environment
 from coursepack.exporter import BuildContext
-from coursepack.load import load_course
 from coursepack.registry import discover_exporters
 from coursepack.exporters import SCORM12_MANIFEST_XSD, SCORM2004_MANIFEST_XSD
 from coursepack.xsd import validate_xml
 from coursepack.exporters.scorm import ESSAY_CAP, ScormOptions, plan_scos, suspend_worst_case
+from courses import FIXTURES, MINI, REPO, SAMPLE, build, load
 from strategies import course_specs, write_course
 
-REPO = Path(__file__).resolve().parents[1]
-MINI = REPO / "tests" / "fixtures" / "courses" / "mini"
-ASSETS = REPO / "tests" / "fixtures" / "courses" / "scorm-assets"
-REAL = REPO / "course"
-GOLDEN = REPO / "tests" / "golden"
+ASSETS = FIXTURES / "scorm-assets"
+REAL = SAMPLE
 SCHEMAS = REPO / "exporters" / "schemas"
 EDITIONS = ("scorm12", "scorm2004")
 XSD = {"scorm12": SCORM12_MANIFEST_XSD, "scorm2004": SCORM2004_MANIFEST_XSD}
@@ -45,19 +40,6 @@ NS = {"cp12": "http://www.imsproject.org/xsd/imscp_rootv1p1p2",
       "imsss": "http://www.imsglobal.org/xsd/imsss",
       "lom": "http://ltsc.ieee.org/xsd/LOM",
       "md": "http://www.imsglobal.org/xsd/imsmd_rootv1p2p1"}
-
-
-def load(course_dir: Path, sco: str = "course"):
-    course, problems = load_course(course_dir, discover_exporters())
-    assert course is not None, [p.format() for p in problems]
-    options = {**course.options, "scorm12": ScormOptions(sco=sco), "scorm2004": ScormOptions(sco=sco)}
-    return dataclasses.replace(course, options=MappingProxyType(options))
-
-
-def build(course, edition: str, out: Path, environ: dict[str, str] | None = None) -> Path:
-    result = run_exporter(discover_exporters()[edition], course, out, lambda m: None, environ or {})
-    assert result.paths, [p.format() for p in result.problems]
-    return result.paths[0]
 
 
 def control_documents(edition: str) -> set[str]:
@@ -82,8 +64,8 @@ def built(tmp_path_factory):
     def get(course_dir: Path, edition: str, mode: str = "course"):
         key = (course_dir, edition, mode)
         if key not in cache:
-            course = load(course_dir, mode)
-            path = build(course, edition, tmp_path_factory.mktemp(f"{edition}-{mode}"))
+            course = load(course_dir)
+            (path,) = build(edition, course, tmp_path_factory.mktemp(f"{edition}-{mode}"), ScormOptions(sco=mode))
             cache[key] = (course, path)
         return cache[key]
 
@@ -210,12 +192,12 @@ def test_plain_text_is_escaped_in_pages(built, edition):
 @pytest.mark.parametrize("edition", EDITIONS)
 def test_builds_are_byte_identical(tmp_path, course_dir, edition):
     course = load(course_dir)
-    first = build(course, edition, tmp_path / "a").read_bytes()
-    second = build(load(course_dir), edition, tmp_path / "elsewhere" / "b").read_bytes()
+    first = build(edition, course, tmp_path / "a", environ={})[0].read_bytes()
+    second = build(edition, load(course_dir), tmp_path / "elsewhere" / "b", environ={})[0].read_bytes()
     assert first == second
     environ = {"SOURCE_DATE_EPOCH": "1767225600"}          # 2026-01-01T00:00:00Z
-    third = build(course, edition, tmp_path / "c", environ).read_bytes()
-    fourth = build(course, edition, tmp_path / "d" / "e", environ).read_bytes()
+    third = build(edition, course, tmp_path / "c", environ=environ)[0].read_bytes()
+    fourth = build(edition, course, tmp_path / "d" / "e", environ=environ)[0].read_bytes()
     assert third == fourth
     with zipfile.ZipFile(io.BytesIO(third)) as archive:
         infos = archive.infolist()
@@ -229,22 +211,10 @@ def test_builds_are_byte_identical(tmp_path, course_dir, edition):
 
 @pytest.mark.parametrize("mode", ["course", "module"])
 @pytest.mark.parametrize("edition", EDITIONS)
-def test_golden_manifests(built, edition, mode):
+def test_golden_packages(built, edition, mode, golden):
     _, path = built(MINI, edition, mode)
-    suffix = "" if mode == "course" else "-module"
-    wanted = {"imsmanifest.xml": f"imsmanifest{suffix}.xml"}
-    if edition == "scorm12" and mode == "course":
-        wanted["metadata.xml"] = "metadata.xml"
-    with zipfile.ZipFile(path) as archive:
-        for member, golden_name in wanted.items():
-            data = archive.read(member)
-            golden = GOLDEN / edition / golden_name
-            if os.environ.get("UPDATE_GOLDEN") == "1":
-                golden.parent.mkdir(parents=True, exist_ok=True)
-                golden.write_bytes(data)
-            assert golden.is_file(), f"{golden} missing: run UPDATE_GOLDEN=1 pytest {__file__}"
-            assert data.decode("utf-8") == golden.read_text(encoding="utf-8"), \
-                f"{member} differs from {golden}; if the change is intended, run with UPDATE_GOLDEN=1"
+    members = ["imsmanifest.xml"] + (["metadata.xml"] if edition == "scorm12" and mode == "course" else [])
+    golden.check_archive(f"{edition}/{mode}", path.read_bytes(), members)
 
 
 def write_essay_course(root: Path, essays: int) -> Path:
@@ -351,7 +321,7 @@ def test_outputs_are_named_by_the_one_rule(built):
 
 #: an override quiz.html that builds every question from ``z.views`` (the pre-question_html markup)
 VIEWS_TEMPLATES = REPO / "tests" / "fixtures" / "scorm_views"
-EDGE = REPO / "tests" / "fixtures" / "courses" / "moodle-edge"
+EDGE = FIXTURES / "moodle-edge"
 
 
 def zip_entries(path: Path) -> dict[str, bytes]:
@@ -359,10 +329,10 @@ def zip_entries(path: Path) -> dict[str, bytes]:
         return {name: archive.read(name) for name in archive.namelist()}
 
 
-def export_both_ways(course, edition: str, out: Path) -> tuple[dict[str, bytes], dict[str, bytes]]:
+def export_both_ways(course, edition: str, out: Path,
+                     options: ScormOptions = ScormOptions()) -> tuple[dict[str, bytes], dict[str, bytes]]:
     """The package with the built-in templates, and with quiz.html overridden by the views one."""
     exporter = discover_exporters()[edition]()
-    options = course.options.get(edition) or ScormOptions()
     (out / "plain").mkdir(parents=True)
     (out / "views").mkdir()
     plain = BuildContext(out / "plain", options, source_date(course, {}),
@@ -389,7 +359,7 @@ def assert_same_entries(built_in: dict[str, bytes], from_views: dict[str, bytes]
 @pytest.mark.parametrize("mode", ["course", "module"])
 @pytest.mark.parametrize("edition", EDITIONS)
 def test_question_sections_match_the_view_template(tmp_path, course_dir, edition, mode):
-    assert_same_entries(*export_both_ways(load(course_dir, mode), edition, tmp_path))
+    assert_same_entries(*export_both_ways(load(course_dir), edition, tmp_path, ScormOptions(sco=mode)))
 
 
 @settings(max_examples=25, deadline=None, derandomize=True, database=None, print_blob=False,
