@@ -7,23 +7,18 @@ the LMS recorded. Expected values for the mini fixture are written out by hand b
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import re
 import zipfile
 from pathlib import Path
-from types import MappingProxyType, SimpleNamespace
+from types import SimpleNamespace
 
 import pytest
 
-from coursepack.build import run_exporter
-from coursepack.load import load_course
-from coursepack.registry import discover_exporters
 from coursepack.exporters.scorm import ScormOptions, plan_scos, suspend_worst_case
+from courses import FIXTURES, MINI, SAMPLE, build, load
 from lms.harness import INITIALIZE, TERMINATE, format_violations
 
-REPO = Path(__file__).resolve().parents[1]
-MINI = REPO / "tests" / "fixtures" / "courses" / "mini"
 EDITIONS = ("scorm12", "scorm2004")
 ESSAY_TEXT = "Saya mulai dari masalah pelanggan, lalu memilih model yang sudah ada."
 
@@ -66,13 +61,6 @@ CMI = {
 
 # --- building ----------------------------------------------------------------------------------
 
-def load(course_dir: Path, sco: str = "course"):
-    course, problems = load_course(course_dir, discover_exporters())
-    assert course is not None, [p.format() for p in problems]
-    options = {**course.options, "scorm12": ScormOptions(sco=sco), "scorm2004": ScormOptions(sco=sco)}
-    return dataclasses.replace(course, options=MappingProxyType(options))
-
-
 @pytest.fixture(scope="module")
 def packages(tmp_path_factory):
     """Unzipped packages, built once: {(course, edition, mode): (folder, course model)}."""
@@ -81,12 +69,11 @@ def packages(tmp_path_factory):
     def get(edition: str, mode: str = "course", course_dir: Path = MINI):
         key = (str(course_dir), edition, mode)
         if key not in cache:
-            course = load(course_dir, mode)
+            course = load(course_dir)
             out = tmp_path_factory.mktemp(f"{edition}-{mode}")
-            result = run_exporter(discover_exporters()[edition], course, out / "zip", lambda m: None)
-            assert result.paths, [p.format() for p in result.problems]
+            (package,) = build(edition, course, out / "zip", ScormOptions(sco=mode))
             folder = out / "pkg"
-            with zipfile.ZipFile(result.paths[0]) as archive:
+            with zipfile.ZipFile(package) as archive:
                 archive.extractall(folder)
             cache[key] = (folder, course)
         return cache[key]
@@ -172,25 +159,66 @@ def launch(lms, folder: Path, sco, edition: str, cmi: dict | None = None):
     return session
 
 
+def one_sco(packages, edition: str):
+    """The mini course packaged as one SCO: (unzipped folder, course, the SCO's plan)."""
+    folder, course = packages(edition)
+    [sco] = plan_scos(course, "course")
+    return folder, course, sco
+
+
+def finish(session, edition: str) -> None:
+    """The LMS closes the SCO (the frame navigates away); the run must have been clean."""
+    leave(session)
+    assert_clean(session, edition)
+    session.close()
+
+
+def studied(lms, folder: Path, sco, edition: str, correct: bool = True, cmi: dict | None = None):
+    """A session in which the learner read every page, answered and submitted every quiz, and left."""
+    session = launch(lms, folder, sco, edition, cmi=cmi)
+    study(session, sco, correct=correct)
+    leave(session)
+    return session
+
+
+def recorded(flat: dict[str, str], collection: str) -> dict[str, dict[str, str]]:
+    """The entries of ``cmi.<collection>`` (interactions, objectives) keyed by their id, each as
+    {field: value} without the ``cmi.<collection>.<n>.`` prefix."""
+    found: dict[str, dict[str, str]] = {}
+    n = 0
+    while f"cmi.{collection}.{n}.id" in flat:
+        prefix = f"cmi.{collection}.{n}."
+        found[flat[prefix + "id"]] = {k[len(prefix):]: v for k, v in flat.items() if k.startswith(prefix)}
+        n += 1
+    return found
+
+
 def interactions(flat: dict[str, str]) -> dict[str, dict[str, str]]:
     """Recorded interactions keyed by question id."""
-    found: dict[str, dict[str, str]] = {}
-    n = 0
-    while f"cmi.interactions.{n}.id" in flat:
-        prefix = f"cmi.interactions.{n}."
-        found[flat[prefix + "id"]] = {k[len(prefix):]: v for k, v in flat.items() if k.startswith(prefix)}
-        n += 1
-    return found
+    return recorded(flat, "interactions")
 
 
-def objectives(flat: dict[str, str], edition: str) -> dict[str, dict[str, str]]:
-    found: dict[str, dict[str, str]] = {}
-    n = 0
-    while f"cmi.objectives.{n}.id" in flat:
-        prefix = f"cmi.objectives.{n}."
-        found[flat[prefix + "id"]] = {k[len(prefix):]: v for k, v in flat.items() if k.startswith(prefix)}
-        n += 1
-    return found
+def objectives(flat: dict[str, str]) -> dict[str, dict[str, str]]:
+    """Recorded objectives keyed by outcome id."""
+    return recorded(flat, "objectives")
+
+
+def fill_every_control(session, text: str, essay: str) -> None:
+    """Every control at a long value (hidden pages too): boxes checked, the first radio of each
+    question, the first option of each drop-down, ``text`` in text fields and ``essay`` in essays;
+    then the last page."""
+    session.sco.evaluate("""([text, essay]) => {
+        document.querySelectorAll("input[type=checkbox]").forEach((box) => { box.checked = true; });
+        document.querySelectorAll(".choices").forEach((group) => {
+            const radio = group.querySelector("input[type=radio]");
+            if (radio) { radio.checked = true; }
+        });
+        document.querySelectorAll(".matching select").forEach((select) => { select.value = "0"; });
+        document.querySelectorAll("input[type=text]").forEach((field) => { field.value = text; });
+        document.querySelectorAll("textarea").forEach((field) => { field.value = essay; });
+        const links = document.querySelectorAll(".toc a[data-go]");
+        links[links.length - 1].click();
+    }""", [text, essay])
 
 
 def assert_clean(session, edition: str) -> None:
@@ -243,7 +271,7 @@ def test_learner_who_answers_correctly_passes(lms, packages, edition, mode):
             assert LATENCY[edition].match(got["latency"]), got["latency"]
             assert got["objectives.0.id"] == q.outcomes[0].id
 
-        objs = objectives(flat, edition)
+        objs = objectives(flat)
         for outcome, questions in MINI_OUTCOMES.items():
             if not questions & set(expected_ids):
                 continue
@@ -254,12 +282,9 @@ def test_learner_who_answers_correctly_passes(lms, packages, edition, mode):
 
 @pytest.mark.parametrize("edition", EDITIONS)
 def test_learner_who_answers_wrongly_fails(lms, packages, edition):
-    folder, course = packages(edition)
-    [sco] = plan_scos(course, "course")
+    folder, course, sco = one_sco(packages, edition)
     c = CMI[edition]
-    session = launch(lms, folder, sco, edition)
-    study(session, sco, correct=False)
-    leave(session)
+    session = studied(lms, folder, sco, edition, correct=False)
     flat = session.flat_cmi()
     assert_clean(session, edition)
     if edition == "scorm12":
@@ -271,14 +296,13 @@ def test_learner_who_answers_wrongly_fails(lms, packages, edition):
     results = {qid: got["result"] for qid, got in interactions(flat).items()}
     assert results == {q.id: ("neutral" if q.kind == "essay" else c["wrong"]) for q in sco.questions}
     for outcome in MINI_OUTCOMES:
-        assert objectives(flat, edition)[outcome][c["objective_status"]] == "failed"
+        assert objectives(flat)[outcome][c["objective_status"]] == "failed"
     session.close()
 
 
 @pytest.mark.parametrize("edition", EDITIONS)
 def test_relaunch_resumes_at_the_bookmark_with_answers(lms, packages, edition):
-    folder, course = packages(edition)
-    [sco] = plan_scos(course, "course")
+    folder, course, sco = one_sco(packages, edition)
     c = CMI[edition]
     session = launch(lms, folder, sco, edition)
     press(session, visible(".pager-next"), "Enter")            # lesson 2
@@ -295,17 +319,13 @@ def test_relaunch_resumes_at_the_bookmark_with_answers(lms, packages, edition):
     assert len(saved["cmi.suspend_data"]) <= 4096
     session.close()
 
-    resume = {c["entry"]: "resume", "cmi.suspend_data": saved["cmi.suspend_data"],
-              c["location"]: saved[c["location"]]}
-    again = launch(lms, folder, sco, edition, cmi=resume)
+    again = resume_with(lms, folder, sco, edition, saved["cmi.suspend_data"], saved[c["location"]])
     assert current_page(again) == f"page-{quiz.id}"
     assert again.sco.is_checked("#q0-c0")
     assert again.sco.input_value("#q3-text") == "LLM"
     toc_done = again.sco.eval_on_selector_all(".toc a.is-visited", "links => links.length")
     assert toc_done == 3
-    leave(again)
-    assert_clean(again, edition)
-    again.close()
+    finish(again, edition)
 
 
 @pytest.mark.parametrize("edition", EDITIONS)
@@ -319,39 +339,21 @@ def test_resume_after_submit_shows_results_without_resending(lms, packages, edit
     leave(session)
     saved = session.flat_cmi()
     session.close()
-    resume = {c["entry"]: "resume", "cmi.suspend_data": saved["cmi.suspend_data"],
-              c["location"]: saved[c["location"]]}
-    again = launch(lms, folder, sco, edition, cmi=resume)
+    again = resume_with(lms, folder, sco, edition, saved["cmi.suspend_data"], saved[c["location"]])
     assert again.sco.is_visible(visible("[data-role=summary]"))
     assert again.sco.is_disabled("#q0-c0")
     assert again.count_calls("LMSSetValue" if edition == "scorm12" else "SetValue") >= 1
     set_calls = [call["args"][0] for call in again.calls() if call["method"].endswith("SetValue")]
     assert not [name for name in set_calls if name.startswith("cmi.interactions")]
-    leave(again)
-    assert_clean(again, edition)
-    again.close()
+    finish(again, edition)
 
 
 @pytest.mark.parametrize("edition", EDITIONS)
 def test_longest_answers_fill_exactly_the_computed_worst_case(lms, packages, edition):
     """suspend_worst_case (Python, build time) is exact for what runtime.js writes."""
-    folder, course = packages(edition)
-    [sco] = plan_scos(course, "course")
+    folder, course, sco = one_sco(packages, edition)
     session = launch(lms, folder, sco, edition)
-    # every control at its longest value (hidden pages too), then go to the last page
-    session.sco.evaluate("""() => {
-        document.querySelectorAll("input[type=checkbox]").forEach((box) => { box.checked = true; });
-        document.querySelectorAll(".choices").forEach((group) => {
-            const radio = group.querySelector("input[type=radio]");
-            if (radio) { radio.checked = true; }
-        });
-        document.querySelectorAll(".matching select").forEach((select) => { select.value = "0"; });
-        document.querySelectorAll("input[type=text], textarea").forEach((field) => {
-            field.value = "\u00e9".repeat(700);
-        });
-        const links = document.querySelectorAll(".toc a[data-go]");
-        links[links.length - 1].click();
-    }""")
+    fill_every_control(session, "\u00e9" * 700, "\u00e9" * 700)      # longer than any field keeps
     leave(session)
     saved = session.flat_cmi()["cmi.suspend_data"]
     assert len(saved) == suspend_worst_case(sco)
@@ -361,12 +363,9 @@ def test_longest_answers_fill_exactly_the_computed_worst_case(lms, packages, edi
 
 @pytest.mark.parametrize("edition", EDITIONS)
 def test_browse_mode_writes_nothing(lms, packages, edition):
-    folder, course = packages(edition)
-    [sco] = plan_scos(course, "course")
+    folder, course, sco = one_sco(packages, edition)
     c = CMI[edition]
-    session = launch(lms, folder, sco, edition, cmi={c["mode"]: "browse"})
-    study(session, sco, correct=True)
-    leave(session)
+    session = studied(lms, folder, sco, edition, cmi={c["mode"]: "browse"})
     assert session.count_calls("LMSSetValue" if edition == "scorm12" else "SetValue") == 0
     flat = session.flat_cmi()
     assert flat.get(c["raw"], "") == ""
@@ -376,12 +375,9 @@ def test_browse_mode_writes_nothing(lms, packages, edition):
 
 @pytest.mark.parametrize("edition", EDITIONS)
 def test_no_credit_launch_writes_no_score_or_status(lms, packages, edition):
-    folder, course = packages(edition)
-    [sco] = plan_scos(course, "course")
+    folder, course, sco = one_sco(packages, edition)
     c = CMI[edition]
-    session = launch(lms, folder, sco, edition, cmi={c["credit"]: "no-credit"})
-    study(session, sco, correct=True)
-    leave(session)
+    session = studied(lms, folder, sco, edition, cmi={c["credit"]: "no-credit"})
     written = {call["args"][0] for call in session.calls() if call["method"].endswith("SetValue")}
     assert c["location"] in written and "cmi.suspend_data" in written
     assert not {name for name in written if "score" in name or "status" in name or "interactions" in name}
@@ -406,8 +402,7 @@ def test_preview_without_lms_works(lms_server, chromium, packages, tmp_path):
 
 @pytest.mark.parametrize("edition", EDITIONS)
 def test_no_serious_accessibility_violations(lms, packages, edition):
-    folder, course = packages(edition)
-    [sco] = plan_scos(course, "course")
+    folder, course, sco = one_sco(packages, edition)
     session = launch(lms, folder, sco, edition)
     session.page.set_viewport_size({"width": 1280, "height": 800})
     serious = [v for v in session.run_axe() if v["impact"] in ("serious", "critical")]
@@ -425,12 +420,10 @@ def test_no_serious_accessibility_violations(lms, packages, edition):
 
 @pytest.mark.parametrize("edition", EDITIONS)
 def test_real_course_passes(lms, packages, edition):
-    folder, course = packages(edition, "course", REPO / "course")
+    folder, course = packages(edition, "course", SAMPLE)
     [sco] = plan_scos(course, "course")
     c = CMI[edition]
-    session = launch(lms, folder, sco, edition)
-    study(session, sco, correct=True)
-    leave(session)
+    session = studied(lms, folder, sco, edition)
     flat = session.flat_cmi()
     assert_clean(session, edition)
     assert flat[c["status"]] == ("passed" if edition == "scorm12" else "completed")
@@ -438,7 +431,7 @@ def test_real_course_passes(lms, packages, edition):
     recorded = interactions(flat)
     assert list(recorded) == [q.id for q in sco.questions]
     assert {got["result"] for got in recorded.values()} <= {"correct", "neutral"}
-    assert set(objectives(flat, edition)) == {o.id for q in sco.questions if q.auto_graded for o in q.outcomes}
+    assert set(objectives(flat)) == {o.id for q in sco.questions if q.auto_graded for o in q.outcomes}
     session.close()
 
 
@@ -471,7 +464,7 @@ def test_pages_fit_the_screen(lms, packages, width, height, name):
 @pytest.mark.parametrize("edition", EDITIONS)
 def test_completion_honours_require_lessons_only(lms, packages, edition):
     """course.completion.require: [lessons] completes the SCO once every lesson was viewed."""
-    folder, course = packages(edition, "course", REPO / "tests" / "fixtures" / "courses" / "scorm-assets")
+    folder, course = packages(edition, "course", FIXTURES / "scorm-assets")
     assert course.completion.require == ("lessons",)
     [sco] = plan_scos(course, "course")
     c = CMI[edition]
@@ -590,8 +583,7 @@ def int_to_36(n: int) -> str:
 def test_resume_reads_the_older_format(lms, packages, edition, crlf):
     """Progress saved by the previous runtime (format "1") is still read, also after a form post
     turned the essay's LF into CRLF (which shifted every length-counted field before)."""
-    folder, course = packages(edition)
-    [sco] = plan_scos(course, "course")
+    folder, course, sco = one_sco(packages, edition)
     essay_text = "Baris satu.\n\nBaris dua."
     old = format_1(course, essay_text)
     if crlf:
@@ -605,23 +597,18 @@ def test_resume_reads_the_older_format(lms, packages, edition, crlf):
     assert again.sco.input_value("#q6-essay") == essay_text
     assert again.sco.is_disabled("#q0-c0")                               # quiz 1 stays submitted
     assert again.console_warnings == []
-    leave(again)
-    assert_clean(again, edition)
-    again.close()
+    finish(again, edition)
 
 
 @pytest.mark.parametrize("edition", EDITIONS)
 def test_unknown_format_keeps_the_bookmark(lms, packages, edition):
-    folder, course = packages(edition)
-    [sco] = plan_scos(course, "course")
+    folder, course, sco = one_sco(packages, edition)
     again = resume_with(lms, folder, sco, edition, "9zz.ff.3.whatever-a-newer-version-wrote", "3")
     assert current_page(again) == f"page-{sco.modules[1].lessons[0].id}"   # not page 0
     assert [w for w in again.console_warnings if "coursepack" in w] == [
         "coursepack: saved progress not read (format '9' is not one this package reads); resuming at the bookmark"]
     assert not again.sco.is_disabled("#q0-c0")                             # no answers were invented
-    leave(again)
-    assert_clean(again, edition)
-    again.close()
+    finish(again, edition)
 
 
 @pytest.mark.parametrize("where", ["in-the-essay", "after-quiz-1", "in-the-header"])
@@ -649,9 +636,7 @@ def test_a_cut_value_keeps_what_can_be_read(lms, packages, edition, where):
         assert all(restored[i] == values[i] for i in range(len(quiz1), essay))
         typed = again.sco.input_value(f"#q{essay}-essay")
         assert typed and ESSAY_LINES.startswith(typed) and typed != ESSAY_LINES
-    leave(again)
-    assert_clean(again, edition)
-    again.close()
+    finish(again, edition)
 
 
 def limit_course(root: Path, limit: int) -> Path:
@@ -685,18 +670,7 @@ def test_value_at_the_editions_limit_round_trips(lms, packages, tmp_path, editio
     folder, course = packages(edition, "course", limit_course(tmp_path / "limit", limit))
     [sco] = plan_scos(course, "course")
     session = launch(lms, folder, sco, edition)
-    session.sco.evaluate("""() => {
-        document.querySelectorAll("input[type=checkbox]").forEach((box) => { box.checked = true; });
-        document.querySelectorAll(".choices").forEach((group) => {
-            const radio = group.querySelector("input[type=radio]");
-            if (radio) { radio.checked = true; }
-        });
-        document.querySelectorAll(".matching select").forEach((select) => { select.value = "0"; });
-        document.querySelectorAll("input[type=text]").forEach((field) => { field.value = "~".repeat(30) + "\u00e9".repeat(200); });
-        document.querySelectorAll("textarea").forEach((field) => { field.value = "ab\\n".repeat(300); });
-        const links = document.querySelectorAll(".toc a[data-go]");
-        links[links.length - 1].click();
-    }""")
+    fill_every_control(session, "~" * 30 + "\u00e9" * 200, "ab\n" * 300)
     values = {i: field_values(session, i) for i in range(len(sco.questions))}
     leave(session)
     saved = session.flat_cmi()
@@ -734,9 +708,7 @@ def test_numeric_response_beyond_five_digits_is_recorded(lms, packages, tmp_path
     such an interaction goes as "other" (any text), with the same response, range and result."""
     folder, course = packages(edition, "course", big_number_course(tmp_path / "big"))
     [sco] = plan_scos(course, "course")
-    session = launch(lms, folder, sco, edition)
-    study(session, sco, correct=True)
-    leave(session)
+    session = studied(lms, folder, sco, edition)
     got = interactions(session.flat_cmi())["q-numerical"]
     assert_clean(session, edition)
     if edition == "scorm12":
