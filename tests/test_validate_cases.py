@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from coursepack.load import load_course
+from courses import MINI
 from lms.harness import skip_or_fail
 from strategies import png_bytes
 
@@ -126,9 +127,14 @@ def jpeg_bytes(noise: bool = False) -> bytes:
     return buffer.getvalue()
 
 
-MINI = Path(__file__).resolve().parent / "fixtures" / "courses" / "mini"
 D = "c/modules/01-dasar"
 L = "c/modules/02-lanjut"
+DIAGRAM_USES = (f"{D}/01-pengantar.md:16:29", f"{D}/quiz.yaml:21:12")   # the lesson's image, the question's
+# a matching question left with two pairs: enough for SCORM, too few for Moodle
+TWO_PAIRS = {Q2: Replace("      - left: Data Engineer\n        right: Pipeline data\n", "")}
+TOO_FEW_PAIRS = (f"{L}/quiz.yaml:12: question 'q-matching': Moodle needs at least 3 pairs in a matching question, "
+                 "this one has 2: add a pair (or ask it as single-choice questions instead) (rule of the moodle "
+                 "exporter)")
 
 CASES = [
     # --- YAML syntax and types -------------------------------------------------------------
@@ -396,15 +402,12 @@ CASES = [
          [f"{D}/quiz.yaml:21:12: image '../../assets/fake.png' is not a readable PNG image (its content is not "
           "recognised as any image format): save or export it again as PNG"]),
     Case("svg-with-a-byte-appended", {"assets/diagram.svg": Write((MINI / "assets/diagram.svg").read_bytes() + b"x")},
-         [f"{D}/01-pengantar.md:16:29: image '../../assets/diagram.svg' is not a well-formed SVG file (XML error "
-          "at line 2: Extra content at the end of the document): export the image again",
-          f"{D}/quiz.yaml:21:12: image '../../assets/diagram.svg' is not a well-formed SVG file (XML error at "
-          "line 2: Extra content at the end of the document): export the image again"]),
+         [f"{where}: image '../../assets/diagram.svg' is not a well-formed SVG file (XML error at line 2: "
+          "Extra content at the end of the document): export the image again" for where in DIAGRAM_USES]),
     Case("svg-without-namespace", {"assets/diagram.svg": Write('<svg viewBox="0 0 10 10"><rect width="5" height="5"/></svg>\n')},
-         [f"{D}/01-pengantar.md:16:29: image '../../assets/diagram.svg' is not a usable SVG image: its <svg> "
-          "element lacks xmlns=\"http://www.w3.org/2000/svg\", without which browsers show nothing: add it",
-          f"{D}/quiz.yaml:21:12: image '../../assets/diagram.svg' is not a usable SVG image: its <svg> element "
-          "lacks xmlns=\"http://www.w3.org/2000/svg\", without which browsers show nothing: add it"]),
+         [f"{where}: image '../../assets/diagram.svg' is not a usable SVG image: its <svg> element lacks "
+          "xmlns=\"http://www.w3.org/2000/svg\", without which browsers show nothing: add it"
+          for where in DIAGRAM_USES]),
     Case("svg-is-html", {"assets/halaman.svg": Write("<html><body>bukan gambar</body></html>\n"),
                          L1: Replace("](../../assets/diagram.svg", "](../../assets/halaman.svg")},
          [f"{D}/01-pengantar.md:16:29: image '../../assets/halaman.svg' is not an SVG image: its root element is "
@@ -448,13 +451,8 @@ CASES = [
           f"{L}: warning: this module folder is not listed under 'modules' in course.yaml, so it is left out"]),
 
     # --- exporter rules ----------------------------------------------------------------------------------
-    Case("matching-two-pairs", {Q2: Replace("      - left: Data Engineer\n        right: Pipeline data\n", "")},
-         [f"{L}/quiz.yaml:12: question 'q-matching': Moodle needs at least 3 pairs in a matching question, this "
-          "one has 2: add a pair (or ask it as single-choice questions instead) (rule of the moodle exporter)"]),
-    Case("matching-two-pairs-validate-for-moodle",
-         {Q2: Replace("      - left: Data Engineer\n        right: Pipeline data\n", "")},
-         [f"{L}/quiz.yaml:12: question 'q-matching': Moodle needs at least 3 pairs in a matching question, this "
-          "one has 2: add a pair (or ask it as single-choice questions instead) (rule of the moodle exporter)"],
+    Case("matching-two-pairs", TWO_PAIRS, [TOO_FEW_PAIRS]),
+    Case("matching-two-pairs-validate-for-moodle", TWO_PAIRS, [TOO_FEW_PAIRS],
          command=("validate", "--for", "scorm12,moodle")),
     Case("no-quiz-at-all", {Q1: Delete(), Q2: Delete()},
          ["c: the course has no quiz questions, and Moodle refuses to import a question bank without any: add a "
@@ -579,11 +577,8 @@ def test_zero_width_joiner_is_kept_but_bidi_override_warns(mini_copy: Path):
 
 # --- exporter rules: `validate --for`, `build NAME` ------------------------------------------------
 
-TWO_PAIRS = {Q2: Replace("      - left: Data Engineer\n        right: Pipeline data\n", "")}
-
-
 def test_validate_for_applies_only_the_named_exporters_rules(mini_copy: Path, run_coursepack, monkeypatch):
-    apply_edits(mini_copy, TWO_PAIRS)     # fine for SCORM, too few pairs for Moodle
+    apply_edits(mini_copy, TWO_PAIRS)
     monkeypatch.chdir(mini_copy.parent)
     assert run_coursepack("validate", "--course", "c").code == 1
     for args in (["--for", "scorm12"], ["--for", "scorm12", "--for", "handbook"], ["--for", "scorm12,scorm2004"],
