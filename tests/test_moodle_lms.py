@@ -27,22 +27,17 @@ from types import SimpleNamespace
 import pytest
 from lxml import etree
 
-from coursepack.load import load_course
-from coursepack.registry import discover_exporters
 from lms.harness import is_ci
 from moodle_site import unavailable
 from test_scorm_runtime import (MINI_EXPECTED, MINI_OUTCOMES, answer, big_number_course, current_page, press, study,
                                 visible)
 from cli_helpers import coursepack, with_options
+from courses import FIXTURES, MINI, SAMPLE, load
 
 pytestmark = pytest.mark.moodle
 if unavailable() and not is_ci():
     pytest.skip(unavailable(), allow_module_level=True)     # one line in the summary
 
-REPO = Path(__file__).resolve().parents[1]
-COURSES = REPO / "tests" / "fixtures" / "courses"
-SAMPLE = REPO / "course"
-MINI = COURSES / "mini"
 EDITIONS = ("scorm12", "scorm2004")
 # Fixtures whose bank the build refuses (their tests are in test_moodle.py); every other fixture
 # course builds a bank and is imported below.
@@ -88,7 +83,7 @@ def import_report(output: str) -> list[str]:
 
 def bank_cases():
     cases = [pytest.param(SAMPLE, False, id="sample"), pytest.param(SAMPLE, True, id="sample-split")]
-    for folder in sorted(COURSES.iterdir()):
+    for folder in sorted(FIXTURES.iterdir()):
         if folder.is_dir() and folder.name not in REFUSED_BANKS:
             cases.append(pytest.param(folder, False, id=folder.name))
     return cases
@@ -98,8 +93,7 @@ def bank_cases():
 def test_question_bank_imports_and_grades_in_moodle(moodle_site, tmp_path, course_dir, split):
     source = with_options(course_dir, tmp_path / "c", {"moodle": {"split": True}}) if split else course_dir
     banks = build("moodle", source, tmp_path / "out")
-    course, problems = load_course(source, discover_exporters())
-    assert course is not None, problems
+    course = load(source)
     with_quiz = [m for m in course.modules if m.quiz]
     assert len(banks) == (len(with_quiz) if split else 1)
     imported = 0
@@ -128,7 +122,7 @@ def test_every_refused_bank_is_refused(tmp_path):
     """The fixtures left out above really build no bank (so none is skipped by mistake)."""
     for name in REFUSED_BANKS:
         exe = Path(sys.executable).with_name("coursepack")
-        done = subprocess.run([str(exe), "build", "moodle", "--course", str(COURSES / name), "--out",
+        done = subprocess.run([str(exe), "build", "moodle", "--course", str(FIXTURES / name), "--out",
                                str(tmp_path / name)], capture_output=True, text=True, timeout=300)
         assert done.returncode == 1, done.stdout + done.stderr
         assert not list((tmp_path / name).glob("*.xml"))
@@ -176,7 +170,7 @@ def test_scorm_package_is_accepted_by_moodle(moodle_site, tmp_path, course_dir, 
     assert got["version"] == expected["version"]
     launchable = {s["identifier"]: s for s in got["scoes"] if s["scormtype"] == "sco"}
     assert set(launchable) == set(expected["scos"])
-    course, _ = load_course(source, discover_exporters())
+    course = load(source)
     assert len(launchable) == (1 if mode == "course" else len(course.modules))
     for identifier, sco in launchable.items():
         want = expected["scos"][identifier]
@@ -296,8 +290,7 @@ def mini_packages(tmp_path_factory):
     for edition in EDITIONS:
         source = with_options(MINI, out / f"src-{edition}", {edition: {"sco": "module"}})
         packages[edition, "module"] = build(edition, source, out / f"{edition}-module")[0]
-    course, problems = load_course(MINI, discover_exporters())
-    assert course is not None, problems
+    course = load(MINI)
     return packages, course
 
 
@@ -456,8 +449,7 @@ def test_numeric_response_beyond_five_digits_is_kept_in_moodle(moodle_site, chro
     """Moodle's 2004 runtime refuses a numeric response of 123456 (error 406): none is lost."""
     source = big_number_course(tmp_path / "big")
     [package] = build(edition, source, tmp_path / "out")
-    course, problems = load_course(source, discover_exporters())
-    assert course is not None, problems
+    course = load(source)
     activity, username, password = enrol(moodle_site, package)
     player = Player(moodle_site, chromium, activity, username, password, org_of(package))
     player.launch()
