@@ -564,18 +564,24 @@ def open_links_in_new_window(text: str, hint_html: str) -> str:
     return EXTERNAL_LINK.sub(rewrite, text) if "//" in text else text
 
 
-#: a short table cell holding a number ("≤ 2.5 / s", "100 ms"): kept on one line
+#: a short table cell (no markup inside): a candidate for a value with its unit
 SHORT_VALUE_CELL = re.compile(r"(<t[dh](?:\s[^>]*)?>)([^<]{1,24})(</t[dh]>)")
+#: how a value starts: a digit, a sign, a comparison or a currency symbol
+VALUE_START = re.compile(r"^[\d+\-\u2212\u00b1~\u2248<>\u2264\u2265=$\u20ac\u00a3\u00a5%.,]")
 
 
 def keep_cell_values_whole(text: str) -> str:
-    """Non-breaking spaces in short cells that hold a digit, so a narrow screen does not split a
-    value from its unit (the table scrolls sideways instead)."""
+    """Non-breaking spaces in table cells that hold a value ("≤ 2.5 / s", "100 ms", "Rp 15.000":
+    starting like a number, or at most 12 characters with a digit), so a narrow screen does not
+    split a value from its unit or comparison; the table scrolls sideways instead. Longer text
+    cells still wrap."""
     def join(match: re.Match[str]) -> str:
-        value = match.group(2)
-        if not any(ch.isdigit() for ch in value) or " " not in value.strip():
+        value = match.group(2).strip()
+        if " " not in value or not any(ch.isdigit() for ch in value):
             return match.group(0)
-        return match.group(1) + value.strip().replace(" ", "\u00a0") + match.group(3)
+        if not (VALUE_START.match(html.unescape(value)) or len(html.unescape(value)) <= 12):
+            return match.group(0)
+        return match.group(1) + value.replace(" ", "\u00a0") + match.group(3)
     return SHORT_VALUE_CELL.sub(join, text) if "<td" in text else text
 
 

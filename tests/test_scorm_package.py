@@ -441,7 +441,9 @@ def test_external_links_open_in_a_new_window_and_say_so():
 def test_short_values_in_table_cells_do_not_break():
     from coursepack.exporters.scorm import keep_cell_values_whole
     text = ("<table><tr><th>Metrik</th><th>Batas</th></tr><tr><td>Latensi p95</td><td>≤ 2.5 / s</td>"
-            "<td>Biaya per 1000 token dalam rupiah</td><td> 100 ms </td><td>dua kata</td></tr></table>")
+            "<td>Biaya per 1000 token dalam rupiah</td><td> 100 ms </td><td>dua kata</td>"
+            "<td>First token latency p95</td><td>&lt; 800 ms</td><td>Rp 15.000</td></tr></table>")
     assert keep_cell_values_whole(text) == (
         "<table><tr><th>Metrik</th><th>Batas</th></tr><tr><td>Latensi\u00a0p95</td><td>≤\u00a02.5\u00a0/\u00a0s</td>"
-        "<td>Biaya per 1000 token dalam rupiah</td><td>100\u00a0ms</td><td>dua kata</td></tr></table>")
+        "<td>Biaya per 1000 token dalam rupiah</td><td>100\u00a0ms</td><td>dua kata</td>"
+        "<td>First token latency p95</td><td>&lt;\u00a0800\u00a0ms</td><td>Rp\u00a015.000</td></tr></table>")
