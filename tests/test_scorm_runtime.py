@@ -951,12 +951,34 @@ def test_submitting_unanswered_questions_asks_first(lms, packages, edition):
     press(session, visible(".btn-submit"), "Enter")
     assert session.sco.inner_text(confirm + " [data-role=confirm-text]") == \
         "1 soal belum dijawab. Tetap kirim?"
-    press(session, visible("[data-action=confirm]"), "Enter")
-    session.sco.wait_for_selector(visible("[data-role=summary]:not([hidden])"))
+    answer(session, questions[3], 3, correct=True)               # answering hides the out-of-date count
+    session.sco.focus("#q0-c0")
+    assert session.sco.is_hidden(confirm) and quiz_state(session)["submit"]
+    assert not quiz_state(session)["summary"]
+    submit(session)                                              # everything answered: no question asked
+    assert session.sco.is_hidden(confirm)
     leave(session)
     flat = session.flat_cmi()
     assert_clean(session, edition)
-    assert [qid for qid, _ in recorded_attempts(flat)] == [q.id for q in questions[:3]]
+    assert [qid for qid, _ in recorded_attempts(flat)] == [q.id for q in questions]
+    session.close()
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_submit_anyway_scores_the_unanswered_as_not_answered(lms, packages, edition):
+    folder, course = packages(edition, "module")
+    sco = plan_scos(course, "module")[0]
+    session = launch(lms, folder, sco, edition)
+    questions = open_first_quiz(session, sco)
+    answer(session, questions[0], 0, correct=True)
+    press(session, visible(".btn-submit"), "Enter")
+    press(session, visible("[data-action=confirm]"), "Enter")
+    session.sco.wait_for_selector(visible("[data-role=summary]:not([hidden])"))
+    assert session.sco.inner_text("#q1 [data-role=result]").startswith("Tidak dijawab")
+    leave(session)
+    flat = session.flat_cmi()
+    assert_clean(session, edition)
+    assert recorded_attempts(flat) == [(questions[0].id, "correct")]       # only what was answered
     session.close()
 
 

@@ -1119,7 +1119,11 @@
       form.addEventListener("change", function (event) {
         var box = event.target.closest(".question");
         if (box) { changedAt[Number(box.getAttribute("data-q"))] = Date.now(); }
-        if (!form.querySelector("[data-role=confirm]").hidden) { backToQuestions(z); }
+        var confirmBox = form.querySelector("[data-role=confirm]");
+        if (!confirmBox.hidden) {         // the count is out of date: ask again on the next submit
+          confirmBox.hidden = true;
+          form.querySelector(".btn-submit").hidden = false;
+        }
         saveProgress();
       });
     });
