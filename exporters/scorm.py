@@ -585,6 +585,24 @@ def keep_cell_values_whole(text: str) -> str:
     return SHORT_VALUE_CELL.sub(join, text) if "<td" in text else text
 
 
+def start_view(course: Course, sco: Sco, outcomes: tuple[str, ...], labels: dict[str, str],
+               attempts: int) -> SimpleNamespace:
+    """What the start page says (built here, not in start.html: templates are compiled on every
+    build, and the rules as Jinja conditions cost more to compile than the page takes to render)."""
+    one_module = sco.modules[0] if len(sco.modules) == 1 and sco.title != course.title else None
+    intro = one_module.summary_html if one_module and one_module.summary_html else \
+        f'<p class="lead">{escape_text(course.description)}</p>'
+    require = course.completion.require or ("lessons",)
+    rules = [labels["completion_lessons"]] if "lessons" in require else []
+    if sco.quiz_count:
+        if "quiz" in require:
+            rules.append(labels["completion_quiz"].replace("{n}", format_number(course.completion.mastery_score)))
+        rules.append(labels["attempts_rule_unlimited"] if attempts == 0 else labels["attempts_rule_one"]
+                     if attempts == 1 else labels["attempts_rule_other"].replace("{n}", str(attempts)))
+    return SimpleNamespace(intro_html=intro, rules=rules, modules=[m.title for m in sco.modules],
+                           outcomes=[o.text for o in course.outcomes if o.id in set(outcomes)])
+
+
 def render_sco(template, course: Course, sco: Sco, edition: Edition, labels: dict[str, str],
                renames: dict[str, str], attempts: int = 3) -> str:
     """The SCO's single page: header, table of contents, every lesson and quiz, the data."""
@@ -622,12 +640,11 @@ def render_sco(template, course: Course, sco: Sco, edition: Edition, labels: dic
                                           "unanswered_one", "unanswered_other", "end_lessons",
                                           "end_quizzes", "end_complete", "end_incomplete")},
     }
-    module_outcomes = [o for o in course.outcomes if o.id in set(outcomes)]
     page = template.render(course=course, sco=sco, pages=pages, lesson_html=lesson_html,
                            quiz_by_id=quiz_by_id, labels=html_labels, data=data, edition=edition,
                            caps=data["caps"], mastery=format_number(course.completion.mastery_score),
-                           direction=text_direction(course.language), outcomes=module_outcomes,
-                           attempts=attempts, glossary=course.glossary)
+                           direction=text_direction(course.language), glossary=course.glossary,
+                           start=start_view(course, sco, outcomes, html_labels, attempts))
     return open_links_in_new_window(page, html_labels["opens_new_window"])
 
 
