@@ -44,8 +44,12 @@ METADATA_FILE = "metadata.xml"                              # SCORM 1.2 only
 SHORT_ANSWER_CAP = 100      # shortanswer input maxlength
 NUMBER_CAP = 32             # numerical input maxlength
 ESSAY_CAP = 500             # essays: only the first 500 characters are kept for resuming
-SUSPEND_VERSION = "2"       # runtime.js reads "2" and the older "1"
+SUSPEND_VERSION = "3"       # runtime.js reads "3" and the older "2" and "1"
 MAX_CHOICES = 36            # one base-36 character per choice/pair in the encodings
+MAX_ATTEMPTS = 35           # one base-36 character per quiz for its attempt number
+#: pages every SCO holds besides its lessons and quizzes, in page order: "start" first, the
+#: others after the last module (the glossary only when the course has one)
+EXTRA_PAGES = ("start", "glossary", "end")
 
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
 
@@ -109,6 +113,9 @@ EDITIONS: dict[str, Edition] = {
 class ScormOptions(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     sco: Literal["course", "module"] = Field("course", description="one SCO for the course, or one per module")
+    attempts: int = Field(3, ge=0, le=MAX_ATTEMPTS,
+                          description="submissions allowed per quiz (0: unlimited); the last one counts, "
+                                      "and a quiz whose score reaches the pass mark is final")
 
 
 # --- the plan: SCOs, their pages and questions ----------------------------------------------
@@ -121,6 +128,12 @@ class Sco:
     title: str
     href: str                      # the launch page at the package root
     modules: tuple[Module, ...]
+    extras: tuple[str, ...] = ()   # EXTRA_PAGES the SCO shows
+
+    @property
+    def lesson_offset(self) -> int:
+        """Pages before the first lesson (the start page)."""
+        return 1 if "start" in self.extras else 0
 
     @property
     def questions(self) -> tuple[Question, ...]:
@@ -128,7 +141,7 @@ class Sco:
 
     @property
     def page_count(self) -> int:
-        return sum(len(m.lessons) + (1 if m.quiz else 0) for m in self.modules)
+        return sum(len(m.lessons) + (1 if m.quiz else 0) for m in self.modules) + len(self.extras)
 
     @property
     def quiz_count(self) -> int:
@@ -137,9 +150,10 @@ class Sco:
 
 def plan_scos(course: Course, mode: str) -> tuple[Sco, ...]:
     """The SCOs of the package, in course order."""
+    extras = tuple(p for p in EXTRA_PAGES if p != "glossary" or course.glossary)
     if mode == "module":
-        return tuple(Sco(m.id, m.title, f"{m.id}.html", (m,)) for m in course.modules)
-    return (Sco(course.id, course.title, "index.html", course.modules),)
+        return tuple(Sco(m.id, m.title, f"{m.id}.html", (m,), extras) for m in course.modules)
+    return (Sco(course.id, course.title, "index.html", course.modules, extras),)
 
 
 def sco_outcomes(course: Course, sco: Sco) -> tuple[str, ...]:
@@ -188,12 +202,13 @@ def answer_worst_case(q: Question) -> int:
 def suspend_worst_case(sco: Sco) -> int:
     """Largest suspend_data the runtime can write for ``sco`` (exact for the encoding).
 
-    ``V L . visited . submitted . answers``: version (one character), location as base 36, a hex bitmap of
-    visited pages, a hex bitmap of submitted quizzes, then every answer in SCO order.
+    ``V L . visited . submitted . attempts . answers``: version (one character), location as base 36,
+    a hex bitmap of visited pages, a hex bitmap of submitted quizzes, each quiz's attempt number
+    (one base-36 digit), then every answer in SCO order.
     """
     pages = sco.page_count
     header = len(SUSPEND_VERSION) + base36_len(max(pages - 1, 0)) + 1 + max(1, -(-pages // 4)) \
-        + 1 + max(1, -(-sco.quiz_count // 4)) + 1
+        + 1 + max(1, -(-sco.quiz_count // 4)) + 1 + sco.quiz_count + 1
     return header + sum(answer_worst_case(q) for q in sco.questions)
 
 
@@ -256,6 +271,11 @@ def format_number(value: float) -> str:
     return "0" if text in ("-0", "") else text
 
 
+def points_text(points: float, labels: dict[str, str]) -> str:
+    """"1 point", "2 points", "0.5 points": the label's singular for exactly one."""
+    return labels["points_one" if points == 1 else "points_other"].replace("{n}", format_number(points))
+
+
 def question_view(q: Question, index: int, renames: dict[str, str],
                   labels: dict[str, str]) -> SimpleNamespace:
     """One question for a template that builds its markup itself (an overriding ``quiz.html``
@@ -268,10 +288,11 @@ def question_view(q: Question, index: int, renames: dict[str, str],
     def html(text: str) -> str:
         return rewrite_references(text, renames) if renames and text else text
 
-    points = labels["points"].replace("{n}", format_number(q.points)) if q.auto_graded else labels["not_graded"]
+    points = points_text(q.points, labels) if q.auto_graded else labels["not_graded"]
     view = SimpleNamespace(q=q, kind=q.kind, index=index, dom=f"q{index}", number=q.number, points=points,
                            stem_html=html(q.stem_html), feedback_html=html(q.feedback_html),
                            image=renames.get(q.image.path, q.image.path) if q.image else "",
+                           hints_html=tuple(html(h) for h in q.hints_html),
                            choices=(), lefts=(), rights=(), answer_feedback=())
     if q.kind in ("single", "multiple"):
         items = list(enumerate(q.choices))
@@ -316,7 +337,7 @@ def question_html(q: Question, index: int, renames: dict[str, str], labels: dict
         return rewrite_references(text, renames) if renames and text else text
 
     d, kind = f"q{index}", q.kind
-    points = labels["points"].replace("{n}", format_number(q.points)) if kind != "essay" else labels["not_graded"]
+    points = points_text(q.points, labels) if kind != "essay" else labels["not_graded"]
     out = [f'  <section class="question q-{kind}" id="{d}" data-q="{index}" aria-labelledby="{d}-h">\n'
            f'    <h2 id="{d}-h">{labels["question"]} {q.number} <span class="q-points">({points})</span></h2>\n'
            f'    <div class="stem" id="{d}-stem">{html(q.stem_html)}</div>\n']
@@ -398,6 +419,16 @@ def question_html(q: Question, index: int, renames: dict[str, str], labels: dict
         for i, answer in enumerate(q.text_answers if kind == "shortanswer" else q.number_answers):
             if answer.feedback_html:
                 add(f'    <div class="answer-feedback" data-answer="{i}" hidden>{html(answer.feedback_html)}</div>\n')
+    if q.hints_html:
+        add(f'    <details class="q-hint" data-role="hint">\n'
+            f'      <summary>{labels["hint" if len(q.hints_html) == 1 else "hints"]}</summary>\n')
+        if len(q.hints_html) == 1:
+            add(f'      <div class="hint-body">{html(q.hints_html[0])}</div>\n')
+        else:
+            add('      <ol class="hint-body">\n')
+            out.extend([f'        <li>{html(h)}</li>\n' for h in q.hints_html])
+            add('      </ol>\n')
+        add('    </details>\n')
     add('    <p class="q-result" data-role="result" hidden></p>\n')
     if q.feedback_html:
         add(f'    <div class="q-feedback" data-role="general" hidden>{html(q.feedback_html)}</div>\n')
@@ -435,6 +466,8 @@ def question_data(q: Question, outcome_index: dict[str, int], quiz_index: int,
     """The scoring key of one question for the runtime (this is a self-study package)."""
     data: dict[str, Any] = {"id": q.id, "k": q.kind, "p": q.points, "z": quiz_index,
                             "o": [outcome_index[o.id] for o in q.outcomes if o.id in outcome_index]}
+    if q.shuffle and q.kind in ("single", "multiple", "matching"):
+        data["sh"] = 1                  # runtime.js orders the choices per learner and attempt
     if q.kind in ("single", "multiple"):
         data["w"] = [c.weight for c in q.choices]
     elif q.kind == "truefalse":
@@ -492,30 +525,98 @@ def clean_response(text: str, limit: int) -> str:
     return one_line[:limit]
 
 
-def sco_pages(sco: Sco) -> list[dict[str, Any]]:
-    pages = []
+#: page ids of the extra pages ('_' never occurs in lesson or quiz ids, so these cannot collide)
+EXTRA_IDS = {"start": "cp_start", "glossary": "cp_glossary", "end": "cp_end"}
+
+
+def sco_pages(sco: Sco, labels: dict[str, str]) -> list[dict[str, Any]]:
+    """The SCO's pages in order: the start page, each module's lessons and quiz, the glossary and
+    the end page."""
+    def extra(kind: str) -> dict[str, Any]:
+        return {"kind": kind, "id": EXTRA_IDS[kind], "title": labels[kind], "module": None}
+
+    pages = [extra("start")] if "start" in sco.extras else []
     for module in sco.modules:
-        for lesson in module.lessons:
+        for n, lesson in enumerate(module.lessons):
             pages.append({"kind": "lesson", "id": lesson.id, "title": lesson.title, "module": module,
-                          "lesson": lesson})
+                          "lesson": lesson, "opens_module": n == 0})
         if module.quiz:
             pages.append({"kind": "quiz", "id": module.quiz.id, "title": module.quiz.title, "module": module})
+    pages += [extra(kind) for kind in sco.extras if kind != "start"]
     return pages
 
 
+#: an absolute link (to another site): opened in a new window so the SCO keeps running
+EXTERNAL_LINK = re.compile(r'<a\s(?=[^>]*\bhref="(?:https?:)?//)([^>]*)>(.*?)</a>', re.S)
+
+
+def open_links_in_new_window(text: str, hint_html: str) -> str:
+    """External links get target=_blank rel=noopener and a hint for screen readers: followed in
+    the LMS frame, a link would replace the course and end the session."""
+    def rewrite(match: re.Match[str]) -> str:
+        attrs, inner = match.group(1), match.group(2)
+        if "target=" not in attrs:
+            attrs += ' target="_blank"'
+        if "rel=" not in attrs:
+            attrs += ' rel="noopener"'
+        return (f'<a {attrs}>{inner}<span class="ext-mark" aria-hidden="true">\u2197</span>'
+                f'<span class="visually-hidden"> {hint_html}</span></a>')
+    return EXTERNAL_LINK.sub(rewrite, text) if "//" in text else text
+
+
+#: a short table cell (no markup inside): a candidate for a value with its unit
+SHORT_VALUE_CELL = re.compile(r"(<t[dh](?:\s[^>]*)?>)([^<]{1,24})(</t[dh]>)")
+#: how a value starts: a digit, a sign, a comparison or a currency symbol
+VALUE_START = re.compile(r"^[\d+\-\u2212\u00b1~\u2248<>\u2264\u2265=$\u20ac\u00a3\u00a5%.,]")
+
+
+def keep_cell_values_whole(text: str) -> str:
+    """Non-breaking spaces in table cells that hold a value ("≤ 2.5 / s", "100 ms", "Rp 15.000":
+    starting like a number, or at most 12 characters with a digit), so a narrow screen does not
+    split a value from its unit or comparison; the table scrolls sideways instead. Longer text
+    cells still wrap."""
+    def join(match: re.Match[str]) -> str:
+        value = match.group(2).strip()
+        if " " not in value or not any(ch.isdigit() for ch in value):
+            return match.group(0)
+        if not (VALUE_START.match(html.unescape(value)) or len(html.unescape(value)) <= 12):
+            return match.group(0)
+        return match.group(1) + value.replace(" ", "\u00a0") + match.group(3)
+    return SHORT_VALUE_CELL.sub(join, text) if "<td" in text else text
+
+
+def start_view(course: Course, sco: Sco, outcomes: tuple[str, ...], labels: dict[str, str],
+               attempts: int) -> SimpleNamespace:
+    """What the start page says (built here, not in start.html: templates are compiled on every
+    build, and the rules as Jinja conditions cost more to compile than the page takes to render)."""
+    one_module = sco.modules[0] if len(sco.modules) == 1 and sco.title != course.title else None
+    intro = one_module.summary_html if one_module and one_module.summary_html else \
+        f'<p class="lead">{escape_text(course.description)}</p>'
+    require = course.completion.require or ("lessons",)
+    rules = [labels["completion_lessons"]] if "lessons" in require else []
+    if sco.quiz_count:
+        if "quiz" in require:
+            rules.append(labels["completion_quiz"].replace("{n}", format_number(course.completion.mastery_score)))
+        rules.append(labels["attempts_rule_unlimited"] if attempts == 0 else labels["attempts_rule_one"]
+                     if attempts == 1 else labels["attempts_rule_other"].replace("{n}", str(attempts)))
+    return SimpleNamespace(intro_html=intro, rules=rules, modules=[m.title for m in sco.modules],
+                           outcomes=[o.text for o in course.outcomes if o.id in set(outcomes)])
+
+
 def render_sco(template, course: Course, sco: Sco, edition: Edition, labels: dict[str, str],
-               renames: dict[str, str]) -> str:
+               renames: dict[str, str], attempts: int = 3) -> str:
     """The SCO's single page: header, table of contents, every lesson and quiz, the data."""
     outcomes = sco_outcomes(course, sco)
     html_labels = {k: str(escape(v)) for k, v in labels.items()}
     outcome_index = {o: i for i, o in enumerate(outcomes)}
-    pages = sco_pages(sco)
+    pages = sco_pages(sco, html_labels)
     caps = {"short": SHORT_ANSWER_CAP, "number": NUMBER_CAP, "essay": ESSAY_CAP}
     quizzes, questions, counter = [], [], 0
     lesson_html = {}
     for module in sco.modules:
         for lesson in module.lessons:
-            lesson_html[lesson.id] = rewrite_references(lesson.html, renames) if renames else lesson.html
+            lesson_html[lesson.id] = keep_cell_values_whole(
+                rewrite_references(lesson.html, renames) if renames else lesson.html)
         if module.quiz:
             z = len(quizzes)
             questions += [question_data(q, outcome_index, z, edition.name) for q in module.quiz.questions]
@@ -527,16 +628,24 @@ def render_sco(template, course: Course, sco: Sco, edition: Edition, labels: dic
         "require": list(course.completion.require), "lang": course.language,
         "pages": [{"k": p["kind"][0], "id": p["id"]} for p in pages],
         "quizzes": len(quizzes), "objectives": list(outcomes), "questions": questions,
+        "shuffle": [z.quiz.id for z in quizzes if z.quiz.shuffle],
+        "attempts": attempts, "offset": sco.lesson_offset, "extras": len(sco.extras),
         "caps": caps,
         "labels": {k: labels[k] for k in ("correct", "incorrect", "partially", "not_answered", "quiz_score",
                                           "overall_score", "passed", "failed", "pass_mark",
-                                          "other_quizzes", "not_graded", "points", "preview_mode",
-                                          "correct_answer", "page_of", "submitted")},
+                                          "other_quizzes", "not_graded", "preview_mode",
+                                          "correct_answer", "page_of", "submitted", "question",
+                                          "attempt_of", "attempt_n", "attempts_left_one",
+                                          "attempts_left_other", "attempts_final", "review_then_retry",
+                                          "unanswered_one", "unanswered_other", "end_lessons",
+                                          "end_quizzes", "end_complete", "end_incomplete")},
     }
-    return template.render(course=course, sco=sco, pages=pages, lesson_html=lesson_html,
+    page = template.render(course=course, sco=sco, pages=pages, lesson_html=lesson_html,
                            quiz_by_id=quiz_by_id, labels=html_labels, data=data, edition=edition,
                            caps=data["caps"], mastery=format_number(course.completion.mastery_score),
-                           direction=text_direction(course.language))
+                           direction=text_direction(course.language), glossary=course.glossary,
+                           start=start_view(course, sco, outcomes, html_labels, attempts))
+    return open_links_in_new_window(page, html_labels["opens_new_window"])
 
 
 # --- manifest --------------------------------------------------------------------------------
@@ -804,8 +913,8 @@ class ScormExporter(Exporter):
         labels = labels_for(course.language)
         makers = dict(fixed)
         for sco in scos:
-            makers[sco.href] = lambda sco=sco: render_sco(template, course, sco, edition, labels,
-                                                          renames).encode("utf-8")
+            makers[sco.href] = lambda sco=sco: render_sco(template, course, sco, edition, labels, renames,
+                                                          getattr(ctx.options, "attempts", 3)).encode("utf-8")
 
         def produce() -> Iterator[tuple[str, bytes]]:
             # in the zip's (sorted) order, so the writer thread deflates each entry while the

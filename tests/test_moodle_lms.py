@@ -386,6 +386,37 @@ def test_learner_who_answers_wrongly_fails_in_moodle(moodle_site, chromium, mini
 
 
 @pytest.mark.parametrize("edition", EDITIONS)
+def test_failed_quizzes_are_retried_in_moodles_player(moodle_site, chromium, mini_packages, edition):
+    """Every quiz answered wrongly, then retried from the review and answered right: Moodle keeps
+    the last attempt's score and both attempts' interactions."""
+    packages, course = mini_packages
+    activity, username, password = enrol(moodle_site, packages[edition])
+    player = Player(moodle_site, chromium, activity, username, password, org_of(packages[edition]))
+    player.launch()
+    study(player, SimpleNamespace(modules=course.modules), correct=False)
+    first = 0
+    for module in course.modules:
+        if player.sco.is_visible("#cp-toc-toggle"):          # a narrow player frame: the menu button
+            player.sco.click("#cp-toc-toggle")
+        player.sco.click(f".toc a[href='#page-{module.quiz.id}']")
+        press(player, visible("[data-action=retry]"), "Enter")
+        for k, q in enumerate(module.quiz.questions):
+            answer(player, q, first + k, correct=True)
+        first += len(module.quiz.questions)
+        press(player, visible(".btn-submit"), "Enter")
+        player.sco.wait_for_selector(visible("[data-role=summary]:not([hidden])"))
+    player.leave()
+    values = player.stored(lambda v: finished(edition)(v) and
+                           v.get("cmi.core.score.raw" if edition == "scorm12" else "cmi.score.raw") == "100")
+    assert player.problems() == []
+    assert values[STATUS[edition]] == ("passed" if edition == "scorm12" else "completed")
+    records = sorted((int(m.group(1)), value) for key, value in values.items()
+                     if (m := re.fullmatch(r"cmi\.interactions\.(\d+)\.id", key)))
+    assert [qid for _, qid in records] == [q.id for q in course.questions] * 2
+    player.close()
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
 def test_resume_with_multi_line_essay_in_moodles_player(moodle_site, chromium, mini_packages, edition):
     """Leave in the middle of the last quiz after typing a multi-line essay; come back."""
     packages, course = mini_packages
@@ -432,7 +463,7 @@ def test_resume_with_multi_line_essay_in_moodles_player(moodle_site, chromium, m
     assert player.sco.is_visible(f"#page-{first.quiz.id} [data-role=summary]") is False   # other page
     assert player.sco.evaluate(f"() => !document.querySelector('#page-{first.quiz.id} [data-role=summary]').hidden")
     assert player.sco.eval_on_selector_all(".toc a.is-visited", "links => links.length") == \
-        sum(len(m.lessons) + 1 for m in course.modules)
+        1 + sum(len(m.lessons) + 1 for m in course.modules)                # the start page too
     press(player, visible(".btn-submit"), "Enter")
     player.sco.wait_for_selector(visible("[data-role=summary]:not([hidden])"))
     player.leave()

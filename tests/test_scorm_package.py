@@ -239,14 +239,14 @@ def test_suspend_data_budget_fails_the_build(tmp_path):
     root = write_essay_course(tmp_path / "banyak-esai", essays=9)
     course = load(root)
     [sco] = plan_scos(course, "course")
-    # header: "2" + location (1 digit: 2 pages) + "." + 1 hex + "." + 1 hex + "." = 7;
-    # each essay: 500 written characters + its end mark "~." = 502
-    assert suspend_worst_case(sco) == 7 + 9 * (ESSAY_CAP + 2) == 4525
+    # header: "3" + location (1 digit: start, lesson, quiz, end) + "." + 1 hex + "." + 1 hex + "."
+    # + one attempt digit + "." = 9; each essay: 500 written characters + its end mark "~." = 502
+    assert suspend_worst_case(sco) == 9 + 9 * (ESSAY_CAP + 2) == 4527
     exporter = discover_exporters()["scorm12"]()
     problems = exporter.preflight(course, ScormOptions())
     assert [p.format() for p in problems] == [
         f"{root.as_posix()}/modules/01-tulis/quiz.yaml:1: SCORM 1.2 suspend_data for SCO "
-        "'banyak-esai' could need 4,525 characters, more than the limit of 4,096: each essay keeps "
+        "'banyak-esai' could need 4,527 characters, more than the limit of 4,096: each essay keeps "
         "up to 500 characters (9 essay(s)), each short answer 100 (0), each numerical answer 32; "
         "cut essays or short-answer questions from this SCO's quizzes; or set "
         "'exporters: scorm12: sco: module' to save each module separately"]
@@ -262,7 +262,7 @@ def test_cli_build_fails_on_the_budget(tmp_path):
     root = write_essay_course(tmp_path / "banyak-esai", essays=9)
     result = CliRunner().invoke(cli, ["build", "scorm12", "--course", str(root), "--out", str(tmp_path / "out")])
     assert result.exit_code == 1
-    assert "could need 4,525 characters, more than the limit of 4,096" in result.output
+    assert "could need 4,527 characters, more than the limit of 4,096" in result.output
     assert not (tmp_path / "out" / "banyak-esai-scorm12.zip").exists()
 
 
@@ -373,3 +373,47 @@ def test_question_sections_match_the_view_template_for_any_course(spec):
         course = load(Path(tmp) / "course")
         for edition in EDITIONS:
             assert_same_entries(*export_both_ways(course, edition, Path(tmp) / edition))
+
+
+# --- words and markup of the pages -----------------------------------------------------------
+
+def test_points_are_singular_for_exactly_one():
+    from coursepack.exporters.scorm import points_text
+    from coursepack.labels import labels_for
+    en = labels_for("en")
+    assert [points_text(n, en) for n in (1, 2, 0.5, 1.5)] == ["1 point", "2 points", "0.5 points", "1.5 points"]
+    assert points_text(1, labels_for("id")) == "1 poin"
+
+
+def test_built_questions_say_point_or_points(tmp_path):
+    course = load(MINI)
+    [path] = discover_exporters()["scorm12"]().export(course, context(course, "scorm12", tmp_path))
+    with zipfile.ZipFile(path) as archive:
+        page = archive.read("index.html").decode("utf-8")
+    assert "point(s)" not in page and "poin(s)" not in page
+    assert '<span class="q-points">(2 poin)</span>' in page
+
+
+def test_external_links_open_in_a_new_window_and_say_so():
+    from coursepack.exporters.scorm import open_links_in_new_window
+    text = ('<p><a href="https://example.org/a?b=1&amp;c=2">Site</a>, <a href="#page-x" data-go="1">next</a>, '
+            '<a href="assets/file.pdf">file</a>, <a href="//cdn.example.org/x">cdn</a>, '
+            '<a href="http://example.org/" target="_top">top</a></p>')
+    out = open_links_in_new_window(text, "(opens in a new window)")
+    hint = ('<span class="ext-mark" aria-hidden="true">\u2197</span>'
+            '<span class="visually-hidden"> (opens in a new window)</span>')
+    assert out == ('<p><a href="https://example.org/a?b=1&amp;c=2" target="_blank" rel="noopener">Site' + hint +
+                   '</a>, <a href="#page-x" data-go="1">next</a>, <a href="assets/file.pdf">file</a>, '
+                   '<a href="//cdn.example.org/x" target="_blank" rel="noopener">cdn' + hint + '</a>, '
+                   '<a href="http://example.org/" target="_top" rel="noopener">top' + hint + '</a></p>')
+
+
+def test_short_values_in_table_cells_do_not_break():
+    from coursepack.exporters.scorm import keep_cell_values_whole
+    text = ("<table><tr><th>Metrik</th><th>Batas</th></tr><tr><td>Latensi p95</td><td>≤ 2.5 / s</td>"
+            "<td>Biaya per 1000 token dalam rupiah</td><td> 100 ms </td><td>dua kata</td>"
+            "<td>First token latency p95</td><td>&lt; 800 ms</td><td>Rp 15.000</td></tr></table>")
+    assert keep_cell_values_whole(text) == (
+        "<table><tr><th>Metrik</th><th>Batas</th></tr><tr><td>Latensi\u00a0p95</td><td>≤\u00a02.5\u00a0/\u00a0s</td>"
+        "<td>Biaya per 1000 token dalam rupiah</td><td>100\u00a0ms</td><td>dua kata</td>"
+        "<td>First token latency p95</td><td>&lt;\u00a0800\u00a0ms</td><td>Rp\u00a015.000</td></tr></table>")

@@ -66,12 +66,12 @@ def packages(tmp_path_factory):
     """Unzipped packages, built once: {(course, edition, mode): (folder, course model)}."""
     cache: dict = {}
 
-    def get(edition: str, mode: str = "course", course_dir: Path = MINI):
-        key = (str(course_dir), edition, mode)
+    def get(edition: str, mode: str = "course", course_dir: Path = MINI, attempts: int = 3):
+        key = (str(course_dir), edition, mode, attempts)
         if key not in cache:
             course = load(course_dir)
             out = tmp_path_factory.mktemp(f"{edition}-{mode}")
-            (package,) = build(edition, course, out / "zip", ScormOptions(sco=mode))
+            (package,) = build(edition, course, out / "zip", ScormOptions(sco=mode, attempts=attempts))
             folder = out / "pkg"
             with zipfile.ZipFile(package) as archive:
                 archive.extractall(folder)
@@ -130,8 +130,11 @@ def answer(session, q, i: int, correct: bool) -> None:
 
 
 def study(session, sco_plan, correct: bool = True, submit: bool = True) -> None:
-    """Read every page with the Next button; answer and submit each quiz on the way."""
+    """From the start page, read every page with the Next button; answer and submit each quiz on
+    the way (it ends on the page after the last quiz: the glossary or the end page)."""
     first = 0
+    if current_page(session) == "page-cp_start":
+        press(session, visible(".pager-next"), "Enter")
     for module in sco_plan.modules:
         pages = [lesson.id for lesson in module.lessons] + ([module.quiz.id] if module.quiz else [])
         for n, page_id in enumerate(pages):
@@ -305,6 +308,7 @@ def test_relaunch_resumes_at_the_bookmark_with_answers(lms, packages, edition):
     folder, course, sco = one_sco(packages, edition)
     c = CMI[edition]
     session = launch(lms, folder, sco, edition)
+    press(session, visible(".pager-next"), "Enter")            # lesson 1
     press(session, visible(".pager-next"), "Enter")            # lesson 2
     press(session, visible(".pager-next"), "Enter")            # quiz 1
     quiz = sco.modules[0].quiz
@@ -324,7 +328,7 @@ def test_relaunch_resumes_at_the_bookmark_with_answers(lms, packages, edition):
     assert again.sco.is_checked("#q0-c0")
     assert again.sco.input_value("#q3-text") == "LLM"
     toc_done = again.sco.eval_on_selector_all(".toc a.is-visited", "links => links.length")
-    assert toc_done == 3
+    assert toc_done == 4                                        # the start page, 2 lessons, quiz 1
     finish(again, edition)
 
 
@@ -340,6 +344,8 @@ def test_resume_after_submit_shows_results_without_resending(lms, packages, edit
     saved = session.flat_cmi()
     session.close()
     again = resume_with(lms, folder, sco, edition, saved["cmi.suspend_data"], saved[c["location"]])
+    assert current_page(again) == "page-cp_glossary"           # where the learner left
+    again.sco.click(f".toc a[href='#page-{sco.modules[0].quiz.id}']")
     assert again.sco.is_visible(visible("[data-role=summary]"))
     assert again.sco.is_disabled("#q0-c0")
     assert again.count_calls("LMSSetValue" if edition == "scorm12" else "SetValue") >= 1
@@ -395,6 +401,7 @@ def test_preview_without_lms_works(lms_server, chromium, packages, tmp_path):
     page.goto(url)
     assert page.is_visible("#cp-notice")
     page.click(visible(".pager-next"))
+    page.click(visible(".pager-next"))
     assert page.get_attribute("section.page:not([hidden])", "id") == "page-dasar-istilah"
     assert errors == []
     page.close()
@@ -405,16 +412,25 @@ def test_no_serious_accessibility_violations(lms, packages, edition):
     folder, course, sco = one_sco(packages, edition)
     session = launch(lms, folder, sco, edition)
     session.page.set_viewport_size({"width": 1280, "height": 800})
-    serious = [v for v in session.run_axe() if v["impact"] in ("serious", "critical")]
-    assert serious == [], format_violations(serious)
-    press(session, visible(".pager-next"), "Enter")
-    press(session, visible(".pager-next"), "Enter")
+    def check(where: str) -> None:
+        serious = [v for v in session.run_axe() if v["impact"] in ("serious", "critical")]
+        assert serious == [], where + ": " + format_violations(serious)
+
+    check("start page")
+    for _ in range(3):
+        press(session, visible(".pager-next"), "Enter")
+        check(current_page(session))
     assert current_page(session) == f"page-{sco.modules[0].quiz.id}"
-    serious = [v for v in session.run_axe() if v["impact"] in ("serious", "critical")]
-    assert serious == [], format_violations(serious)
     press(session, visible(".btn-submit"), "Enter")
-    serious = [v for v in session.run_axe() if v["impact"] in ("serious", "critical")]
-    assert serious == [], format_violations(serious)
+    session.sco.wait_for_selector(visible("[data-role=confirm]:not([hidden])"))
+    check("confirmation before submitting unanswered questions")
+    press(session, visible("[data-action=confirm]"), "Enter")
+    session.sco.wait_for_selector(visible("[data-role=retry]:not([hidden])"))
+    check("quiz results with another attempt offered")
+    for kind in ("glossary", "end"):
+        session.sco.click(f".toc a.toc-{kind}")
+        assert current_page(session) == f"page-cp_{kind}"
+        check(f"{kind} page")
     session.close()
 
 
@@ -436,28 +452,51 @@ def test_real_course_passes(lms, packages, edition):
 
 
 @pytest.mark.parametrize("width,height,name", [(390, 844, "phone"), (1280, 800, "desktop")])
-def test_pages_fit_the_screen(lms, packages, width, height, name):
-    """Lesson and submitted quiz pages have no sideways scrolling; screenshots for people."""
-    folder, course = packages("scorm12")
+def test_pages_fit_the_screen(lms, packages, tmp_path, width, height, name):
+    """Every kind of page (start, lesson with its module opener, quiz asking before a submission,
+    quiz in review, the next attempt with a hint, glossary, end) has no sideways scrolling;
+    screenshots for people (SCORM_SHOTS=folder)."""
+    folder, course = packages("scorm12", "course", shuffled_course(tmp_path / "shots"))
     [sco] = plan_scos(course, "course")
     session = launch(lms, folder, sco, "scorm12")
     session.page.set_viewport_size({"width": width, "height": height})
     shots = Path(os.environ.get("SCORM_SHOTS", "")) if os.environ.get("SCORM_SHOTS") else None
     overflow = "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
-    assert session.sco.evaluate(overflow) <= 0
-    if shots:
-        shots.mkdir(parents=True, exist_ok=True)
-        session.page.screenshot(path=str(shots / f"lesson-{name}.png"))
+
+    def look(what: str, scroll_to: str | None = None) -> None:
+        assert session.sco.evaluate(overflow) <= 0, what
+        if shots:
+            shots.mkdir(parents=True, exist_ok=True)
+            if scroll_to:
+                session.sco.evaluate("(s) => document.querySelector(s).scrollIntoView({block: 'center'})",
+                                     visible(scroll_to))
+            session.page.screenshot(path=str(shots / f"{what}-{name}.png"))
+
+    look("start")
+    press(session, visible(".pager-next"), "Enter")
+    look("lesson")
     press(session, visible(".pager-next"), "Enter")
     press(session, visible(".pager-next"), "Enter")
     quiz = sco.modules[0].quiz
-    for k, q in enumerate(quiz.questions):
-        answer(session, q, k, correct=k % 2 == 0)
+    answer(session, quiz.questions[1], 1, correct=False)
     press(session, visible(".btn-submit"), "Enter")
-    assert session.sco.evaluate(overflow) <= 0
-    if shots:
-        session.sco.evaluate("() => document.querySelector('section.page:not([hidden]) .question').scrollIntoView()")
-        session.page.screenshot(path=str(shots / f"quiz-{name}.png"))
+    look("quiz-confirm", "[data-role=confirm]")
+    press(session, visible("[data-action=back]"), "Enter")
+    for k, q in enumerate(quiz.questions):
+        if k != 1:
+            answer(session, q, k, correct=k == 3)
+    submit(session)                                  # 1 of 5 points: below the pass mark
+    look("quiz-review", "[data-role=summary]")
+    look("quiz-retry-offer", "[data-role=retry]")
+    press(session, visible("[data-action=retry]"), "Enter")
+    assert session.sco.evaluate("() => document.querySelector('#q0 .q-hint').open")
+    look("quiz-next-attempt", "#q0")
+    for kind in ("glossary", "end"):
+        if session.sco.is_visible("#cp-toc-toggle"):
+            session.sco.click("#cp-toc-toggle")          # phones: the contents open from the menu button
+            look(f"contents-{kind}")
+        session.sco.click(f".toc a.toc-{kind}")
+        look(kind)
     session.close()
 
 
@@ -469,6 +508,8 @@ def test_completion_honours_require_lessons_only(lms, packages, edition):
     [sco] = plan_scos(course, "course")
     c = CMI[edition]
     session = launch(lms, folder, sco, edition)
+    assert session.flat_cmi()[c["status"]] == "incomplete"    # the start page is on screen
+    press(session, visible(".pager-next"), "Enter")
     assert session.flat_cmi()[c["status"]] == "completed"     # its only lesson is on screen
     leave(session)
     flat = session.flat_cmi()
@@ -578,14 +619,24 @@ def int_to_36(n: int) -> str:
             return out
 
 
+def format_2(course, essay: str) -> str:
+    """What the runtime before attempts (format "2") saved in the same situation as format_1."""
+    old = format_1(course, "")
+    escaped = essay.replace("~", "~~").replace("\n", "~n").replace("\t", "~t")
+    return "2" + old[1:].replace("3:LLM", "LLM~.").replace("4:1200", "1200~.")[:-2] + escaped + "~."
+
+
 @pytest.mark.parametrize("crlf", [False, True], ids=["as-saved", "lf-to-crlf"])
+@pytest.mark.parametrize("version", ["1", "2"])
 @pytest.mark.parametrize("edition", EDITIONS)
-def test_resume_reads_the_older_format(lms, packages, edition, crlf):
-    """Progress saved by the previous runtime (format "1") is still read, also after a form post
-    turned the essay's LF into CRLF (which shifted every length-counted field before)."""
+def test_resume_reads_the_older_format(lms, packages, edition, version, crlf):
+    """Progress saved by the previous runtimes (formats "1" and "2", before the start page and
+    attempts: page numbers count from the first lesson) is still read, also after a form post
+    turned the essay's LF into CRLF (which shifted every length-counted field of format 1)."""
     folder, course, sco = one_sco(packages, edition)
     essay_text = "Baris satu.\n\nBaris dua."
-    old = format_1(course, essay_text)
+    old = (format_1 if version == "1" else format_2)(course, essay_text)
+    assert old.startswith(version + "4.f1.1.")
     if crlf:
         old = old.replace("\n", "\r\n")
     again = resume_with(lms, folder, sco, edition, old, "4")
@@ -596,6 +647,9 @@ def test_resume_reads_the_older_format(lms, packages, edition, crlf):
     assert [again.sco.input_value(f"#q5-m{n}") for n in range(3)] == ["0", "1", "2"]
     assert again.sco.input_value("#q6-essay") == essay_text
     assert again.sco.is_disabled("#q0-c0")                               # quiz 1 stays submitted
+    visited = again.sco.eval_on_selector_all(".toc a.is-visited", "links => links.map((a) => a.hash)")
+    assert visited == [f"#page-{p}" for p in ("dasar-pengantar", "dasar-istilah", sco.modules[0].quiz.id,
+                                             "lanjut-penerapan", sco.modules[1].quiz.id)]
     assert again.console_warnings == []
     finish(again, edition)
 
@@ -603,7 +657,7 @@ def test_resume_reads_the_older_format(lms, packages, edition, crlf):
 @pytest.mark.parametrize("edition", EDITIONS)
 def test_unknown_format_keeps_the_bookmark(lms, packages, edition):
     folder, course, sco = one_sco(packages, edition)
-    again = resume_with(lms, folder, sco, edition, "9zz.ff.3.whatever-a-newer-version-wrote", "3")
+    again = resume_with(lms, folder, sco, edition, "9zz.ff.3.whatever-a-newer-version-wrote", "4")
     assert current_page(again) == f"page-{sco.modules[1].lessons[0].id}"   # not page 0
     assert [w for w in again.console_warnings if "coursepack" in w] == [
         "coursepack: saved progress not read (format '9' is not one this package reads); resuming at the bookmark"]
@@ -718,3 +772,364 @@ def test_numeric_response_beyond_five_digits_is_recorded(lms, packages, tmp_path
     assert got[CMI[edition]["response"]] == "123456"
     assert got["result"] == "correct"
     session.close()
+
+
+# --- attempts: confirmation, review then retry, the attempt limit ------------------------------
+
+def quiz_state(session) -> dict:
+    """What the learner sees of the quiz on screen."""
+    return session.sco.evaluate("""() => {
+        const form = document.querySelector("section.page:not([hidden]) form.quiz");
+        const shown = (sel) => Array.from(form.querySelectorAll(sel)).filter((el) => !el.hidden).length;
+        return {attempt: form.querySelector("[data-role=attempt]").textContent,
+                summary: form.querySelector("[data-role=summary]").hidden ? "" :
+                    form.querySelector("[data-role=summary]").innerText,
+                retry: !form.querySelector("[data-role=retry]").hidden,
+                retryText: form.querySelector("[data-role=retry-text]").textContent,
+                submit: !form.querySelector(".btn-submit").hidden,
+                keys: shown(".key-tag") + shown(".match-key"),
+                disabled: Array.from(form.querySelectorAll("input, select, textarea")).filter((el) => el.disabled).length,
+                checked: form.querySelectorAll("input:checked").length};
+    }""")
+
+
+def submit(session) -> None:
+    press(session, visible(".btn-submit"), "Enter")
+    session.sco.wait_for_selector(visible("[data-role=summary]:not([hidden])"))
+
+
+def recorded_attempts(flat: dict[str, str]) -> list[tuple[str, str]]:
+    """(question id, result) of every interaction record, in the order written."""
+    found, n = [], 0
+    while f"cmi.interactions.{n}.id" in flat:
+        found.append((flat[f"cmi.interactions.{n}.id"], flat[f"cmi.interactions.{n}.result"]))
+        n += 1
+    return found
+
+
+def open_first_quiz(session, sco) -> list:
+    press(session, visible(".pager-next"), "Enter")
+    for _lesson in sco.modules[0].lessons:
+        press(session, visible(".pager-next"), "Enter")
+    assert current_page(session) == f"page-{sco.modules[0].quiz.id}"
+    return list(sco.modules[0].quiz.questions)
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_a_failed_quiz_is_reviewed_then_retried_and_the_last_attempt_counts(lms, packages, edition):
+    folder, course = packages(edition, "module")
+    sco = plan_scos(course, "module")[0]
+    c = CMI[edition]
+    session = launch(lms, folder, sco, edition)
+    questions = open_first_quiz(session, sco)
+    assert quiz_state(session)["attempt"] == " · Percobaan 1 dari 3"
+    for k, q in enumerate(questions):
+        answer(session, q, k, correct=False)
+    submit(session)
+    review = quiz_state(session)
+    assert review["retry"] and not review["submit"]
+    assert review["retryText"] == "Tinjau jawaban dan umpan balik Anda, lalu coba lagi. Sisa 2 percobaan."
+    assert "Tinjau jawaban" in review["summary"]
+    assert review["keys"] == 0                       # the correct answers wait until the result is final
+    assert review["disabled"] > 0
+    flat = session.flat_cmi()
+    assert flat[c["exit"]] == "suspend"              # another attempt is open: the LMS must resume
+    if edition == "scorm12":
+        assert flat["cmi.core.lesson_status"] == "failed"
+    else:
+        assert flat["cmi.success_status"] == "failed"
+
+    press(session, visible("[data-action=retry]"), "Enter")
+    again = quiz_state(session)
+    assert again["attempt"] == " · Percobaan 2 dari 3"
+    assert (again["retry"], again["submit"], again["disabled"], again["checked"], again["summary"]) == \
+        (False, True, 0, 0, "")
+    assert session.sco.evaluate("() => document.activeElement.closest('.question') !== null")
+    for k, q in enumerate(questions):
+        answer(session, q, k, correct=True)
+    submit(session)
+    final = quiz_state(session)
+    assert not final["retry"] and final["keys"] > 0
+    leave(session)
+    flat = session.flat_cmi()
+    assert_clean(session, edition)
+    assert flat[c["raw"]] == "100"                  # the last attempt counts
+    assert flat[c["exit"]] == ("" if edition == "scorm12" else "normal")
+    wrong = c["wrong"]
+    expected = [(q.id, "neutral" if q.kind == "essay" else wrong) for q in questions] + \
+        [(q.id, "neutral" if q.kind == "essay" else "correct") for q in questions]
+    assert recorded_attempts(flat) == expected      # every attempt's interactions
+    session.close()
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_the_attempt_limit_makes_the_result_final_and_survives_resume(lms, packages, edition):
+    folder, course = packages(edition, "module", MINI, attempts=2)
+    sco = plan_scos(course, "module")[0]
+    c = CMI[edition]
+    session = launch(lms, folder, sco, edition)
+    questions = open_first_quiz(session, sco)
+    for k, q in enumerate(questions):
+        answer(session, q, k, correct=False)
+    submit(session)
+    assert quiz_state(session)["retryText"].endswith(" Sisa 1 percobaan.")
+    press(session, visible("[data-action=retry]"), "Enter")
+    answer(session, questions[0], 0, correct=True)
+    session.sco.focus("#q0-c0")
+    leave(session)                                   # left in the middle of attempt 2
+    saved = session.flat_cmi()
+    assert saved[c["exit"]] == "suspend"
+    session.close()
+
+    resume = {c["entry"]: "resume", "cmi.suspend_data": saved["cmi.suspend_data"],
+              c["location"]: saved[c["location"]]}
+    again = launch(lms, folder, sco, edition, cmi=resume)
+    state = quiz_state(again)
+    assert state["attempt"] == " · Percobaan 2 dari 2" and state["submit"] and not state["summary"]
+    assert again.sco.is_checked("#q0-c0")
+    for k, q in enumerate(questions[1:], start=1):
+        answer(again, q, k, correct=False)
+    submit(again)
+    final = quiz_state(again)
+    assert not final["retry"] and final["keys"] > 0
+    assert "Hasil ini final." in final["summary"]
+    leave(again)
+    flat = again.flat_cmi()
+    assert_clean(again, edition)
+    assert flat[c["exit"]] == ("" if edition == "scorm12" else "normal")   # nothing is left to try
+    assert float(flat[c["raw"]]) == 20.0            # 1 of 5 points: the last attempt
+    again.close()
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_submitting_unanswered_questions_asks_first(lms, packages, edition):
+    folder, course = packages(edition, "module")
+    sco = plan_scos(course, "module")[0]
+    session = launch(lms, folder, sco, edition)
+    questions = open_first_quiz(session, sco)
+    answer(session, questions[0], 0, correct=True)
+    press(session, visible(".btn-submit"), "Enter")
+    confirm = visible("[data-role=confirm]")
+    session.sco.wait_for_selector(confirm + ":not([hidden])")
+    assert session.sco.inner_text(confirm + " [data-role=confirm-text]") == \
+        f"{len(questions) - 1} soal belum dijawab. Tetap kirim?"
+    assert session.sco.evaluate("() => document.activeElement.dataset.action") == "confirm"
+    press(session, visible("[data-action=back]"), "Enter")
+    assert session.sco.evaluate("() => document.activeElement.closest('.question').id") == "q1"
+    assert quiz_state(session)["submit"] and not quiz_state(session)["summary"]
+    for k in (1, 2):
+        answer(session, questions[k], k, correct=True)
+    press(session, visible(".btn-submit"), "Enter")
+    assert session.sco.inner_text(confirm + " [data-role=confirm-text]") == \
+        "1 soal belum dijawab. Tetap kirim?"
+    answer(session, questions[3], 3, correct=True)               # answering hides the out-of-date count
+    session.sco.focus("#q0-c0")
+    assert session.sco.is_hidden(confirm) and quiz_state(session)["submit"]
+    assert not quiz_state(session)["summary"]
+    submit(session)                                              # everything answered: no question asked
+    assert session.sco.is_hidden(confirm)
+    leave(session)
+    flat = session.flat_cmi()
+    assert_clean(session, edition)
+    assert [qid for qid, _ in recorded_attempts(flat)] == [q.id for q in questions]
+    session.close()
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_submit_anyway_scores_the_unanswered_as_not_answered(lms, packages, edition):
+    folder, course = packages(edition, "module")
+    sco = plan_scos(course, "module")[0]
+    session = launch(lms, folder, sco, edition)
+    questions = open_first_quiz(session, sco)
+    answer(session, questions[0], 0, correct=True)
+    press(session, visible(".btn-submit"), "Enter")
+    press(session, visible("[data-action=confirm]"), "Enter")
+    session.sco.wait_for_selector(visible("[data-role=summary]:not([hidden])"))
+    assert session.sco.inner_text("#q1 [data-role=result]").startswith("Tidak dijawab")
+    leave(session)
+    flat = session.flat_cmi()
+    assert_clean(session, edition)
+    assert recorded_attempts(flat) == [(questions[0].id, "correct")]       # only what was answered
+    session.close()
+
+
+# --- per-learner order ---------------------------------------------------------------------------
+
+def shuffled_course(root: Path) -> Path:
+    """The mini course whose first quiz also shuffles its question order, with a hint."""
+    import shutil
+
+    shutil.copytree(MINI, root)
+    quiz = root / "modules" / "01-dasar" / "quiz.yaml"
+    text = quiz.read_text(encoding="utf-8").replace("title: Kuis Dasar\n", "title: Kuis Dasar\nshuffle: true\n")
+    text = text.replace("    feedback: Lihat tabel di pelajaran 1.\n",
+                        "    feedback: Lihat tabel di pelajaran 1.\n    hints:\n      - Ingat kata *produk*.\n")
+    quiz.write_text(text, encoding="utf-8")
+    return root
+
+
+def shown_order(session) -> dict:
+    """Question order and every question's choice / drop-down order as on screen (source indexes)."""
+    return session.sco.evaluate("""() => {
+        const form = document.querySelector("form.quiz");
+        const order = {questions: Array.from(form.querySelectorAll(".question")).map((q) => q.id)};
+        form.querySelectorAll(".question").forEach((q) => {
+            const choices = Array.from(q.querySelectorAll(".choice")).map((c) => c.dataset.choice);
+            const options = Array.from(q.querySelectorAll(".matching select:first-of-type option"))
+                .map((o) => o.value).filter((v) => v !== "");
+            order[q.id] = choices.length ? choices : options;
+        });
+        order.numbers = Array.from(form.querySelectorAll(".question > h2")).map((h) => h.firstChild.nodeValue.trim());
+        return order;
+    }""")
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_each_learner_gets_an_order_kept_across_resume(lms, packages, tmp_path, edition):
+    folder, course = packages(edition, "module", shuffled_course(tmp_path / "shuffled"))
+    sco = plan_scos(course, "module")[0]
+    c = CMI[edition]
+    learner = {"scorm12": "cmi.core.student_id", "scorm2004": "cmi.learner_id"}[edition]
+    orders = {}
+    for who in ("learner-1", "learner-2", "learner-3"):
+        session = launch(lms, folder, sco, edition, cmi={learner: who})
+        orders[who] = shown_order(session)
+        session.close()
+    assert len({repr(o) for o in orders.values()}) == 3, orders          # three learners, three orders
+    assert {tuple(o["questions"]) for o in orders.values()} != {("q0", "q1", "q2", "q3")}
+    for o in orders.values():
+        assert sorted(o["questions"]) == ["q0", "q1", "q2", "q3"]
+        assert o["numbers"] == [f"Soal {n}" for n in range(1, 5)]      # numbered as shown
+
+    session = launch(lms, folder, sco, edition, cmi={learner: "learner-2"})
+    assert shown_order(session) == orders["learner-2"]                  # the same learner: the same order
+    questions = open_first_quiz(session, sco)
+    answer(session, questions[0], 0, correct=True)
+    session.sco.focus("#q0-c0")
+    leave(session)
+    saved = session.flat_cmi()
+    session.close()
+    resume = {learner: "learner-2", c["entry"]: "resume", "cmi.suspend_data": saved["cmi.suspend_data"],
+              c["location"]: saved[c["location"]]}
+    again = launch(lms, folder, sco, edition, cmi=resume)
+    assert shown_order(again) == orders["learner-2"]                    # kept across resume
+    assert again.sco.is_checked("#q0-c0")
+    for k, q in enumerate(questions):
+        answer(again, q, k, correct=True)
+    submit(again)
+    leave(again)
+    flat = again.flat_cmi()
+    assert_clean(again, edition)
+    recorded = interactions(flat)
+    for q in questions:                                                 # the patterns match the source order
+        kind, pattern, response, _ = MINI_EXPECTED[q.id][edition]
+        assert (recorded[q.id].get("correct_responses.0.pattern"), recorded[q.id][c["response"]]) == \
+            (pattern, response), q.id
+        assert recorded[q.id]["result"] == "correct", q.id
+    again.close()
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_a_new_attempt_has_a_new_order_and_opens_the_hints_of_missed_questions(lms, packages, tmp_path, edition):
+    folder, course = packages(edition, "module", shuffled_course(tmp_path / "shuffled"))
+    sco = plan_scos(course, "module")[0]
+    session = launch(lms, folder, sco, edition)
+    questions = open_first_quiz(session, sco)
+    first = shown_order(session)
+    assert session.sco.inner_text("#q0 .q-hint summary") == "Petunjuk"
+    assert not session.sco.evaluate("() => document.querySelector('#q0 .q-hint').open")   # on request
+    for k, q in enumerate(questions):
+        answer(session, q, k, correct=False)
+    submit(session)
+    press(session, visible("[data-action=retry]"), "Enter")
+    assert shown_order(session) != first
+    assert session.sco.evaluate("() => document.querySelector('#q0 .q-hint').open")
+    assert session.sco.inner_text("#q0 .hint-body") == "Ingat kata produk."
+    serious = [v for v in session.run_axe() if v["impact"] in ("serious", "critical")]
+    assert serious == [], format_violations(serious)
+    leave(session)
+    assert_clean(session, edition)
+    session.close()
+
+
+# --- links, start and end pages ------------------------------------------------------------------
+
+def linked_course(root: Path) -> Path:
+    import shutil
+
+    shutil.copytree(MINI, root)
+    lesson = root / "modules" / "01-dasar" / "01-pengantar.md"
+    lesson.write_text(lesson.read_text(encoding="utf-8") +
+                      "\nBaca juga [panduan resmi](https://example.org/guide).\n", encoding="utf-8")
+    return root
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_an_external_link_opens_a_new_window_and_the_session_goes_on(lms, packages, tmp_path, edition):
+    folder, course = packages(edition, "course", linked_course(tmp_path / "linked"))
+    [sco] = plan_scos(course, "course")
+    session = launch(lms, folder, sco, edition)
+    session.page.context.route("https://example.org/**", lambda route: route.fulfill(
+        status=200, content_type="text/html", body="<title>Guide</title><p>Guide</p>"))
+    press(session, visible(".pager-next"), "Enter")
+    link = visible("a[href='https://example.org/guide']")
+    assert session.sco.get_attribute(link, "target") == "_blank"
+    assert session.sco.get_attribute(link, "rel") == "noopener"
+    assert session.sco.inner_text(link + " .visually-hidden").strip() == "(membuka jendela baru)"
+    with session.page.context.expect_page() as opened:
+        session.sco.click(link)
+    popup = opened.value
+    popup.wait_for_load_state()
+    assert popup.url == "https://example.org/guide"
+    assert current_page(session) == f"page-{sco.modules[0].lessons[0].id}"   # the course stays
+    assert session.count_calls(TERMINATE[edition]) == 0
+    press(session, visible(".pager-next"), "Enter")                            # and still reports
+    assert session.flat_cmi()[CMI[edition]["location"]] == "2"
+    popup.close()
+    leave(session)
+    assert session.problems() == [] and session.failed_calls() == []
+    assert session.count_calls(TERMINATE[edition]) == 1
+    session.close()
+
+
+@pytest.mark.parametrize("mode", ["course", "module"])
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_start_and_end_pages(lms, packages, edition, mode):
+    folder, course = packages(edition, mode)
+    scos = plan_scos(course, mode)
+    for sco in scos:
+        session = launch(lms, folder, sco, edition)
+        assert current_page(session) == "page-cp_start"
+        start = session.sco.inner_text(visible(".start-body"))
+        h1 = session.sco.inner_text(visible("h1"))
+        assert h1 == sco.title
+        summaries = {"dasar": "Konsep dasar yang dipakai di seluruh kursus.", "lanjut": "Menerapkan konsep."}
+        assert (course.description if mode == "course" else summaries[sco.key]) in start
+        for outcome in course.outcomes:
+            if outcome.id in {o.id for q in sco.questions for o in q.outcomes}:
+                assert outcome.text in start
+        assert "Buka setiap pelajaran." in start
+        assert "Setiap kuis dapat dikirim hingga 3 kali." in start
+        toc = session.sco.eval_on_selector_all(".toc a[data-go]", "links => links.map((a) => a.textContent.trim())")
+        assert toc[0] == "Mulai di sini" and toc[-2:] == ["Glosarium", "Hasil Anda"]
+        press(session, visible(".pager-next"), "Enter")
+        intro = session.sco.text_content(visible(".module-intro"))
+        assert intro.split() == f"Dalam modul ini {summaries[sco.modules[0].id]}".split()
+        session.sco.click(".toc a.toc-end")
+        before = session.sco.inner_text(visible("[data-role=end]"))
+        lessons = sum(len(m.lessons) for m in sco.modules)
+        assert f"Pelajaran dibuka: 1 dari {lessons}" in before
+        assert "Belum selesai" in before
+        session.sco.click(".toc a.toc-start")
+        study(session, sco, correct=True)
+        session.sco.click(".toc a.toc-end")
+        after = session.sco.inner_text(visible("[data-role=end]"))
+        assert f"Pelajaran dibuka: {lessons} dari {lessons}" in after
+        assert f"Kuis dikirim: {sco.quiz_count} dari {sco.quiz_count}" in after
+        assert "Skor keseluruhan: 100%" in after
+        assert "Lulus" in after and "Anda telah menyelesaikan kursus ini." in after
+        terms = session.sco.eval_on_selector_all("#page-cp_glossary dt", "ts => ts.map((t) => t.textContent)")
+        assert terms == [entry.term for entry in course.glossary]
+        leave(session)
+        assert_clean(session, edition)
+        session.close()

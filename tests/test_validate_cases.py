@@ -469,6 +469,11 @@ CASES = [
     Case("exporter-option-bad-value", {COURSE: Replace("completion:", "exporters:\n  scorm12:\n    sco: modul\ncompletion:")},
          ["c/course.yaml:22:10: exporters.scorm12: 'sco' must be one of 'course' or 'module', but it is the "
           "text 'modul' — did you mean 'module'?"]),
+    Case("exporter-option-attempts-out-of-range",
+         {COURSE: Replace("completion:", "exporters:\n  scorm12:\n    attempts: 40\n  scorm2004:\n    attempts: many\n"
+                          "completion:")},
+         ["c/course.yaml:22:15: exporters.scorm12: 'attempts' must be ≤ 35, but it is 40",
+          "c/course.yaml:24:15: exporters.scorm2004: 'attempts' must be a whole number, but it is the text 'many'"]),
     Case("options-for-unknown-exporter", {COURSE: Replace("completion:", "exporters:\n  scrom12:\n    sco: module\ncompletion:")},
          ["c/course.yaml:21:3: warning: options for unknown exporter 'scrom12' — did you mean 'scorm12'?"],
          strict=True),

@@ -5,13 +5,21 @@
  *
  * - finds the LMS API (API / API_1484_11) in up to 7 parents, then in the opener;
  *   with no LMS it runs in preview mode (a notice; nothing is saved);
- * - shows one page (lesson or quiz) at a time, with contents and previous/next;
- * - scores the quizzes from the JSON key, shows results and the author's feedback;
- * - reports status, score, interactions and objectives (one per learning outcome);
+ * - shows one page (start, lesson, quiz, glossary, end) at a time, with contents and previous/next;
+ * - orders choices (and, where the quiz asks, questions) per learner and attempt: seeded by the
+ *   learner id, the question or quiz id and the attempt number, so a resumed attempt looks the
+ *   same; answers and interactions use the source order, so the correct patterns still match;
+ * - scores the quizzes from the JSON key, shows results and the author's feedback, asks before
+ *   submitting unanswered questions, offers another attempt (review, then retry) while the quiz
+ *   is below the pass mark and attempts are left (data.attempts; 0 = unlimited): the last
+ *   attempt counts, and the correct answers are shown once the result is final;
+ * - reports status, score, interactions (every attempt's, up to 250) and objectives (one per
+ *   learning outcome);
  * - bookmarks: location + suspend_data, restored when the LMS says entry=resume.
  *
  * suspend_data encoding (keep in sync with suspend_worst_case in exporters/scorm.py):
- *   "2" <location base 36> "." <visited pages, hex bitmap> "." <submitted quizzes, hex bitmap> "."
+ *   "3" <location base 36> "." <visited pages, hex bitmap> "." <submitted quizzes, hex bitmap> "."
+ *   <attempt number of each quiz, one base-36 digit each> "."
  *   then one answer per question of the SCO, in order, with nothing between them:
  *     unanswered         "-"
  *     single             choice index, one base-36 digit
@@ -24,8 +32,10 @@
  *   texts are capped in written characters (caps in the JSON data).
  *   The value holds no raw line break or tab and never ends in a space, so what an LMS may do
  *   on the way (LF to CRLF in a form post, trimming, added line ends) changes nothing: the
- *   reader drops raw CR/LF and trailing white space. It also reads the older format "1" (text
- *   field = <length base 36> ":" <text>, CRLF turned back into LF first), and from a value cut
+ *   reader drops raw CR/LF and trailing white space. It also reads the older formats "2" (no
+ *   attempt numbers; every quiz in attempt 1) and "1" (the same, and text field = <length base 36>
+ *   ":" <text>, CRLF turned back into LF first), whose page numbers count from the first lesson
+ *   (they were written before the start page existed), and from a value cut
  *   short or damaged it keeps every field before the damage; an unknown format keeps the bookmark.
  */
 (function () {
@@ -36,7 +46,7 @@
       api: "API", initialize: "LMSInitialize", terminate: "LMSFinish", getValue: "LMSGetValue",
       setValue: "LMSSetValue", commit: "LMSCommit", getLastError: "LMSGetLastError",
       getErrorString: "LMSGetErrorString",
-      entry: "cmi.core.entry", mode: "cmi.core.lesson_mode", credit: "cmi.core.credit",
+      learner: "cmi.core.student_id", entry: "cmi.core.entry", mode: "cmi.core.lesson_mode", credit: "cmi.core.credit",
       location: "cmi.core.lesson_location", completion: "cmi.core.lesson_status", success: null,
       exit: "cmi.core.exit", exitDone: "", sessionTime: "cmi.core.session_time",
       score: "cmi.core.score.", scaled: false,
@@ -51,7 +61,7 @@
       api: "API_1484_11", initialize: "Initialize", terminate: "Terminate", getValue: "GetValue",
       setValue: "SetValue", commit: "Commit", getLastError: "GetLastError",
       getErrorString: "GetErrorString",
-      entry: "cmi.entry", mode: "cmi.mode", credit: "cmi.credit",
+      learner: "cmi.learner_id", entry: "cmi.entry", mode: "cmi.mode", credit: "cmi.credit",
       location: "cmi.location", completion: "cmi.completion_status", success: "cmi.success_status",
       exit: "cmi.exit", exitDone: "normal", sessionTime: "cmi.session_time",
       score: "cmi.score.", scaled: true,
@@ -79,7 +89,7 @@
     (questionsOfQuiz[q.z] = questionsOfQuiz[q.z] || []).push(i);
   });
 
-  var state = { page: 0, visited: [], submitted: [], answers: [] };
+  var state = { page: 0, visited: [], submitted: [], attempts: [], answers: [] };
   var startedAt = Date.now();
   var quizShownAt = [];
   var changedAt = [];
@@ -87,7 +97,10 @@
   var terminated = false;
   var completedReported = false;
   var keepScore = false;     // saved answers were partly lost: do not overwrite the LMS's score
-  var SUSPEND_VERSION = "2";
+  var SUSPEND_VERSION = "3";
+  var MAX_ATTEMPT = 35;      // one base-36 digit
+  var MAX_INTERACTIONS = 250; // the smallest count SCORM 2004 requires an LMS to keep
+  var learnerId = "";
   var decimalComma = (1.5).toLocaleString(data.lang).indexOf(",") >= 0;
 
   document.documentElement.classList.add("js");
@@ -146,6 +159,7 @@
     var mode = get(ED.mode);
     lms.write = mode === "" || mode === "normal";
     lms.credit = get(ED.credit) !== "no-credit";
+    learnerId = get(ED.learner);
     if (get(ED.entry) === "resume") {
       restore(get("cmi.suspend_data"), get(ED.location));
     }
@@ -157,8 +171,15 @@
         completedReported = true;
       }
     }
-    if (lms.write) { set(ED.exit, completedReported ? ED.exitDone : "suspend"); }
+    if (lms.write) { setExit(); }
     return lms;
+  }
+
+  /* exit=suspend keeps the attempt open (resume, with its answers) while anything is left to do,
+     another attempt at a quiz included; a finished course exits normally. */
+  function setExit() {
+    var value = completedReported && !canRetryAny() ? ED.exitDone : "suspend";
+    if (lms.exit !== value) { set(ED.exit, value); lms.exit = value; }
   }
 
   function commit() {
@@ -419,28 +440,40 @@
   function encodeState() {
     var out = SUSPEND_VERSION + state.page.toString(36) + "." + hexBits(state.visited, pages.length) + "." +
       hexBits(state.submitted, forms.length) + ".";
+    forms.forEach(function (form, z) { out += attemptOf(z).toString(36); });
+    out += ".";
     data.questions.forEach(function (q, i) { out += encodeAnswer(q, state.answers[i]); });
     return out;
   }
 
-  /* Reads saved progress written by this runtime (format "2") or an older one ("1"), keeping
+  /* Reads saved progress written by this runtime (format "3") or an older one ("2", "1"), keeping
      every field it can read: {page, visited, submitted, answers, complete, note}. A value cut
      short, or damaged past some point, gives the fields before that point (a cut text keeps its
      start); "complete" is false then and "note" says why. An unknown format gives nothing. */
   function decodeState(raw) {
     var version = raw.charAt(0);
-    var text = version === "2" ? raw.replace(/[\r\n]/g, "").replace(/[\s\u00a0]+$/, "") :
+    var text = version !== "1" ? raw.replace(/[\r\n]/g, "").replace(/[\s\u00a0]+$/, "") :
       raw.replace(/\r\n?/g, "\n");
-    var found = { page: 0, visited: [], submitted: [], answers: data.questions.map(function () { return null; }),
-                  complete: false, note: "" };
-    var head = /^[12]([0-9a-z]+)\.([0-9a-f]+)\.([0-9a-f]+)\./.exec(text);
+    var found = { page: 0, visited: [], submitted: [], attempts: [],
+                  answers: data.questions.map(function () { return null; }), complete: false, note: "" };
+    var head = version === "3" ? /^3([0-9a-z]+)\.([0-9a-f]+)\.([0-9a-f]+)\.([0-9a-z]*)\./.exec(text) :
+      /^[12]([0-9a-z]+)\.([0-9a-f]+)\.([0-9a-f]+)\./.exec(text);
     if (!head) {
-      found.note = version === "1" || version === "2" ? "its header is damaged" : "format '" + version +
+      found.note = /^[123]/.test(version) ? "its header is damaged" : "format '" + version +
         "' is not one this package reads";
       return found;
     }
-    found.page = Math.min(parseInt(head[1], 36), pages.length - 1);
-    found.visited = readBits(head[2], pages.length);
+    if (version === "3") {
+      found.page = Math.min(parseInt(head[1], 36), pages.length - 1);
+      found.visited = readBits(head[2], pages.length);
+      found.attempts = head[4].split("").map(function (ch) { return Math.max(1, parseInt(ch, 36)); });
+    } else {
+      // written before the start, glossary and end pages: its pages are the lessons and quizzes
+      var old = pages.length - data.extras;
+      found.page = Math.min(parseInt(head[1], 36), old - 1) + data.offset;
+      found.visited = pages.slice(0, data.offset).map(function () { return false; })
+        .concat(readBits(head[2], old));
+    }
     found.submitted = readBits(head[3], forms.length);
     var rest = text.slice(head[0].length);
     var pos = 0;
@@ -524,16 +557,18 @@
 
   function restore(suspendData, location) {
     var at = parseInt(location, 10);
+    if (/^[12]/.test(suspendData) && at >= 0) { at += data.offset; }   // counted from the first lesson
     if (at >= 0 && at < pages.length) { state.page = at; }
     if (!suspendData) { return; }
     var saved = decodeState(suspendData);
-    if (!/^[12]/.test(suspendData)) {
+    if (!/^[123]/.test(suspendData)) {
       // a format this package does not know: the bookmark above is all that can be trusted
       console.warn("coursepack: saved progress not read (" + saved.note + "); resuming at the bookmark");
       return;
     }
     state.visited = saved.visited;
     state.submitted = saved.submitted;
+    state.attempts = saved.attempts;
     state.answers = saved.answers;
     state.page = at >= 0 && at < pages.length ? at : saved.page;
     state.answers.forEach(function (a, i) { writeAnswer(i, a); });
@@ -654,9 +689,9 @@
       } else {
         set(ED.completion, pct === null ? "completed" : passed(pct) ? "passed" : "failed");
       }
-      if (!completedReported) { set(ED.exit, ED.exitDone); }
       completedReported = true;
     }
+    setExit();
   }
 
   /* Whether a numerical answer and its correct range fit the edition's numeric type as LMSs take it. */
@@ -674,7 +709,7 @@
     questionsOfQuiz[z].forEach(function (i) {
       var q = data.questions[i];
       var answer = state.answers[i];
-      if (answer === null || answer === undefined) { return; }
+      if (answer === null || answer === undefined || lms.interactions >= MAX_INTERACTIONS) { return; }
       var base = "cmi.interactions." + lms.interactions + ".";
       lms.interactions += 1;
       var fraction = score(q, answer).fraction;
@@ -692,6 +727,137 @@
     });
   }
 
+  /* ---------------------------------------------------------------- attempts and order */
+
+  function attemptOf(z) { return state.attempts[z] || 1; }
+
+  function quizId(z) { return forms[z].closest("section.page").id.slice("page-".length); }
+
+  /* A quiz's result is final once it reaches the pass mark or its attempts are used up. */
+  function quizFinal(z) {
+    return passed(percent(quizPoints(z))) || (data.attempts > 0 && attemptOf(z) >= data.attempts) ||
+      attemptOf(z) >= MAX_ATTEMPT;
+  }
+
+  function canRetry(z) { return !!state.submitted[z] && !quizFinal(z); }
+
+  /* Whether some quiz can be tried again or is in a later attempt not submitted yet. */
+  function canRetryAny() {
+    for (var z = 0; z < forms.length; z += 1) {
+      if (canRetry(z) || (!state.submitted[z] && attemptOf(z) > 1)) { return true; }
+    }
+    return false;
+  }
+
+  /* 32-bit FNV-1a of the text, never 0 (the xorshift state below must not be 0). */
+  function hashText(text) {
+    var h = 0x811c9dc5;
+    for (var i = 0; i < text.length; i += 1) {
+      h ^= text.charCodeAt(i);
+      h = Math.imul(h, 0x01000193) >>> 0;
+    }
+    return h || 1;
+  }
+
+  /* A permutation of 0..n-1: Fisher-Yates driven by xorshift32, seeded by the learner, the
+     question or quiz id and the attempt, so the same learner sees the same order in an attempt
+     (also after resuming) and another learner or attempt another one. */
+  function permutation(n, key, z) {
+    var order = [];
+    for (var k = 0; k < n; k += 1) { order.push(k); }
+    var x = hashText(learnerId + "\n" + key + "\n" + attemptOf(z));
+    for (var i = n - 1; i > 0; i -= 1) {
+      x ^= x << 13; x >>>= 0;
+      x ^= x >>> 17;
+      x ^= x << 5; x >>>= 0;
+      var j = x % (i + 1);
+      var t = order[i]; order[i] = order[j]; order[j] = t;
+    }
+    return order;
+  }
+
+  /* Puts quiz z's choices, drop-down options and (where the quiz shuffles) questions in this
+     learner's order for the current attempt; only the order on screen changes. */
+  function arrange(z) {
+    var form = forms[z];
+    questionsOfQuiz[z].forEach(function (i) {
+      var q = data.questions[i];
+      if (!q.sh) { return; }
+      var box = controls(i);
+      if (q.k === "matching") {
+        var picks = permutation(q.r, q.id, z);
+        Array.prototype.forEach.call(box.querySelectorAll(".matching select"), function (select) {
+          var byValue = {};
+          Array.prototype.forEach.call(select.options, function (o) { byValue[o.value] = o; });
+          picks.forEach(function (k) { select.appendChild(byValue[String(k)]); });
+        });
+      } else {
+        var group = box.querySelector(".choices");
+        if (!group) { return; }
+        var byChoice = {};
+        Array.prototype.forEach.call(group.children, function (c) { byChoice[c.getAttribute("data-choice")] = c; });
+        permutation(q.w.length, q.id, z).forEach(function (k) { group.appendChild(byChoice[String(k)]); });
+      }
+    });
+    if (data.shuffle.indexOf(quizId(z)) < 0) { return; }
+    var boxes = questionsOfQuiz[z].map(controls);
+    var anchor = form.querySelector("[data-role=confirm]");
+    permutation(boxes.length, quizId(z), z).forEach(function (k) { form.insertBefore(boxes[k], anchor); });
+    Array.prototype.forEach.call(form.querySelectorAll(".question > h2"), function (h, n) {
+      h.firstChild.nodeValue = L.question + " " + (n + 1) + " ";
+    });
+  }
+
+  function renderAttempt(z) {
+    var line = forms[z].querySelector("[data-role=attempt]");
+    if (data.attempts === 1) { line.textContent = ""; return; }
+    line.textContent = " · " + (data.attempts ? fill(L.attempt_of, { n: attemptOf(z), max: data.attempts }) :
+      fill(L.attempt_n, { n: attemptOf(z) }));
+  }
+
+  /* Another attempt: the answers and results go, the order changes, and the hints of the
+     questions that were not right open. */
+  function retryQuiz(z) {
+    if (!canRetry(z)) { return; }
+    var form = forms[z];
+    var missed = questionsOfQuiz[z].filter(function (i) {
+      var q = data.questions[i];
+      return q.k !== "essay" && score(q, state.answers[i]).fraction < 0.9999;
+    });
+    state.attempts[z] = Math.min(attemptOf(z) + 1, MAX_ATTEMPT);
+    state.submitted[z] = false;
+    form.reset();
+    questionsOfQuiz[z].forEach(function (i) {
+      var box = controls(i);
+      state.answers[i] = null;
+      box.classList.remove("is-correct", "is-partial", "is-incorrect", "is-unanswered", "is-neutral");
+      setHidden(box, "[data-role=result], [data-role=general], .choice-feedback, .your-tag, .key-tag, " +
+                ".answer-feedback, .match-key", true);
+      Array.prototype.forEach.call(box.querySelectorAll(".is-chosen, .is-key, .is-right, .is-wrong"), function (el) {
+        el.classList.remove("is-chosen", "is-key", "is-right", "is-wrong");
+      });
+      Array.prototype.forEach.call(box.querySelectorAll("input, select, textarea"), function (el) {
+        el.disabled = false;
+      });
+      changedAt[i] = 0;
+    });
+    missed.forEach(function (i) {
+      var hint = controls(i).querySelector("[data-role=hint]");
+      if (hint) { hint.open = true; }
+    });
+    form.querySelector("[data-role=summary]").hidden = true;
+    form.querySelector("[data-role=retry]").hidden = true;
+    form.querySelector(".btn-submit").hidden = false;
+    arrange(z);
+    renderAttempt(z);
+    quizShownAt[z] = Date.now();
+    saveProgress();
+    if (lms && lms.write) { setExit(); }
+    commit();
+    var first = form.querySelector(".question input, .question select, .question textarea");
+    if (first) { first.focus(); }
+  }
+
   /* ---------------------------------------------------------------- quiz display */
 
   function setHidden(root, selector, hidden) {
@@ -700,6 +866,7 @@
 
   function showResults(z) {
     var form = forms[z];
+    var final = quizFinal(z);
     questionsOfQuiz[z].forEach(function (i) {
       var q = data.questions[i];
       var box = controls(i);
@@ -727,7 +894,7 @@
             choice.classList.add("is-chosen");
             setHidden(choice, ".choice-feedback, .your-tag", false);
           }
-          if (choice.hasAttribute("data-correct") || (q.k === "multiple" && q.w[Number(input.value)] > 0)) {
+          if (final && (choice.hasAttribute("data-correct") || (q.k === "multiple" && q.w[Number(input.value)] > 0))) {
             choice.classList.add("is-key");
             setHidden(choice, ".key-tag", false);
           }
@@ -737,7 +904,7 @@
           var row = box.querySelector("[data-left='" + left + "']");
           var ok = answer !== null && answer[left] === c;
           row.classList.add(ok ? "is-right" : "is-wrong");
-          row.querySelector(".match-key").hidden = ok;
+          row.querySelector(".match-key").hidden = ok || !final;
         });
       } else if (s.pick !== null) {
         setHidden(box, "[data-answer='" + s.pick + "']", false);
@@ -747,6 +914,14 @@
       });
     });
     form.querySelector(".btn-submit").hidden = true;
+    form.querySelector("[data-role=confirm]").hidden = true;
+    var retry = form.querySelector("[data-role=retry]");
+    retry.hidden = !canRetry(z);
+    if (!retry.hidden) {
+      var left = data.attempts ? data.attempts - attemptOf(z) : 0;
+      retry.querySelector("[data-role=retry-text]").textContent = L.review_then_retry +
+        (left ? " " + fill(left === 1 ? L.attempts_left_one : L.attempts_left_other, { n: left }) : "");
+    }
     renderSummary(z);
     if (allSubmitted()) {
       forms.forEach(function (other, k) { if (k !== z) { renderSummary(k); } });
@@ -777,6 +952,11 @@
     } else {
       lines.push(L.other_quizzes);
     }
+    if (canRetry(z)) {
+      lines.splice(1, 0, L.review_then_retry);
+    } else if (data.attempts !== 1 && !passed(percent(part))) {
+      lines.splice(1, 0, L.attempts_final);
+    }
     summary.textContent = "";
     summary.classList.remove("is-passed", "is-failed");
     if (verdict !== null) { summary.classList.add(verdict ? "is-passed" : "is-failed"); }
@@ -787,6 +967,35 @@
       summary.appendChild(p);
     });
     summary.hidden = false;
+  }
+
+  function unanswered(z) {
+    return questionsOfQuiz[z].filter(function (i) { return readAnswer(i) === null; });
+  }
+
+  /* Before a submission with unanswered questions: say how many, and let the learner go back. */
+  function askBeforeSubmitting(z) {
+    var form = forms[z];
+    var missing = unanswered(z);
+    if (!missing.length) { return false; }
+    var box = form.querySelector("[data-role=confirm]");
+    box.querySelector("[data-role=confirm-text]").textContent =
+      fill(missing.length === 1 ? L.unanswered_one : L.unanswered_other, { n: missing.length });
+    box.hidden = false;
+    form.querySelector(".btn-submit").hidden = true;
+    box.querySelector("[data-action=confirm]").focus();
+    return true;
+  }
+
+  function backToQuestions(z) {
+    var form = forms[z];
+    form.querySelector("[data-role=confirm]").hidden = true;
+    form.querySelector(".btn-submit").hidden = false;
+    var missing = unanswered(z);
+    var boxes = Array.prototype.slice.call(form.querySelectorAll(".question"));
+    var first = boxes.filter(function (box) { return missing.indexOf(Number(box.getAttribute("data-q"))) >= 0; })[0];
+    var control = first && first.querySelector("input, select, textarea");
+    if (control) { control.focus(); }
   }
 
   function submitQuiz(z) {
@@ -800,6 +1009,39 @@
     commit();
     var summary = forms[z].querySelector("[data-role=summary]");
     summary.focus();
+  }
+
+  /* ---------------------------------------------------------------- the end page */
+
+  function renderEnd() {
+    var box = document.querySelector("[data-role=end]");
+    if (!box) { return; }
+    var lessons = 0;
+    var opened = 0;
+    data.pages.forEach(function (p, i) {
+      if (p.k === "l") { lessons += 1; if (state.visited[i]) { opened += 1; } }
+    });
+    var lines = [[fill(L.end_lessons, { n: opened, total: lessons }), ""]];
+    if (forms.length) {
+      var done = state.submitted.filter(function (s, z) { return s && z < forms.length; }).length;
+      lines.push([fill(L.end_quizzes, { n: done, total: forms.length }), ""]);
+      if (allSubmitted()) {
+        var pct = percent(results().total);
+        lines.push([fill(L.overall_score, { score: show(pct) }), ""]);
+        lines.push([(passed(pct) ? L.passed : L.failed) + " — " + fill(L.pass_mark, { n: show(data.mastery) }),
+                    passed(pct) ? "is-passed" : "is-failed"]);
+      } else {
+        lines.push([L.other_quizzes, ""]);
+      }
+    }
+    lines.push([isComplete() ? L.end_complete : L.end_incomplete, isComplete() ? "is-complete" : "is-incomplete"]);
+    box.textContent = "";
+    lines.forEach(function (line) {
+      var p = document.createElement("p");
+      p.textContent = line[0];
+      if (line[1]) { p.className = line[1]; }
+      box.appendChild(p);
+    });
   }
 
   /* ---------------------------------------------------------------- navigation */
@@ -820,6 +1062,7 @@
       a.classList.toggle("is-visited", !!state.visited[n]);
     });
     document.getElementById("cp-progress").textContent = fill(L.page_of, { page: index + 1, pages: pages.length });
+    if (q.k === "e") { renderEnd(); }
     if (focus) {
       window.scrollTo(0, 0);
       var heading = pages[index].querySelector("h1");
@@ -862,11 +1105,25 @@
     forms.forEach(function (form, z) {
       form.addEventListener("submit", function (event) {
         event.preventDefault();
-        submitQuiz(z);
+        if (state.submitted[z] || !form.querySelector("[data-role=confirm]").hidden) { return; }
+        if (!askBeforeSubmitting(z)) { submitQuiz(z); }
+      });
+      form.addEventListener("click", function (event) {
+        var button = event.target.closest ? event.target.closest("button[data-action]") : null;
+        if (!button) { return; }
+        var action = button.getAttribute("data-action");
+        if (action === "confirm") { submitQuiz(z); }
+        if (action === "back") { backToQuestions(z); }
+        if (action === "retry") { retryQuiz(z); }
       });
       form.addEventListener("change", function (event) {
         var box = event.target.closest(".question");
         if (box) { changedAt[Number(box.getAttribute("data-q"))] = Date.now(); }
+        var confirmBox = form.querySelector("[data-role=confirm]");
+        if (!confirmBox.hidden) {         // the count is out of date: ask again on the next submit
+          confirmBox.hidden = true;
+          form.querySelector(".btn-submit").hidden = false;
+        }
         saveProgress();
       });
     });
@@ -877,7 +1134,11 @@
   connect();
   setUpToc();
   setUpQuizzes();
-  forms.forEach(function (form, z) { if (state.submitted[z]) { showResults(z); } });
+  forms.forEach(function (form, z) {
+    arrange(z);
+    renderAttempt(z);
+    if (state.submitted[z]) { showResults(z); }
+  });
   go(state.page, false);
   document.addEventListener("visibilitychange", function () {
     if (document.visibilityState === "hidden" && !terminated) { saveProgress(); commit(); }
