@@ -56,6 +56,7 @@ LABELS: dict[str, dict[str, str]] = {
         "unanswered_one": "{n} question is not answered yet. Submit anyway?",
         "unanswered_other": "{n} questions are not answered yet. Submit anyway?",
         "submit_anyway": "Submit anyway", "keep_answering": "Back to the questions",
+        "transcript": "Transcript", "captions": "Captions", "video": "Video", "audio": "Audio",
     },
     "id": {
         "note": "Catatan", "tip": "Tips", "warning": "Peringatan", "important": "Penting",
@@ -110,6 +111,7 @@ LABELS: dict[str, dict[str, str]] = {
         "unanswered_one": "{n} soal belum dijawab. Tetap kirim?",
         "unanswered_other": "{n} soal belum dijawab. Tetap kirim?",
         "submit_anyway": "Tetap kirim", "keep_answering": "Kembali ke soal",
+        "transcript": "Transkrip", "captions": "Takarir", "video": "Video", "audio": "Audio",
     },
 }
 

@@ -316,7 +316,7 @@ def check_options(src: CourseSource, exporters: Mapping[str, Any]) -> list[Probl
 def build_model(src: CourseSource) -> tuple[m.Course, list[Problem]]:
     cf = src.file
     assert cf is not None
-    renderer = Renderer(src.root, labels_for(cf.language), cf.trust_html)
+    renderer = Renderer(src.root, labels_for(cf.language), cf.trust_html, cf.language)
     problems: list[Problem] = []
     outcomes = {o.id: m.Outcome(o.id, o.text, o.level) for o in cf.outcomes}
 
@@ -324,8 +324,8 @@ def build_model(src: CourseSource) -> tuple[m.Course, list[Problem]]:
         return tuple(outcomes[i] for i in ids if i in outcomes)
 
     def md(text: str, rel: str, display: str, line: int, doc_id: str = "", inline: bool = False,
-           columns: bool = False):
-        place = Place(rel, display, line, doc_id, columns)
+           columns: bool = False, media: bool = False):
+        place = Place(rel, display, line, doc_id, columns, media)
         out = renderer.inline(text, place) if inline else renderer.block(text, place)
         problems.extend(out.problems)
         return out
@@ -337,7 +337,7 @@ def build_model(src: CourseSource) -> tuple[m.Course, list[Problem]]:
         for ls in ms.lessons:
             assert ls.front is not None
             lesson_id = f"{ms.slug}-{ls.slug}"
-            out = md(ls.body, ls.rel, ls.display, ls.body_line, lesson_id, columns=True)
+            out = md(ls.body, ls.rel, ls.display, ls.body_line, lesson_id, columns=True, media=True)
             lessons.append(m.Lesson(lesson_id, ls.number, ls.front.title, pick(ls.front.outcomes),
                                     ls.front.minutes, out.html, out.headings, out.assets, ls.rel))
         quiz = None

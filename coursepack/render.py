@@ -1,7 +1,9 @@
 """Markdown → HTML, once, in the loader.
 
 CommonMark plus tables, strikethrough, footnotes, definition lists, callouts
-(``!!! note "Title"``) and figures (an image alone in its paragraph, with a title).
+(``!!! note "Title"``), figures (an image alone in its paragraph, with a title) and audio
+and video (the image form naming a media file, alone in its paragraph: a figure with the
+player, its WebVTT captions and its transcript, both found beside the media file).
 Image and link paths are resolved against the source file and must stay inside the
 course folder; they are rewritten to course-relative paths that name an ``Asset``.
 Raw HTML passes an allow-list sanitizer unless the course trusts it.
@@ -27,12 +29,18 @@ from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.tasklists import tasklists_plugin
 
-from .media import is_checked, media_problem
+from .media import CAPTIONS_EXTENSION, is_checked, media_kind, media_problem, webvtt_problems
 from .model import Asset, Heading
 from .problems import Problem, error, warning
 
 mimetypes.add_type("image/svg+xml", ".svg")
 mimetypes.add_type("image/webp", ".webp")
+for _type, _extension in (("video/webm", ".webm"), ("video/ogg", ".ogv"), ("audio/ogg", ".oga"),
+                          ("audio/ogg", ".ogg"), ("audio/ogg", ".opus"), ("audio/mp4", ".m4a"),
+                          ("audio/mpeg", ".mp3"), ("audio/wav", ".wav"), ("text/vtt", ".vtt")):
+    mimetypes.add_type(_type, _extension)
+#: the files found beside ``name.mp4``: its transcript (required) and, for video, its captions (required)
+TRANSCRIPT_SUFFIX = ".transcript.md"
 
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 _DRIVE = re.compile(r"^[A-Za-z]:[\\/]")
@@ -54,7 +62,8 @@ _FOOTNOTE_REF = re.compile(r"\[\^([^\]\s]+)\]")
 _TASK_CHECKBOX = '<input class="task-list-item-checkbox"'
 TASK_BOXES = {False: "\u2610", True: "\u2611"}     # ☐ ☑
 
-ALLOWED_TAGS = set(nh3.ALLOWED_TAGS) | {"section", "figure", "figcaption", "caption", "tfoot"}
+ALLOWED_TAGS = set(nh3.ALLOWED_TAGS) | {"section", "figure", "figcaption", "caption", "tfoot", "video",
+                                        "audio", "track", "details", "summary"}
 ALLOWED_ATTRIBUTES = {
     "*": {"id", "class", "title", "lang", "dir"},
     "a": {"href", "hreflang"},
@@ -62,6 +71,9 @@ ALLOWED_ATTRIBUTES = {
     "th": {"style", "scope", "colspan", "rowspan"},
     "td": {"style", "colspan", "rowspan"},
     "ol": {"start", "type"},
+    "video": {"src", "controls", "preload", "playsinline", "aria-label"},
+    "audio": {"src", "controls", "preload", "aria-label"},
+    "track": {"src", "kind", "srclang", "label", "default"},
     "code": set(),
     "abbr": set(),
 }
@@ -89,18 +101,27 @@ class Place:
     line: int            # line of the text's first line in that file (1-based)
     doc_id: str = ""     # prefix for footnote and heading ids
     columns: bool = False  # True when the text's lines are the file's lines (lesson bodies)
+    media: bool = False  # True where audio and video may be shown (lesson bodies)
+
+    def beside(self, rel: str) -> str:
+        """How the course file ``rel`` is shown to the user, the way this place's file is."""
+        prefix = self.display[: len(self.display) - len(self.source)] if self.display.endswith(self.source) else ""
+        return prefix + rel
 
 
 class Renderer:
     """Renders the course's Markdown; one per load (holds the asset cache, no global state)."""
 
-    def __init__(self, root: Path, labels: dict[str, str], trust_html: bool = False):
+    def __init__(self, root: Path, labels: dict[str, str], trust_html: bool = False, language: str = ""):
         self.root = root
+        self.language = language
         self.real_root = root.resolve()
         self.labels = labels
         self.trust_html = trust_html
         self.assets: dict[str, Asset] = {}
         self.broken: dict[str, str] = {}     # course-relative path → why the file is not what it says
+        self.transcripts: dict[str, Rendered] = {}   # course-relative path → the rendered transcript
+        self.captions_reported: set[str] = set()     # caption files whose problems were reported
         self.md = (MarkdownIt("commonmark", {"html": True, "typographer": False})
                    .enable(["table", "strikethrough"])
                    .use(footnote_plugin).use(deflist_plugin).use(admon_plugin).use(tasklists_plugin))
@@ -163,7 +184,11 @@ class Renderer:
                                "to a file outside the course folder: copy the file into assets/ instead")
         if not real.is_file():
             return None, error(place.display, line, col, f"{what} '{shown}' is a folder, not a file")
-        data = real.read_bytes()
+        try:
+            data = real.read_bytes()
+        except OSError as exc:
+            return None, error(place.display, line, col, f"{what} '{shown}' cannot be read "
+                               f"({exc.strerror or exc}): check the file's permissions")
         if what == "image" and not is_checked(rel):
             reason = ("is not in an image format that every output shows: convert it to PNG, JPEG, GIF, "
                       "WebP or SVG")
@@ -231,6 +256,7 @@ class Renderer:
                 raw_html |= self._resolve_children(token, place, (lines, block), assets, problems, footnotes)
                 if not inline:
                     _mark_figure(tokens, i)
+                problems += _check_media_alone(tokens, i, place, line)
         problems += self._unused_footnotes(env, place, lines)
         html = self.md.renderer.render(tokens, self.md.options, env)
         if not self.trust_html:
@@ -287,6 +313,10 @@ class Renderer:
                 src = str(child.attrGet("src") or "")
                 raw = as_written(src)
                 line, col = locate(raw) if raw else (place.line + first, 0)
+                kind = media_kind(unquote(src).split("#")[0].split("?")[0])
+                if kind:
+                    self._resolve_media(child, kind, src, raw or src, place, (line, col), assets, problems)
+                    continue
                 asset, problem = self.resolve(src, place, line, "image", col, raw)
                 if problem:
                     problems.append(problem)
@@ -318,6 +348,72 @@ class Renderer:
                     child.attrSet("href", asset.path)
                     assets[asset.path] = asset
         return raw_html
+
+    def _resolve_media(self, child: Token, kind: str, src: str, shown: str, place: Place,
+                       at: tuple[int, int], assets: dict[str, Asset], problems: list[Problem]) -> None:
+        """An audio or video file in the image form: the file, its captions and its transcript."""
+        line, col = at
+        child.meta["media"] = kind
+        if not place.media:
+            problems.append(error(place.display, line, col, f"{kind} '{shown}': audio and video can be shown "
+                                  "in lesson texts only: put it in a lesson, or link to the lesson"))
+            return
+        if not child.content.strip():
+            problems.append(error(place.display, line, col, f"{kind} '{shown}' has no alt text: say what "
+                                  "it is between the brackets, ![Video: how a model is trained](…)"))
+        asset, problem = self.resolve(src, place, line, kind, col, shown)
+        if problem:
+            problems.append(problem)
+        if not asset:
+            return
+        child.attrSet("src", asset.path)
+        assets[asset.path] = asset
+        stem = posixpath.splitext(asset.path)[0]
+        here = posixpath.dirname(place.source) or "."
+        child.meta["labels"] = {k: self.labels.get(k, k) for k in ("transcript", "captions")}
+        child.meta["language"] = self.language
+        if kind == "video":
+            captions = stem + CAPTIONS_EXTENSION
+            if not (self.root / captions).is_file():
+                srt = " (a SubRip .srt file is not enough: convert it to WebVTT)" if (
+                    self.root / (stem + ".srt")).is_file() else ""
+                problems.append(error(place.display, line, col, f"video '{shown}' has no captions: add the "
+                                      f"WebVTT file {captions} beside it{srt}"))
+            else:
+                found, problem = self.resolve(posixpath.relpath(captions, here), place, line, "captions", col)
+                if problem and self.broken.get(captions, "").startswith("is not valid WebVTT"):
+                    if captions not in self.captions_reported:
+                        self.captions_reported.add(captions)
+                        problems += [error(place.beside(captions), p.line, p.col, f"{p.message} (captions of "
+                                           f"{asset.path})") for p in webvtt_problems((self.root / captions).read_bytes())]
+                elif problem:
+                    problems.append(problem)
+                if found:
+                    assets[found.path] = found
+                    child.meta["captions"] = found.path
+        transcript = stem + TRANSCRIPT_SUFFIX
+        if transcript not in self.transcripts:
+            if not (self.root / transcript).is_file():
+                problems.append(error(place.display, line, col, f"{kind} '{shown}' has no transcript: write what "
+                                      f"is said (and, for a video, shown) in {transcript} beside it (Markdown)"))
+                return
+            found, problem = self.resolve(posixpath.relpath(transcript, here), place, line, "transcript", col)
+            if problem:
+                problems.append(problem)
+                return
+            from .sources import read_text
+            display = place.beside(transcript)
+            text, read_problems = read_text(found.source, display)
+            problems += read_problems
+            if text is None:
+                return
+            doc_id = f"{place.doc_id}-{slugify(posixpath.basename(stem))}-transcript".lstrip("-")
+            rendered = self.block(text, Place(transcript, display, 1, doc_id, columns=True))
+            problems += rendered.problems
+            self.transcripts[transcript] = rendered
+        rendered = self.transcripts[transcript]
+        assets.update({a.path: a for a in rendered.assets})
+        child.meta["transcript"] = rendered.html
 
     def _check_raw_html(self, html: str, place: Place, line: int, col: int = 0) -> list[Problem]:
         """Warn about the parts of raw HTML that the sanitizer will remove (tag by tag)."""
@@ -354,7 +450,7 @@ class Renderer:
         known = set(assets)
 
         def keep(tag: str, attr: str, value: str) -> str | None:
-            if tag == "img" and attr == "src":
+            if tag in ("img", "video", "audio", "track") and attr == "src":
                 return value if value in known else None
             if tag == "a" and attr == "href":
                 ok = value.startswith("#") or value.lower().startswith(_EXTERNAL_LINK_SCHEMES) or value in known
@@ -436,6 +532,27 @@ def _mark_figure(tokens: list[Token], i: int) -> None:
         children[0].meta["figure"] = True
 
 
+def _check_media_alone(tokens: list[Token], i: int, place: Place, line: int) -> list[Problem]:
+    """Audio and video stand alone in their paragraph: the player is a block, with its transcript."""
+    children = [c for c in tokens[i].children or () if not (c.type == "text" and not c.content.strip())
+                and c.type != "softbreak"]
+    media = [c for c in children if c.type == "image" and c.meta.get("media")]
+    if not media:
+        return []
+    if len(children) == 1 and i > 0 and tokens[i - 1].type == "paragraph_open":
+        tokens[i - 1].meta.update(figure=True, media=media[0].meta["media"])
+        tokens[i + 1].meta["figure"] = True
+        media[0].meta["figure"] = True
+        return []
+    for child in media:     # rendered as a link to the file, so nothing is lost
+        child.meta["inline"] = True
+    if not place.media:
+        return []
+    return [error(place.display, line, 0, f"{media[0].meta['media']} '{media[0].attrGet('src')}' must stand alone "
+                  "in its paragraph (a blank line before and after it), where it becomes a figure with its "
+                  "player, captions and transcript")]
+
+
 def _mark_task(tokens: list[Token], i: int) -> None:
     """The task-list plugin's checkbox → a box character (☐ or ☑), shown the same in every output
     (a disabled form field means nothing on paper, and HTML cleaners such as Moodle's may drop it)."""
@@ -453,7 +570,8 @@ def _mark_task(tokens: list[Token], i: int) -> None:
 
 def _render_paragraph_open(self, tokens, idx, options, env):
     if tokens[idx].meta.get("figure"):
-        return '<figure class="figure">'
+        media = tokens[idx].meta.get("media")
+        return f'<figure class="figure media {media}">' if media else '<figure class="figure">'
     return self.renderToken(tokens, idx, options, env)
 
 
@@ -468,9 +586,34 @@ def _render_image(self, tokens, idx, options, env):
     from markdown_it.common.utils import escapeHtml
     alt = escapeHtml(self.renderInlineAsText(token.children or [], options, env))
     src = escapeHtml(str(token.attrGet("src") or ""))
+    if token.meta.get("media"):
+        return _media_html(token, src, alt)
     if token.meta.get("figure"):
         caption = escapeHtml(str(token.attrGet("title")))
         return f'<img src="{src}" alt="{alt}" /><figcaption>{caption}</figcaption>'
     title = token.attrGet("title")
     title_attr = f' title="{escapeHtml(str(title))}"' if title else ""
     return f'<img src="{src}" alt="{alt}"{title_attr} />'
+
+
+def _media_html(token: Token, src: str, alt: str) -> str:
+    """The player (native controls: keyboard-operable, never autoplaying), caption and transcript."""
+    from markdown_it.common.utils import escapeHtml
+    if not token.meta.get("figure"):
+        return f'<a href="{src}">{alt}</a>'
+    kind = token.meta["media"]
+    labels = token.meta.get("labels", {})
+    language = token.meta.get("language", "")
+    parts = [f'<{kind} controls="" preload="metadata" src="{src}" aria-label="{alt}"'
+             + (' playsinline=""' if kind == "video" else "") + ">"]
+    if token.meta.get("captions"):
+        srclang = f' srclang="{escapeHtml(language)}"' if language else ""
+        parts.append(f'<track kind="captions" src="{escapeHtml(token.meta["captions"])}"{srclang} '
+                     f'label="{escapeHtml(labels.get("captions", "Captions"))}" default="" />')
+    parts.append(f'<a href="{src}">{alt}</a></{kind}>')
+    caption = token.attrGet("title")
+    parts.append(f"<figcaption>{escapeHtml(str(caption)) if caption else alt}</figcaption>")
+    if "transcript" in token.meta:
+        parts.append(f'<details class="transcript"><summary>{escapeHtml(labels.get("transcript", "Transcript"))}'
+                     f'</summary>\n{token.meta["transcript"]}</details>')
+    return "".join(parts)

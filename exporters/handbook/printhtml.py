@@ -1,5 +1,6 @@
 """Print-HTML preparation: the model's lesson HTML adapted for a printed book (headings demoted,
-links into the course folder unlinked, endnotes as page footnotes, typography applied)."""
+links into the course folder unlinked, audio and video as their file name with the transcript
+open, endnotes as page footnotes, typography applied)."""
 
 from __future__ import annotations
 
@@ -7,8 +8,11 @@ import copy
 import html as html_text
 import re
 
+from lxml import etree
 from lxml import html as lxml_html
 from markupsafe import Markup
+
+from coursepack.labels import labels_for
 
 from .typography import curl_quotes, wrap_exceptions
 
@@ -17,13 +21,16 @@ LOCAL_LINK = re.compile(r"^(#|https?:|mailto:)", re.I)
 
 
 def prepare_html(html: str, shift: int, exceptions: dict[str, tuple[int, ...]],
-                 curly_quotes: bool = False, pattern: re.Pattern | None = None) -> Markup:
+                 curly_quotes: bool = False, pattern: re.Pattern | None = None,
+                 labels: dict[str, str] | None = None) -> Markup:
     """Model HTML → print HTML: headings demoted by ``shift``, links to course files unlinked
-    (a PDF must not point into the author's disk), emoji variation selectors dropped, and the
-    hyphenation exceptions wrapped as ``<span class="hy">`` with soft hyphens."""
+    (a PDF must not point into the author's disk), audio and video printed as their file name
+    with the transcript open, emoji variation selectors dropped, and the hyphenation exceptions
+    wrapped as ``<span class="hy">`` with soft hyphens."""
     if not html.strip():
         return Markup("")
     root = lxml_html.fragment_fromstring(VARIATION_SELECTORS.sub("", html), create_parent="div")
+    print_media(root, labels or labels_for("en"))
     for element in root.iter():
         if not isinstance(element.tag, str):
             continue
@@ -39,6 +46,24 @@ def prepare_html(html: str, shift: int, exceptions: dict[str, tuple[int, ...]],
     inner = html_text.escape(root.text or "", quote=False)
     inner += "".join(lxml_html.tostring(child, encoding="unicode") for child in root)
     return Markup(inner)
+
+
+def print_media(root, labels: dict[str, str]) -> None:
+    """A player means nothing on paper: it becomes a frame naming the kind and the file (where a
+    reader finds it in the course package), and the folded transcript is printed open, titled."""
+    for player in [e for e in root.iter("video", "audio")]:
+        frame = lxml_html.Element("p", {"class": f"media-frame {player.tag}"})
+        kind = etree.SubElement(frame, "span", {"class": "media-kind"})
+        kind.text = labels[player.tag]
+        name = etree.SubElement(frame, "span", {"class": "media-file"})
+        name.text = player.get("src", "")
+        frame.tail = player.tail
+        player.getparent().replace(player, frame)
+    for details in [e for e in root.iter("details") if "transcript" in e.get("class", "").split()]:
+        details.tag = "div"
+        for summary in details.findall("summary"):
+            summary.tag = "p"
+            summary.set("class", "transcript-title")
 
 
 def place_footnotes(root) -> None:

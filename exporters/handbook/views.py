@@ -129,7 +129,7 @@ def make_book(course: Course, ctx: BuildContext) -> Book:
     pattern = exception_pattern(exceptions)     # compiled once: thousands of texts use it
 
     def prepare(html: str, shift: int = 0) -> Markup:
-        return prepare_html(html, shift, exceptions, curly, pattern)
+        return prepare_html(html, shift, exceptions, curly, pattern, labels)
 
     modules = tuple(make_module(m, prepare) for m in course.modules)
     lessons = [lv for mv in modules for lv in mv.lessons]
