@@ -92,6 +92,11 @@ def container_format(data: bytes) -> str | None:
     return None
 
 
+def _a(name: str) -> str:
+    """The article before a format's name as it is read aloud: "an MP4", "a WebM"."""
+    return "an" if name[:1] in "AEIOS" or name.startswith(("MP", "M4", "FL")) and name != "FLAC" else "a"
+
+
 def container_problem(rel: str, data: bytes, expected: str, shown: str) -> str | None:
     kind = media_kind(rel)
     if not data:
@@ -102,10 +107,11 @@ def container_problem(rel: str, data: bytes, expected: str, shown: str) -> str |
     if found:
         other = MEDIA_EXTENSION_OF.get(found)
         fix = _renamed(rel, other) if other else f"convert it to {shown}"
-        return f"is a {MEDIA_SHOWN[found]} file, not {shown}: {fix}"
+        return f"is {_a(MEDIA_SHOWN[found])} {MEDIA_SHOWN[found]} file, not {shown}: {fix}"
     image = raster_format(data) or (".svg" if svg_problem(rel, data, sniff=False) is None else None)
     if image:
-        return f"is a {image[1:].upper()} image, not {shown} {kind}: link the {kind} file itself"
+        found = image[1:].upper()
+        return f"is {_a(found)} {found} image, not {shown} {kind}: link the {kind} file itself"
     return (f"is not {shown} {kind} (its first bytes are not those of any audio or video format): "
             f"export it again as {shown}")
 
@@ -152,7 +158,7 @@ def read_webvtt(data: bytes) -> tuple[list[Cue], list[CaptionProblem]]:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data[:exc.start].count(b"\n") + 1
-        return [], [CaptionProblem(line, 1, "is not UTF-8 text: save it again as UTF-8")]
+        return [], [CaptionProblem(line, 1, "the file is not UTF-8 text: save it again as UTF-8")]
     text = text.removeprefix("\ufeff")
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     if not re.match(r"WEBVTT(?:[ \t]|$)", lines[0]):
@@ -223,7 +229,7 @@ def read_webvtt(data: bytes) -> tuple[list[Cue], list[CaptionProblem]]:
             continue
         cues.append(Cue(start, end, "\n".join(payload), line_no))
     if not cues and not problems:
-        problems.append(CaptionProblem(len(lines), 1, "has no cues: add at least one "
+        problems.append(CaptionProblem(len(lines), 1, "the file has no cues: add at least one "
                                                       "'00:00:00.000 --> 00:00:02.000' line with its text"))
     return cues, problems
 

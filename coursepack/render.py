@@ -211,7 +211,7 @@ class Renderer:
         wanted = posixpath.basename(rel)
         stem, suffix = posixpath.splitext(wanted)
         names = [p.name for p in folder.iterdir()]
-        same_stem = [n for n in names if posixpath.splitext(n)[0] == stem]
+        same_stem = [n for n in names if posixpath.splitext(n)[0] == stem and media_kind(n) == media_kind(wanted)]
         same_suffix = [n for n in names if posixpath.splitext(n)[1].lower() == suffix.lower()]
         close = same_stem or difflib.get_close_matches(wanted, same_suffix, n=1, cutoff=0.6)
         return f" — did you mean '{close[0]}'?" if close else ""
@@ -353,7 +353,7 @@ class Renderer:
                        at: tuple[int, int], assets: dict[str, Asset], problems: list[Problem]) -> None:
         """An audio or video file in the image form: the file, its captions and its transcript."""
         line, col = at
-        child.meta["media"] = kind
+        child.meta.update(media=kind, shown=shown)
         if not place.media:
             problems.append(error(place.display, line, col, f"{kind} '{shown}': audio and video can be shown "
                                   "in lesson texts only: put it in a lesson, or link to the lesson"))
@@ -548,7 +548,7 @@ def _check_media_alone(tokens: list[Token], i: int, place: Place, line: int) -> 
         child.meta["inline"] = True
     if not place.media:
         return []
-    return [error(place.display, line, 0, f"{media[0].meta['media']} '{media[0].attrGet('src')}' must stand alone "
+    return [error(place.display, line, 0, f"{media[0].meta['media']} '{media[0].meta['shown']}' must stand alone "
                   "in its paragraph (a blank line before and after it), where it becomes a figure with its "
                   "player, captions and transcript")]
 

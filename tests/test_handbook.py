@@ -266,6 +266,18 @@ def test_print_html_demotes_headings_unlinks_local_files_and_places_footnotes():
     assert "footnotes-sep" not in html and "footnote-backref" not in html and "\ufe0e" not in html
 
 
+def test_print_html_names_the_media_file_and_prints_the_transcript_open():
+    html = str(prepare_html(
+        '<figure class="figure media video"><video controls="" preload="metadata" src="assets/klip.mp4" '
+        'aria-label="Klip"><track kind="captions" src="assets/klip.vtt" default=""><a href="assets/klip.mp4">'
+        'Klip</a></video><figcaption>Video 1. Klip</figcaption><details class="transcript"><summary>Transkrip'
+        '</summary><p>Narator: halo.</p></details></figure>', 1, {}, labels={"video": "Video", "audio": "Audio"}))
+    assert "<video" not in html and "<track" not in html and "<details" not in html
+    assert ('<p class="media-frame video"><span class="media-kind">Video</span><span class="media-file">'
+            'assets/klip.mp4</span></p><figcaption>Video 1. Klip</figcaption>') in html
+    assert '<div class="transcript"><p class="transcript-title">Transkrip</p><p>Narator: halo.</p></div>' in html
+
+
 def test_fetcher_serves_only_files_inside_the_allowed_folders(tmp_path):
     inside = tmp_path / "course"
     inside.mkdir()
@@ -651,6 +663,21 @@ def test_real_course_content_and_size(real, real_pdf):
     wanted += [plain(q.stem_html) for q in real.questions]
     missing = [w for w in wanted if squash(w) not in text]
     assert not missing
+
+
+@pytest.mark.slow
+def test_real_course_prints_its_video_as_a_figure_with_file_caption_and_transcript(real, real_pdf):
+    [lesson] = [lesson for lesson in real.lessons if any(a.media_type == "video/mp4" for a in lesson.assets)]
+    [page] = [t for t in pages_text(real_pdf) if "empat-peran-llm.mp4" in t]
+    text = squash(page)
+    transcript = (REAL / "assets" / "empat-peran-llm.transcript.md").read_text(encoding="utf-8")
+    assert squash("Video: assets/empat-peran-llm.mp4") in text
+    assert squash("Video 1. Empat peran di balik sebuah LLM, dalam 13 detik") in text
+    assert squash("Transkrip") in text
+    for line in transcript.splitlines():
+        said = line.removeprefix("- ").replace("*", "")
+        assert squash(said) in text, said
+    assert squash(lesson.title) in text     # the running head: the page is the lesson's
 
 
 @pytest.mark.slow

@@ -136,6 +136,21 @@ TOO_FEW_PAIRS = (f"{L}/quiz.yaml:12: question 'q-matching': Moodle needs at leas
                  "this one has 2: add a pair (or ask it as single-choice questions instead) (rule of the moodle "
                  "exporter)")
 
+IMAGE_MD = '![Kotak biru dan kata Data](../../assets/diagram.svg "Gambar 1. Diagram sederhana")'
+VIDEO_MD = '![Klip tentang data](../../assets/klip.mp4 "Video 1. Klip")'    # the path starts at column 22
+MP4 = b"\x00\x00\x00\x18ftypisom\x00\x00\x02\x00isomiso2avc1mp41"
+WEBM = b"\x1a\x45\xdf\xa3\x9f\x42\x86\x81\x01\x42\xf7\x81\x01\x42\xf2\x81\x04\x42\xf3\x81\x08\x42\x82\x84webm"
+VTT = "WEBVTT\n\n00:00.000 --> 00:02.000\nIni data.\n\n00:02.000 --> 00:04.000\nLalu model.\n"
+
+
+def with_video(files: dict | None = None, markdown: str = VIDEO_MD) -> dict:
+    """Lesson 1 shows assets/klip.mp4 instead of its figure, with captions and transcript beside it;
+    ``files`` replaces some of those files (None: the file is not there)."""
+    edits = {L1: Replace(IMAGE_MD, markdown), "assets/klip.mp4": MP4, "assets/klip.vtt": VTT,
+             "assets/klip.transcript.md": "Narator: ini data, lalu model.\n", **(files or {})}
+    return {rel: e if not isinstance(e, (str, bytes)) else Write(e) for rel, e in edits.items() if e is not None}
+
+
 CASES = [
     # --- YAML syntax and types -------------------------------------------------------------
     Case("yaml-colon-in-value", {COURSE: Replace("title: Kursus Mini", "title: Kursus: Mini")},
@@ -432,6 +447,73 @@ CASES = [
                                   L3: Replace("per hari.", "per hari ([peta](../../assets/peta.png)).")},
          [f"{L}/01-penerapan.md:9:79: link target '../../assets/peta.png' is an empty file, not a PNG image"]),
 
+    # --- audio and video -----------------------------------------------------------------------------------------
+    Case("video-missing", with_video({"assets/klip.mp4": None}),
+         [f"{D}/01-pengantar.md:16:22: video '../../assets/klip.mp4' not found (looked for assets/klip.mp4 in the "
+          "course folder)"]),
+    Case("video-near-miss", with_video(markdown=VIDEO_MD.replace("klip.mp4", "klip.webm")),
+         [f"{D}/01-pengantar.md:16:22: video '../../assets/klip.webm' not found (looked for assets/klip.webm in "
+          "the course folder) — did you mean 'klip.mp4'?"]),
+    Case("video-is-an-error-page", with_video({"assets/klip.mp4": b"<html><body>404 Not Found</body></html>"}),
+         [f"{D}/01-pengantar.md:16:22: video '../../assets/klip.mp4' is not MP4 video (its first bytes are not "
+          "those of any audio or video format): export it again as MP4"]),
+    Case("webm-named-mp4", with_video({"assets/klip.mp4": WEBM}),
+         [f"{D}/01-pengantar.md:16:22: video '../../assets/klip.mp4' is a WebM file, not MP4: rename it to "
+          "'klip.webm'"]),
+    Case("video-is-a-png", with_video({"assets/klip.mp4": png_bytes((1, 2, 3))}),
+         [f"{D}/01-pengantar.md:16:22: video '../../assets/klip.mp4' is a PNG image, not MP4 video: link the "
+          "video file itself"]),
+    Case("video-without-alt", with_video(markdown=VIDEO_MD.replace("Klip tentang data", "")),
+         [f"{D}/01-pengantar.md:16:5: video '../../assets/klip.mp4' has no alt text: say what it is between "
+          "the brackets, ![Video: how a model is trained](…)"]),
+    Case("video-not-alone", with_video(markdown="Tonton ini: " + VIDEO_MD),
+         [f"{D}/01-pengantar.md:16: video '../../assets/klip.mp4' must stand alone in its paragraph (a blank "
+          "line before and after it), where it becomes a figure with its player, captions and transcript"]),
+    Case("video-in-a-question", {**with_video(), Q1: Replace("stem: Apa fokus **AI Engineer**?",
+                                                             "stem: Apa fokus ![Klip](../../assets/klip.mp4)?")},
+         [f"{D}/quiz.yaml:5: video '../../assets/klip.mp4': audio and video can be shown in lesson texts only: "
+          "put it in a lesson, or link to the lesson"]),
+    Case("video-without-captions", with_video({"assets/klip.vtt": None}),
+         [f"{D}/01-pengantar.md:16:22: video '../../assets/klip.mp4' has no captions: add the WebVTT file "
+          "assets/klip.vtt beside it"]),
+    Case("video-with-srt-captions", with_video({"assets/klip.vtt": None, "assets/klip.srt": "1\n00:00:00,000 --> "
+                                                "00:00:02,000\nIni data.\n"}),
+         [f"{D}/01-pengantar.md:16:22: video '../../assets/klip.mp4' has no captions: add the WebVTT file "
+          "assets/klip.vtt beside it (a SubRip .srt file is not enough: convert it to WebVTT)"]),
+    Case("captions-without-signature", with_video({"assets/klip.vtt": VTT.replace("WEBVTT\n\n", "")}),
+         ["c/assets/klip.vtt:1:1: the first line must be 'WEBVTT' (the file's signature): add it, then a blank "
+          "line before the first cue (captions of assets/klip.mp4)"]),
+    Case("captions-srt-timestamps", with_video({"assets/klip.vtt": VTT.replace("00:02.000 --> 00:04.000",
+                                                                               "00:00:02,000 --> 00:00:04,000")}),
+         ["c/assets/klip.vtt:6:1: '00:00:02,000' has a comma before the milliseconds (SubRip style): write "
+          "'00:00:02.000' (captions of assets/klip.mp4)"]),
+    Case("captions-out-of-order", with_video({"assets/klip.vtt": VTT.replace("00:02.000 --> 00:04.000",
+                                                                             "00:00.000 --> 00:01.000", 1)
+                                              .replace("00:00.000 --> 00:02.000", "00:01.500 --> 00:02.000", 1)}),
+         
+         ["c/assets/klip.vtt:6:1: the cue starts at 00:00.000, before the cue on line 3 (00:00:01.500): order "
+          "the cues by start time (captions of assets/klip.mp4)"]),
+    Case("captions-not-utf8", with_video({"assets/klip.vtt": VTT.encode().replace(b"Lalu", b"L\xe0lu")}),
+         ["c/assets/klip.vtt:7:1: the file is not UTF-8 text: save it again as UTF-8 (captions of assets/klip.mp4)"]),
+    Case("captions-are-a-folder", {**with_video({"assets/klip.vtt": None}), "assets/klip.vtt/x": Write("")},
+         [f"{D}/01-pengantar.md:16:22: video '../../assets/klip.mp4' has no captions: add the WebVTT file "
+          "assets/klip.vtt beside it"]),
+    Case("media-without-transcript", with_video({"assets/klip.transcript.md": None}),
+         [f"{D}/01-pengantar.md:16:22: video '../../assets/klip.mp4' has no transcript: write what is said "
+          "(and, for a video, shown) in assets/klip.transcript.md beside it (Markdown)"]),
+    Case("transcript-not-utf8", with_video({"assets/klip.transcript.md": b"Narator: caf\xe9.\n"}),
+         ["c/assets/klip.transcript.md:1:13: byte 0xe9 is not valid UTF-8; save the file as UTF-8 (most editors: "
+          "'Save with encoding' → UTF-8)"]),
+    Case("transcript-with-missing-image", with_video({"assets/klip.transcript.md": "Lihat ![diagram](hilang.svg).\n"}),
+         
+         ["c/assets/klip.transcript.md:1:18: image 'hilang.svg' not found (looked for assets/hilang.svg in the "
+          "course folder) — did you mean 'diagram.svg'?"]),
+    Case("audio-is-text", {L1: Replace(IMAGE_MD, "![Rekaman wawancara](../../assets/wawancara.mp3)"),
+                           "assets/wawancara.mp3": Write("bukan suara\n"),
+                           "assets/wawancara.transcript.md": Write("Pewawancara: halo.\n")},
+         [f"{D}/01-pengantar.md:16:22: audio '../../assets/wawancara.mp3' is not MP3 audio (its first bytes "
+          "are not those of any audio or video format): export it again as MP3"]),
+
     # --- folders and file names ------------------------------------------------------------------------------
     Case("module-without-number", {"modules/02-lanjut": Rename("lanjut")},
          ["c/modules/lanjut: module folder 'lanjut' needs a number prefix and a lowercase slug, like "
@@ -530,6 +612,11 @@ ACCEPTED = {
         + '!!! tip "Kiat"')}, "Kursus Mini"),
     "task-list": ({L1: Replace("Lihat tabel berikut.", "Lihat tabel berikut.\n\n- [ ] belum\n- [x] sudah")},
                   "Kursus Mini"),
+    "video-with-captions-and-transcript": (with_video(), "Kursus Mini"),
+    "audio-with-transcript-needs-no-captions": (
+        {L1: Replace(IMAGE_MD, "![Rekaman wawancara](../../assets/wawancara.mp3)"),
+         "assets/wawancara.mp3": Write(b"ID3\x04\x00" + bytes(20)), "assets/wawancara.transcript.md": Write("Halo.\n")},
+        "Kursus Mini"),
     "other-image-formats": ({"assets/foto.jpg": Write(jpeg_bytes()), "assets/ikon.PNG": Write(png_bytes((9, 9, 9))),
                              L1: Replace("](../../assets/diagram.svg", "](../../assets/foto.jpg"),
                              Q1: Replace("image: ../../assets/diagram.svg", "image: ../../assets/ikon.PNG")},
