@@ -1045,6 +1045,63 @@ def test_a_new_attempt_has_a_new_order_and_opens_the_hints_of_missed_questions(l
     assert shown_order(session) != first
     assert session.sco.evaluate("() => document.querySelector('#q0 .q-hint').open")
     assert session.sco.inner_text("#q0 .hint-body") == "Ingat kata produk."
+
+
+VIDEO_LESSON = "page-ai-vs-ml-siapa-membuat-llm"
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_lesson_video_loads_with_its_captions_is_keyboard_operable_and_never_autoplays(lms, packages, edition):
+    """The sample course's video, packaged with its captions: metadata and cues load from the
+    package, nothing plays until the learner asks, the player and the transcript are reached and
+    used with the keyboard alone, and axe finds nothing serious on the page."""
+    from coursepack.media import read_webvtt
+    folder, course = packages(edition, "course", REPO / "course")
+    [sco] = plan_scos(course, "course")
+    session = launch(lms, folder, sco, edition)
+    session.page.set_viewport_size({"width": 1280, "height": 800})
+    press(session, f'.toc a[href="#{VIDEO_LESSON}"]', "Enter")
+    assert current_page(session) == VIDEO_LESSON
+    video = visible("figure.media video")
+    state = """(v) => ({paused: v.paused, autoplay: v.autoplay, controls: v.controls, ready: v.readyState,
+                     duration: v.duration, tracks: [...v.textTracks].map(t => ({kind: t.kind, lang: t.language,
+                     mode: t.mode, cues: t.cues ? [...t.cues].map(c => [c.startTime, c.endTime, c.text]) : null}))})"""
+    session.sco.wait_for_function(
+        f"() => {{ const v = document.querySelector('{video}'); const t = v && v.textTracks[0]; "
+        "return v.readyState >= 1 && t && t.cues && t.cues.length > 0; }")
+    session.page.wait_for_timeout(500)      # time enough for an autoplay to have started
+    got = session.sco.eval_on_selector(video, state)
+    cues, problems = read_webvtt((REPO / "course" / "assets" / "empat-peran-llm.vtt").read_bytes())
+    assert problems == []
+    assert (got["paused"], got["autoplay"], got["controls"]) == (True, False, True)
+    assert 12 < got["duration"] < 14
+    assert got["tracks"] == [{"kind": "captions", "lang": course.language, "mode": "showing",
+                              "cues": [[pytest.approx(c.start), pytest.approx(c.end), c.text] for c in cues]}]
+    serious = [v for v in session.run_axe() if v["impact"] in ("serious", "critical")]
+    assert serious == [], format_violations(serious)
+    # keyboard: Tab from the control before the player reaches it; Space plays and pauses; Tab goes on
+    # through the player's buttons to the transcript, which Enter opens
+    session.sco.evaluate(f"""() => {{
+        const all = [...document.querySelectorAll('a[href], button, input, select, textarea, summary, video[controls], audio[controls]')]
+            .filter(e => e.offsetParent !== null || e.tagName === 'VIDEO');
+        all[all.indexOf(document.querySelector('{video}')) - 1].focus(); }}""")
+    session.page.keyboard.press("Tab")
+    assert session.sco.evaluate(f"() => document.activeElement === document.querySelector('{video}')")
+    session.page.keyboard.press("Space")
+    session.sco.wait_for_function(f"() => !document.querySelector('{video}').paused && "
+                                  f"document.querySelector('{video}').currentTime > 0")
+    session.page.keyboard.press("Space")
+    session.sco.wait_for_function(f"() => document.querySelector('{video}').paused")
+    summary = visible("figure.media details.transcript > summary")
+    on_summary = f"() => document.activeElement === document.querySelector('{summary}')"
+    for _ in range(12):         # through the player's own buttons (play, time, mute, full screen, menu)
+        session.page.keyboard.press("Tab")
+        if session.sco.evaluate(on_summary):
+            break
+    assert session.sco.evaluate(on_summary)
+    session.page.keyboard.press("Enter")
+    assert session.sco.evaluate(f"() => document.querySelector('{visible('figure.media details.transcript')}').open")
+    assert session.sco.is_visible(visible("figure.media details.transcript li"))
     serious = [v for v in session.run_axe() if v["impact"] in ("serious", "critical")]
     assert serious == [], format_violations(serious)
     leave(session)
@@ -1133,3 +1190,25 @@ def test_start_and_end_pages(lms, packages, edition, mode):
         leave(session)
         assert_clean(session, edition)
         session.close()
+
+
+@pytest.mark.parametrize("width,height,name", [(390, 844, "phone"), (1280, 800, "desktop")])
+def test_video_lesson_fits_the_screen(lms, packages, width, height, name):
+    folder, course = packages("scorm12", "course", REPO / "course")
+    [sco] = plan_scos(course, "course")
+    session = launch(lms, folder, sco, "scorm12")
+    session.page.set_viewport_size({"width": width, "height": height})
+    session.sco.evaluate(f"() => document.querySelector('.toc a[href=\"#{VIDEO_LESSON}\"]').click()")
+    assert current_page(session) == VIDEO_LESSON
+    box = session.sco.eval_on_selector(visible("figure.media video"), "v => v.getBoundingClientRect().toJSON()")
+    main = session.sco.eval_on_selector(visible("figure.media"), "f => f.getBoundingClientRect().toJSON()")
+    assert main["left"] <= box["left"] and box["right"] <= main["right"] and box["height"] > 100
+    overflow = "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    assert session.sco.evaluate(overflow) <= 0
+    if os.environ.get("SCORM_SHOTS"):
+        shots = Path(os.environ["SCORM_SHOTS"])
+        shots.mkdir(parents=True, exist_ok=True)
+        session.sco.evaluate(f"() => {{ document.querySelector('{visible('details.transcript')}').open = true; "
+                             f"document.querySelector('{visible('figure.media')}').scrollIntoView(); }}")
+        session.page.screenshot(path=str(shots / f"video-lesson-{name}.png"))
+    session.close()
