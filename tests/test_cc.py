@@ -140,19 +140,21 @@ def test_module_pages_list_their_outcomes(sample):
             assert f"<strong>{outcome.id}</strong>" in text
 
 
-def test_lesson_images_and_links_resolve_inside_the_cartridge(sample):
+def test_lesson_images_media_and_links_resolve_inside_the_cartridge(sample):
     course, archive = sample
     names = set(archive.namelist())
     seen = 0
     for lesson in course.lessons:
         page = f"wiki_content/{lesson.id}.html"
         tree = etree.HTML(archive.read(page))
-        for img in tree.iter("img"):
+        for img in tree.iter("img", "video", "audio", "track"):
             target = Path("wiki_content", img.get("src")).as_posix()
             assert posixpath.normpath(target) in names, (page, img.get("src"))
             seen += 1
         assert "src=\"assets/" not in archive.read(page).decode()
-    assert seen == sum(1 for lesson in course.lessons for a in lesson.assets if a.media_type.startswith("image/"))
+    assert seen == sum(1 for lesson in course.lessons for a in lesson.assets
+                       if a.media_type.startswith(("image/", "video/", "audio/")) or a.media_type == "text/vtt")
+    assert any(a.media_type == "video/mp4" for lesson in course.lessons for a in lesson.assets)
 
 
 def test_lesson_links_point_at_pages(tmp_path):

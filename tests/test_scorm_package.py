@@ -114,13 +114,16 @@ def test_package_structure(built, course_dir, edition, mode):
         resource = resources[item.get("identifierref")]
         assert resource.get(scormtype) == "sco" and resource.get("href") == sco.href
         page = lxml_html.fromstring(contents[sco.href])
-        used = {e.get("src") for e in page.iter("img", "script") if e.get("src")}
+        used = {e.get("src") for e in page.iter("img", "script", "video", "audio", "track") if e.get("src")}
         used |= {e.get("href") for e in page.iter("link") if e.get("href") and not e.get("href").startswith("data:")}
         used |= {e.get("href") for e in page.iter("a") if e.get("href") and e.get("href") in names}
         mine = {f.get("href") for f in resource.iter("{*}file")}
         shared = {f.get("href") for dep in resource.iter("{*}dependency")
                   for f in resources[dep.get("identifierref")].iter("{*}file")}
         assert used <= mine | shared, used - mine - shared
+        media = {a.path for m in sco.modules for lesson in m.lessons for a in lesson.assets
+                 if a.media_type.startswith(("video/", "audio/")) or a.media_type == "text/vtt"}
+        assert media <= used, media - used      # the sample course's video and captions among them
         assert page.get("lang") == course.language
         if edition == "scorm12":
             mastery = item.findtext("adlcp12:masteryscore", namespaces=NS)
