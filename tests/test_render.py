@@ -83,3 +83,52 @@ def test_fast_path_is_taken_for_ordinary_sentences() -> None:
         assert _PLAIN.fullmatch(text), text
     for text in ("1. daftar", "- butir", "a *b*", "a_b", "<b>x</b>", "![x](y)", "a  ", "# Judul", "x & y"):
         assert not _PLAIN.fullmatch(text), text
+
+
+# --- audio and video -----------------------------------------------------------------------------
+
+def media_course(tmp_path: Path) -> Path:
+    assets = tmp_path / "assets"
+    assets.mkdir()
+    (assets / "klip.mp4").write_bytes(b"\x00\x00\x00\x18ftypisom\x00\x00\x02\x00isomiso2")
+    (assets / "klip.vtt").write_text("WEBVTT\n\n00:00.000 --> 00:01.000\nHalo.\n", encoding="utf-8")
+    (assets / "klip.transcript.md").write_text("Narator: **halo**.\n", encoding="utf-8")
+    (assets / "suara.mp3").write_bytes(b"ID3\x04\x00" + bytes(20))
+    (assets / "suara.transcript.md").write_text("Pewawancara: apa kabar?\n", encoding="utf-8")
+    return tmp_path
+
+
+def lesson_place() -> Place:
+    return Place("modules/01-a/01-b.md", "c/modules/01-a/01-b.md", 6, "a-b", columns=True, media=True)
+
+
+def test_video_renders_as_a_figure_with_player_captions_caption_and_transcript(tmp_path: Path) -> None:
+    renderer = Renderer(media_course(tmp_path), labels_for("id"), language="id")
+    out = renderer.block('![Klip: sapaan](../../assets/klip.mp4 "Video 1. Sapaan")\n', lesson_place())
+    assert out.problems == []
+    assert out.html == (
+        '<figure class="figure media video"><video controls="" preload="metadata" src="assets/klip.mp4" '
+        'aria-label="Klip: sapaan" playsinline=""><track kind="captions" src="assets/klip.vtt" srclang="id" '
+        'label="Takarir" default=""><a href="assets/klip.mp4">Klip: sapaan</a></video>'
+        '<figcaption>Video 1. Sapaan</figcaption><details class="transcript"><summary>Transkrip</summary>\n'
+        '<p>Narator: <strong>halo</strong>.</p>\n</details></figure>\n')
+    assert [a.path for a in out.assets] == ["assets/klip.mp4", "assets/klip.vtt"]
+    assert [a.media_type for a in out.assets] == ["video/mp4", "text/vtt"]
+
+
+def test_audio_needs_no_captions_and_its_caption_defaults_to_the_alt_text(tmp_path: Path) -> None:
+    renderer = Renderer(media_course(tmp_path), labels_for("en"), language="en")
+    out = renderer.block("![Interview with a trainer](../../assets/suara.mp3)\n", lesson_place())
+    assert out.problems == []
+    assert out.html.startswith('<figure class="figure media audio"><audio controls="" preload="metadata" '
+                               'src="assets/suara.mp3" aria-label="Interview with a trainer"><a ')
+    assert "<track" not in out.html and "autoplay" not in out.html
+    assert "<figcaption>Interview with a trainer</figcaption>" in out.html
+    assert "<summary>Transcript</summary>" in out.html and "Pewawancara: apa kabar?" in out.html
+
+
+def test_raw_html_cannot_add_an_autoplaying_or_unchecked_player(tmp_path: Path) -> None:
+    renderer = Renderer(media_course(tmp_path), labels_for("en"))
+    out = renderer.block('<video autoplay src="../../assets/klip.mp4" onplay="x()"></video>\n', lesson_place())
+    assert "autoplay" not in out.html and "src=" not in out.html and "onplay" not in out.html
+    assert any("removed" in p.message for p in out.problems)
