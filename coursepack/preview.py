@@ -55,7 +55,8 @@ STATIC_TYPES = {
     ".webp": "image/webp", ".xml": "application/xml", ".xsd": "application/xml",
     ".dtd": "application/xml-dtd", ".pdf": "application/pdf", ".woff": "font/woff",
     ".woff2": "font/woff2", ".txt": "text/plain; charset=utf-8", ".mp3": "audio/mpeg",
-    ".mp4": "video/mp4", ".webm": "video/webm",
+    ".mp4": "video/mp4", ".webm": "video/webm", ".ogv": "video/ogg", ".ogg": "audio/ogg", ".oga": "audio/ogg",
+    ".opus": "audio/ogg", ".m4a": "audio/mp4", ".wav": "audio/wav", ".vtt": "text/vtt; charset=utf-8",
 }
 
 

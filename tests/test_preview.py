@@ -456,3 +456,11 @@ def test_ctrl_c_delivered_to_another_thread_still_stops_it(tmp_path):
         if process.poll() is None:
             process.kill()
     assert process.returncode == 130, rest
+
+
+def test_every_media_and_caption_file_a_lesson_can_use_is_served_with_its_type():
+    from coursepack.media import AUDIO, CAPTIONS_EXTENSION, VIDEO
+    from coursepack.preview import STATIC_TYPES
+    missing = [ext for ext in (*VIDEO, *AUDIO, CAPTIONS_EXTENSION) if ext not in STATIC_TYPES]
+    assert missing == []
+    assert STATIC_TYPES[".vtt"].startswith("text/vtt")
