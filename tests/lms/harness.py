@@ -355,5 +355,12 @@ def _record_traffic(page: Any, session: LmsSession) -> None:
     page.on("request", lambda request: session.requests.append(f"{request.method} {request.url}"))
     page.on("console", on_console)
     page.on("pageerror", lambda error: session.console_errors.append(f"uncaught: {error}"))
-    page.on("requestfailed", lambda request: session.failed_requests.append(f"{request.failure} {request.url}"))
+    def on_failed(request: Any) -> None:
+        # a player with preload="metadata" reads the start of its file and the browser then cancels the
+        # rest of the download (and again when the page goes away): that is no failed request
+        if request.resource_type == "media" and request.failure == "net::ERR_ABORTED":
+            return
+        session.failed_requests.append(f"{request.failure} {request.url}")
+
+    page.on("requestfailed", on_failed)
     page.on("response", on_response)
