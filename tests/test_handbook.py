@@ -670,7 +670,7 @@ def test_real_course_prints_its_video_as_a_figure_with_file_caption_and_transcri
     [lesson] = [lesson for lesson in real.lessons if any(a.media_type == "video/mp4" for a in lesson.assets)]
     [page] = [t for t in pages_text(real_pdf) if "empat-peran-llm.mp4" in t]
     text = squash(page)
-    transcript = (REAL / "assets" / "empat-peran-llm.transcript.md").read_text(encoding="utf-8")
+    transcript = (SAMPLE / "assets" / "empat-peran-llm.transcript.md").read_text(encoding="utf-8")
     assert squash("Video: assets/empat-peran-llm.mp4") in text
     assert squash("Video 1. Empat peran di balik sebuah LLM, dalam 13 detik") in text
     assert squash("Transkrip") in text

@@ -1056,7 +1056,7 @@ def test_lesson_video_loads_with_its_captions_is_keyboard_operable_and_never_aut
     package, nothing plays until the learner asks, the player and the transcript are reached and
     used with the keyboard alone, and axe finds nothing serious on the page."""
     from coursepack.media import read_webvtt
-    folder, course = packages(edition, "course", REPO / "course")
+    folder, course = packages(edition, "course", SAMPLE)
     [sco] = plan_scos(course, "course")
     session = launch(lms, folder, sco, edition)
     session.page.set_viewport_size({"width": 1280, "height": 800})
@@ -1071,7 +1071,7 @@ def test_lesson_video_loads_with_its_captions_is_keyboard_operable_and_never_aut
         "return v.readyState >= 1 && t && t.cues && t.cues.length > 0; }")
     session.page.wait_for_timeout(500)      # time enough for an autoplay to have started
     got = session.sco.eval_on_selector(video, state)
-    cues, problems = read_webvtt((REPO / "course" / "assets" / "empat-peran-llm.vtt").read_bytes())
+    cues, problems = read_webvtt((SAMPLE / "assets" / "empat-peran-llm.vtt").read_bytes())
     assert problems == []
     assert (got["paused"], got["autoplay"], got["controls"]) == (True, False, True)
     assert 12 < got["duration"] < 14
@@ -1194,7 +1194,7 @@ def test_start_and_end_pages(lms, packages, edition, mode):
 
 @pytest.mark.parametrize("width,height,name", [(390, 844, "phone"), (1280, 800, "desktop")])
 def test_video_lesson_fits_the_screen(lms, packages, width, height, name):
-    folder, course = packages("scorm12", "course", REPO / "course")
+    folder, course = packages("scorm12", "course", SAMPLE)
     [sco] = plan_scos(course, "course")
     session = launch(lms, folder, sco, "scorm12")
     session.page.set_viewport_size({"width": width, "height": height})
