@@ -108,6 +108,7 @@ def course_xml(plan: Plan) -> bytes:
 
 def course_inforef(plan: Plan) -> bytes:
     root = element("inforef")
+    sub(sub(sub(root, "roleref"), "role"), "id", STUDENT_ROLE)
     if plan.categories:
         refs = sub(root, "question_categoryref")
         for category in plan.categories:
@@ -115,9 +116,35 @@ def course_inforef(plan: Plan) -> bytes:
     return serialize(root)
 
 
-def course_files() -> dict[str, bytes]:
+STUDENT_ROLE = 5                    # the student role, mapped by its archetype on restore
+
+
+def enrolments_xml(plan: Plan) -> bytes:
+    """One manual enrolment (students), no user in it. Restore copies a backup's enrolment methods
+    when its ``users`` setting is on, and adds Moodle's default ones only when it is off."""
+    root = element("enrolments")
+    enrol = sub(sub(root, "enrols"), "enrol", id=1)
+    custom = [(f"customint{n}", None) for n in range(1, 9)] + [(f"customchar{n}", None) for n in range(1, 4)] + \
+        [(f"customdec{n}", None) for n in range(1, 3)] + [(f"customtext{n}", None) for n in range(1, 5)]
+    fields(enrol, [("enrol", "manual"), ("status", 0), ("name", None), ("enrolperiod", 0), ("enrolstartdate", 0),
+                   ("enrolenddate", 0), ("expirynotify", 0), ("expirythreshold", 86400), ("notifyall", 0),
+                   ("password", None), ("cost", None), ("currency", None), ("roleid", STUDENT_ROLE), *custom,
+                   ("timecreated", plan.timestamp), ("timemodified", plan.timestamp)])
+    sub(enrol, "user_enrolments")
+    return serialize(root)
+
+
+def roles_xml() -> bytes:
+    root = element("roles_definition")
+    fields(sub(root, "role", id=STUDENT_ROLE), [("name", ""), ("shortname", "student"), ("nameincourse", None),
+                                               ("description", ""), ("sortorder", STUDENT_ROLE),
+                                               ("archetype", "student")])
+    return serialize(root)
+
+
+def course_files(plan: Plan) -> dict[str, bytes]:
     return {"course/roles.xml": empty("roles", "role_overrides", "role_assignments"),
-            "course/enrolments.xml": empty("enrolments", "enrols"),
+            "course/enrolments.xml": enrolments_xml(plan),
             "course/completiondefaults.xml": empty("course_completion_defaults"),
             "course/filters.xml": empty("filters", "filter_actives", "filter_configs"),
             "course/calendar.xml": empty("events"), "course/comments.xml": empty("comments"),
@@ -197,7 +224,7 @@ def completion_xml(plan: Plan) -> bytes:
 
 def root_files(plan: Plan) -> dict[str, bytes]:
     return {"gradebook.xml": gradebook_xml(plan), "completion.xml": completion_xml(plan),
-            "roles.xml": empty("roles_definition"), "users.xml": empty("users"),
+            "roles.xml": roles_xml(), "users.xml": empty("users"),
             "groups.xml": serialize(_groups()), "outcomes.xml": empty("outcomes_definition"),
             "scales.xml": empty("scales_definition"), "badges.xml": empty("badges"),
             "grade_history.xml": empty("grade_history", "grade_grades")}
@@ -211,5 +238,5 @@ def _groups() -> etree._Element:
 
 
 def course_folder(plan: Plan) -> dict[str, bytes]:
-    return {"course/course.xml": course_xml(plan), "course/inforef.xml": course_inforef(plan), **course_files()}
+    return {"course/course.xml": course_xml(plan), "course/inforef.xml": course_inforef(plan), **course_files(plan)}
 
