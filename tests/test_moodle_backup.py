@@ -302,3 +302,17 @@ def test_options_are_validated(run_coursepack, mini_copy):
     result = run_coursepack("validate", "--course", str(mini_copy))
     assert result.code == 1
     assert "course.yaml:" in result.stdout + result.stderr and "lessons" in result.stdout + result.stderr
+
+
+def test_golden_files_of_the_mini_course(tmp_path):
+    """The files that say what the course is, byte for byte (UPDATE_GOLDEN=1 accepts a change)."""
+    from test_moodle import compare_golden
+
+    members = read_mbz(build(load(MINI), tmp_path))
+    golden = HERE / "golden" / "moodle-backup"
+    wanted = ["moodle_backup.xml", "course/course.xml", "questions.xml", "completion.xml", "gradebook.xml",
+              "files.xml"]
+    wanted += sorted(n for n in members if n.endswith(("/quiz.xml", "/page.xml", "/module.xml", "/section.xml",
+                                                       "/glossary.xml")))
+    for name in wanted:
+        compare_golden(golden / name.replace("/", "--"), members[name])
