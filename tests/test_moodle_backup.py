@@ -316,3 +316,19 @@ def test_golden_files_of_the_mini_course(tmp_path):
                                                        "/glossary.xml")))
     for name in wanted:
         compare_golden(golden / name.replace("/", "--"), members[name])
+
+
+def test_the_check_refuses_what_is_not_a_backup_archive(tmp_path):
+    from coursepack.exporters.moodle_backup.checks import check_backup
+
+    good = build(load(MINI), tmp_path / "out")
+    data = gzip.decompress(good.read_bytes())
+    cases = {"not gzip": b"PK\x03\x04 a zip", "truncated": gzip.compress(data[:len(data) // 2], mtime=0),
+             "bad checksum": gzip.compress(data[:150] + b"9" + data[151:], mtime=0)}
+    for what, damaged in cases.items():
+        path = tmp_path / f"{what}.mbz"
+        path.write_bytes(damaged)
+        problems = check_backup(path)
+        assert problems and "not a gzip-compressed tar archive" in problems[0].message, (what, problems)
+    assert read_mbz(good) == {m.name: tarfile.open(good).extractfile(m).read()
+                              for m in tarfile.open(good).getmembers()}

@@ -183,6 +183,6 @@ def reference_problems(trees: dict[str, etree._Element], cmids: dict[str, str]) 
 def check_backup(path: Path) -> list[Problem]:
     try:
         members = read_mbz(path)
-    except (tarfile.TarError, OSError, EOFError) as exc:
+    except (tarfile.TarError, OSError, EOFError, ValueError) as exc:      # ValueError: a bad number in a header
         return [error(path.name, 0, 0, f"not a gzip-compressed tar archive: {exc}")]
     return [error(path.name, 0, 0, message) for message in backup_problems(members)]

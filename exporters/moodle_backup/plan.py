@@ -149,17 +149,20 @@ def element(tag: str, **attrib: object) -> etree._Element:
     return etree.Element(tag, {k: str(v) for k, v in attrib.items()})
 
 
+_SubElement = etree.SubElement
+
+
 def sub(parent: etree._Element, tag: str, text: object = None, **attrib: object) -> etree._Element:
-    child = etree.SubElement(parent, tag, {k: str(v) for k, v in attrib.items()})
+    child = _SubElement(parent, tag, {k: str(v) for k, v in attrib.items()}) if attrib else _SubElement(parent, tag)
     if text is not None:
-        child.text = str(text)
+        child.text = text if type(text) is str else str(text)
     return child
 
 
 def fields(parent: etree._Element, values: Iterable[tuple[str, object]]) -> etree._Element:
     """One child per (tag, value), in order; ``None`` becomes Moodle's NULL marker."""
     for tag, value in values:
-        sub(parent, tag, NULL if value is None else value)
+        _SubElement(parent, tag).text = NULL if value is None else value if type(value) is str else str(value)
     return parent
 
 
