@@ -181,7 +181,7 @@ class ActivityWriter:
             ("assessed", 0), ("assesstimestart", 0), ("assesstimefinish", 0), ("scale", 0), ("timecreated", stamp),
             ("timemodified", stamp), ("completionentries", 0)])
         entries = sub(node, "entries")
-        assets = self.plan.course.assets
+        assets = self.plan.assets
         for n, entry in enumerate(self.plan.course.glossary, start=1):
             node_entry = fields(sub(entries, "entry", id=n), [
                 ("userid", None), ("concept", entry.term),

@@ -8,7 +8,9 @@ or timestamp in its header.
 from __future__ import annotations
 
 import gzip
+import queue
 import tarfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Callable
 
@@ -47,13 +49,40 @@ def ustar_header(name: str, size: int, mtime: int) -> bytes:
 
 
 def write_mbz(target: Path, members: dict[str, Callable[[], bytes]], mtime: int, level: int = 6) -> None:
-    """Write ``members`` (path → function giving its bytes), each produced when it is written."""
-    with open(target, "wb") as raw, \
-            gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=level) as zipped:
-        for name in member_order(members):
-            data = members[name]()
-            zipped.write(ustar_header(name, len(data), mtime) + data + b"\0" * (-len(data) % 512))
-        zipped.write(b"\0" * 10240)          # two zero blocks end the archive; tarfile pads to 10 KiB too
+    """Write ``members`` (path → function giving its bytes), each produced when it is written.
+
+    A second thread compresses (zlib releases the GIL) while the next members are produced; the
+    queue between them holds at most a few megabytes."""
+    chunks: queue.Queue[bytes | None] = queue.Queue(maxsize=64)
+
+    def compress() -> None:
+        with open(target, "wb") as raw, \
+                gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=level) as zipped:
+            while (chunk := chunks.get()) is not None:
+                zipped.write(chunk)
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        writer = pool.submit(compress)
+        try:
+            pending: list[bytes] = []
+            size = 0
+            for name in member_order(members):
+                data = members[name]()
+                pending += (ustar_header(name, len(data), mtime), data, b"\0" * (-len(data) % 512))
+                size += len(data) + 1024
+                if size >= CHUNK:
+                    chunks.put(b"".join(pending))
+                    pending, size = [], 0
+                if writer.done():           # the writer failed: stop producing
+                    break
+            pending.append(b"\0" * 10240)   # two zero blocks end the archive; tarfile pads to 10 KiB too
+            chunks.put(b"".join(pending))
+        finally:
+            chunks.put(None)
+        writer.result()
+
+
+CHUNK = 1 << 20
 
 
 def read_mbz(path: Path) -> dict[str, bytes]:

@@ -80,10 +80,14 @@ def backup_problems(members: dict[str, bytes]) -> list[str]:
         return found
     trees: dict[str, etree._Element] = {}
     parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
+    parsed: dict[bytes, etree._Element] = {}      # the same bytes parse once (every activity's empty files)
     for name, data in members.items():
         if name.endswith(".xml"):
             try:
-                trees[name] = etree.fromstring(data, parser)
+                tree = parsed.get(data)
+                if tree is None:
+                    tree = parsed[data] = etree.fromstring(data, parser)
+                trees[name] = tree
             except etree.XMLSyntaxError as exc:
                 found.append(f"{name} is not well-formed XML: {exc}")
     if found:
@@ -161,9 +165,9 @@ def file_problems(members: dict[str, bytes], trees: dict[str, etree._Element]) -
 
 def reference_problems(trees: dict[str, etree._Element], cmids: dict[str, str]) -> list[str]:
     found = []
-    entries = {e.get("id") for e in trees["questions.xml"].iter("question_bank_entry")}
-    idnumbers = Counter((e.findtext("questioncategoryid"), e.findtext("idnumber"))
-                        for e in trees["questions.xml"].iter("question_bank_entry"))
+    bank = list(trees["questions.xml"].iter("question_bank_entry"))
+    entries = {e.get("id") for e in bank}
+    idnumbers = Counter((e.findtext("questioncategoryid"), e.findtext("idnumber")) for e in bank)
     found += [f"questions.xml: idnumber '{key[1]}' repeats in category {key[0]}" for key, n in idnumbers.items() if n > 1]
     for name, tree in trees.items():
         if name.endswith("/quiz.xml"):

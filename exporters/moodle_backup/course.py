@@ -167,7 +167,7 @@ def section_files(plan: Plan, section: Section, pool: FilePool, outcomes_label: 
                   links: dict[str, str]) -> dict[str, bytes]:
     module = section.module
     summary, used = pool.text(section_summary(plan, section, outcomes_label),
-                              plan.course.assets, COURSE_CONTEXT, "course", "section", section.id, links)
+                              plan.assets, COURSE_CONTEXT, "course", "section", section.id, links)
     root = element("section", id=section.id)
     fields(root, [
         ("number", section.number), ("name", module.title if module else None), ("summary", summary),

@@ -14,7 +14,7 @@ from typing import Iterable
 
 from lxml import etree
 
-from coursepack.model import Course, Lesson, Module, Quiz
+from coursepack.model import Asset, Course, Lesson, Module, Quiz
 
 DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>\n'
 NULL = "$@NULL@$"                   # how Moodle's backup writes an SQL NULL
@@ -86,15 +86,21 @@ class Plan:
     timestamp: int                          # the source date, seconds since 1970
     startdate: int                          # the course date, 00:00 UTC
     lessons_as: str                         # "page" or "book"
+    _by_section: dict[int, list[Activity]] = field(default_factory=dict, repr=False)
     sections: list[Section] = field(default_factory=list)
     activities: list[Activity] = field(default_factory=list)
     categories: list[Category] = field(default_factory=list)
     lesson_cm: dict[str, int] = field(default_factory=dict)           # lesson source -> cmid
     lesson_chapter: dict[str, int] = field(default_factory=dict)      # lesson source -> book chapter id
     question_ids: dict[str, int] = field(default_factory=dict)        # question id -> question id in backup
+    assets: tuple[Asset, ...] = ()                                    # every course file, once (Course.assets)
 
     def section_activities(self, section: Section) -> list[Activity]:
-        return [a for a in self.activities if a.section.id == section.id]
+        if len(self._by_section) != len(self.activities):
+            self._by_section = {}
+            for activity in self.activities:
+                self._by_section.setdefault(activity.section.id, []).append(activity)
+        return self._by_section.get(section.id, [])
 
     def graded(self) -> list[Activity]:
         return [a for a in self.activities if a.modname == "quiz"]
@@ -107,7 +113,7 @@ def epoch(moment: dt.datetime) -> int:
 def make_plan(course: Course, source_date: dt.datetime, lessons_as: str, glossary_title: str) -> Plan:
     """Number the sections, course modules (with their contexts), categories and questions."""
     start = dt.datetime(course.date.year, course.date.month, course.date.day, tzinfo=dt.timezone.utc)
-    plan = Plan(course, epoch(source_date), epoch(start), lessons_as)
+    plan = Plan(course, epoch(source_date), epoch(start), lessons_as, assets=course.assets)
     plan.sections.append(Section(1, 0, None))
     for module in course.modules:
         plan.sections.append(Section(module.number + 1, module.number, module))
