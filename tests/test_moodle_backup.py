@@ -304,18 +304,17 @@ def test_options_are_validated(run_coursepack, mini_copy):
     assert "course.yaml:" in result.stdout + result.stderr and "lessons" in result.stdout + result.stderr
 
 
-def test_golden_files_of_the_mini_course(tmp_path):
-    """The files that say what the course is, byte for byte (UPDATE_GOLDEN=1 accepts a change)."""
-    from test_moodle import compare_golden
-
+def test_golden_backup_of_the_mini_course(tmp_path, golden):
+    """The mini course's backup as a golden folder (``tests/golden/moodle-backup/mini``): the member
+    list in archive order, and the XML files that say what the course is, byte for byte."""
     members = read_mbz(build(load(MINI), tmp_path))
-    golden = HERE / "golden" / "moodle-backup"
+    golden.check_text("moodle-backup/mini/members.txt", "".join(f"{name}\n" for name in members).encode())
     wanted = ["moodle_backup.xml", "course/course.xml", "questions.xml", "completion.xml", "gradebook.xml",
               "files.xml"]
-    wanted += sorted(n for n in members if n.endswith(("/quiz.xml", "/page.xml", "/module.xml", "/section.xml",
-                                                       "/glossary.xml")))
+    wanted += [n for n in members if n.endswith(("/quiz.xml", "/page.xml", "/module.xml", "/section.xml",
+                                                 "/glossary.xml"))]
     for name in wanted:
-        compare_golden(golden / name.replace("/", "--"), members[name])
+        golden.check_text(f"moodle-backup/mini/{name}", members[name])
 
 
 def test_the_check_refuses_what_is_not_a_backup_archive(tmp_path):
