@@ -11,7 +11,7 @@ CP     := $(BIN)/coursepack
 LOCK   := requirements.lock
 UV_VERSION := 0.13.9
 
-.PHONY: help validate preview scorm scorm12 scorm2004 cc moodle handbook pdf all test test-quick bench clean schema lock
+.PHONY: help validate preview scorm scorm12 scorm2004 cc moodle moodle-backup handbook pdf all test test-quick bench clean schema lock
 
 help:
 	@echo "coursepack — make targets"
@@ -21,6 +21,7 @@ help:
 	@echo "  make scorm2004   build $(OUT)/<course-id>-scorm2004.zip (SCORM 2004 4th edition)"
 	@echo "  make cc          build $(OUT)/<course-id>-cc.imscc     (IMS Common Cartridge 1.1)"
 	@echo "  make moodle      build $(OUT)/<course-id>-moodle.xml    (Moodle XML question bank)"
+	@echo "  make moodle-backup  build $(OUT)/<course-id>-moodle-backup.mbz (Moodle course backup: the whole course)"
 	@echo "  make handbook    build $(OUT)/<course-id>-handbook.pdf  (printable handbook; alias: make pdf)"
 	@echo "  make all         build everything"
 	@echo "  make test        run the whole test suite (what CI runs)"
@@ -64,6 +65,9 @@ cc: $(STAMP)
 
 moodle: $(STAMP)
 	$(CP) build moodle --course $(COURSE) --out $(OUT)
+
+moodle-backup: $(STAMP)
+	$(CP) build moodle-backup --course $(COURSE) --out $(OUT)
 
 handbook pdf: $(STAMP)
 	$(CP) build handbook --course $(COURSE) --out $(OUT)

@@ -65,7 +65,7 @@ def bench_size(size: str, work: Path, rows: list, notes: list[str]) -> None:
     row(rows, size, "validate vs (a) YAML+Markdown", ours.seconds, floor.seconds, "≤ 1.5x", ours)
 
     targets = {"moodle": "≤ 1.5x", "scorm12": "≤ 2x", "scorm2004": "≤ 2x"}
-    timed_stages = stages(course, list(targets), max(runs, 1))
+    timed_stages = stages(course, [*targets, "moodle-backup"], max(runs, 1))
     for name, target in targets.items():
         result = timed_stages[name]
         if "export_seconds" in result:
@@ -77,6 +77,11 @@ def bench_size(size: str, work: Path, rows: list, notes: list[str]) -> None:
                 result["floor_seconds"], target)
         sample = timed(CP + ["--quiet", "build", name, "--force", "--course", str(course), "--out", str(out)], runs)
         row(rows, size, f"{name} build (whole process)", sample.seconds, None, "", sample)
+    # the whole course as a Moodle backup, against the question bank alone (same run, same course)
+    backup, bank = timed_stages["moodle-backup"], timed_stages["moodle"]
+    row(rows, size, "moodle-backup export+check vs moodle's", backup["seconds"], bank["seconds"], "L: ≤ 2x")
+    sample = timed(CP + ["--quiet", "build", "moodle-backup", "--force", "--course", str(course), "--out", str(out)], runs)
+    row(rows, size, "moodle-backup build (whole process)", sample.seconds, None, "", sample)
 
     if os.environ.get("BENCH_HANDBOOK", "1") == "0":   # the handbook rows take ~17 min for M and L
         return

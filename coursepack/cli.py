@@ -245,8 +245,10 @@ def list_exporters() -> None:
     """List the installed exporters."""
     from .registry import discover_exporters
 
-    for name, cls in discover_exporters().items():
-        click.echo(f"{name:12} {cls.description}")
+    found = discover_exporters()
+    width = max([12, *(len(name) for name in found)])     # one column of descriptions
+    for name, cls in found.items():
+        click.echo(f"{name:{width}} {cls.description}")
 
 
 @cli.command()

@@ -68,7 +68,7 @@ def test_process_unknown_exporter_exits_2(tmp_path: Path):
     result = run_process("build", "scorm", "--course", str(MINI), "--out", str(tmp_path / "out"))
     assert result.returncode == 2
     assert result.stderr == ("coursepack: unknown exporter 'scorm': did you mean 'scorm12'? available: "
-                             "cc, handbook, moodle, scorm12, scorm2004\n")
+                             "cc, handbook, moodle, moodle-backup, scorm12, scorm2004\n")
     assert not (tmp_path / "out").exists()
 
 
@@ -102,17 +102,18 @@ def test_console_script_is_installed():
         skip_or_fail("coursepack is not installed as a console script in this environment (make installs it)")
     result = subprocess.run([str(script), "exporters"], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0
-    assert [line.split()[0] for line in result.stdout.splitlines()] == ["cc", "handbook", "moodle", "scorm12",
-                                                                         "scorm2004"]
+    assert [line.split()[0] for line in result.stdout.splitlines()] == ["cc", "handbook", "moodle", "moodle-backup",
+                                                                         "scorm12", "scorm2004"]
 
 
 # --- in-process ----------------------------------------------------------------------------------
 
-def test_exporters_lists_the_five_builtins(run_coursepack):
+def test_exporters_lists_the_six_builtins(run_coursepack):
     result = run_coursepack("exporters")
     assert result.code == 0
     rows = [line.split(None, 1) for line in result.stdout.splitlines()]
-    assert [name for name, _description in rows] == ["cc", "handbook", "moodle", "scorm12", "scorm2004"]
+    assert [name for name, _description in rows] == ["cc", "handbook", "moodle", "moodle-backup", "scorm12", "scorm2004"]
+    assert len({line.index(description) for line, (_n, description) in zip(result.stdout.splitlines(), rows)}) == 1
     assert all(description.strip() for _name, description in rows)
     assert "SCORM 1.2" in dict(rows)["scorm12"] and "Moodle XML" in dict(rows)["moodle"]
 
@@ -205,7 +206,7 @@ def test_missing_course_folder(tmp_path: Path, run_coursepack, monkeypatch):
 def test_unknown_exporter_name_exits_2_with_the_list(run_coursepack, tmp_path: Path):
     result = run_coursepack("build", "pdf", "--course", str(MINI), "--out", str(tmp_path / "out"))
     assert result.code == 2
-    assert result.stderr == "coursepack: unknown exporter 'pdf': available: cc, handbook, moodle, scorm12, scorm2004\n"
+    assert result.stderr == "coursepack: unknown exporter 'pdf': available: cc, handbook, moodle, moodle-backup, scorm12, scorm2004\n"
     assert not (tmp_path / "out").exists()
 
 

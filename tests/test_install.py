@@ -92,7 +92,8 @@ def test_installed_wheel_builds_every_output_of_a_new_course_from_another_folder
     run(installed / "coursepack", "new", "my-course", "--title", "Kursus Saya: Dasar", cwd=work, env=env)
     result = run(installed / "coursepack", "build", "all", "--course", "my-course", cwd=work, env=env)
     outputs = sorted(p.name for p in (work / "build").iterdir() if not p.name.startswith("."))
-    assert outputs == ["kursus-saya-dasar-cc.imscc", "kursus-saya-dasar-handbook.pdf", "kursus-saya-dasar-moodle.xml",
+    assert outputs == ["kursus-saya-dasar-cc.imscc", "kursus-saya-dasar-handbook.pdf",
+                       "kursus-saya-dasar-moodle-backup.mbz", "kursus-saya-dasar-moodle.xml",
                        "kursus-saya-dasar-scorm12.zip", "kursus-saya-dasar-scorm2004.zip"], result.stderr
     assert all((work / "build" / name).stat().st_size > 1000 for name in outputs)
     assert "warning" not in result.stderr.lower(), result.stderr

@@ -1,0 +1,90 @@
+"""The ``moodle-backup`` exporter and its options: the whole course as a Moodle 4.5 course backup.
+
+Restore it in Moodle (Site administration → Courses → Restore course, or
+``admin/cli/restore_backup.php``) as a new course: sections per module, a Page per lesson (or a
+Book per module), a Quiz per module quiz with its questions in the course's question bank, the
+glossary, activity and course completion, the gradebook. Questions are the ``moodle`` exporter's
+(same categories, names, ids, grades), so a bank imported from its Moodle XML and a restored
+course agree.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from coursepack.exporter import BuildContext, Exporter
+from coursepack.labels import labels_for
+from coursepack.model import Course
+from coursepack.problems import Problem
+
+from ..moodle import BankWriter, MoodleOptions
+from .activities import ActivityWriter, lesson_links
+from .archive import write_mbz
+from .checks import check_backup, preflight_backup
+from .course import course_folder, moodle_backup_xml, root_files, section_files
+from .files import FilePool, files_xml, pool_members
+from .plan import Plan, make_plan
+from .questions import QuestionsWriter, plan_categories
+
+
+class MoodleBackupOptions(BaseModel):
+    """``exporters: moodle-backup:`` in course.yaml."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    lessons: Literal["page", "book"] = Field(
+        "page", description="each lesson as a Page activity, or each module's lessons as one Book "
+        "(one chapter per lesson)")
+
+
+def question_options(course: Course) -> MoodleOptions:
+    """The ``moodle`` exporter's options of this course (penalty, numbering, shuffling, units), so
+    that the questions in the backup are the questions of its Moodle XML bank."""
+    options = course.options.get("moodle")
+    return options if isinstance(options, MoodleOptions) else MoodleOptions()
+
+
+def backup_members(course: Course, plan: Plan, filename: str) -> dict[str, object]:
+    """Every member of the backup: path → a function giving its bytes (files are read when written)."""
+    labels = labels_for(course.language)
+    pool = FilePool(plan.timestamp)
+    links = lesson_links(plan)
+    members: dict[str, bytes] = {}
+    activities = ActivityWriter(plan, pool, links)
+    for section in plan.sections:
+        members.update(section_files(plan, section, pool, labels["outcomes"], links))
+    for activity in plan.activities:
+        members.update(activities.files(activity))
+    bank = BankWriter(course, question_options(course), labels)
+    members["questions.xml"] = QuestionsWriter(plan, bank, pool).write()
+    members["moodle_backup.xml"] = moodle_backup_xml(plan, filename)
+    members.update(course_folder(plan))
+    members.update(root_files(plan))
+    members["files.xml"] = files_xml(pool)
+    makers: dict[str, object] = {name: (lambda data=data: data) for name, data in members.items()}
+    for name, asset in pool_members(pool).items():
+        makers[name] = asset.source.read_bytes
+    return makers
+
+
+class MoodleBackupExporter(Exporter):
+    name = "moodle-backup"
+    description = "Moodle course backup (.mbz): the whole course, restored by Moodle 4.5"
+    suffix = ".mbz"
+    Options = MoodleBackupOptions
+
+    def preflight(self, course: Course, options: BaseModel) -> list[Problem]:
+        return preflight_backup(course)
+
+    def export(self, course: Course, ctx: BuildContext) -> list[Path]:
+        options = ctx.options if isinstance(ctx.options, MoodleBackupOptions) else MoodleBackupOptions()
+        plan = make_plan(course, ctx.source_date, options.lessons, labels_for(course.language)["glossary"])
+        plan_categories(plan)
+        path = ctx.output(self.output_name(course))
+        write_mbz(path, backup_members(course, plan, path.name), plan.timestamp)
+        return [path]
+
+    def check(self, paths: list[Path], ctx: BuildContext) -> list[Problem]:
+        return [problem for path in paths for problem in check_backup(path)]

@@ -1,0 +1,97 @@
+"""The backup's file pool: ``files/<2 hex>/<sha1>`` once per content, a ``files.xml`` record per use.
+
+Moodle stores a file once per content (its SHA-1, the ``contenthash``) and one record per place
+that uses it: context, component, file area, item. Texts name their files ``@@PLUGINFILE@@/name``;
+restore points those at the new context's file area. The course's own paths
+(``src="assets/x.png"``) are replaced here, by exact string replacement of the attribute values
+the model writes, so nothing else in the HTML changes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+from lxml import etree
+
+from coursepack.model import Asset
+
+from ..moodle import attribute_forms, safe_file_name
+from .plan import element, fields, serialize
+
+
+@dataclass(frozen=True)
+class FileRecord:
+    id: int
+    contenthash: str
+    contextid: int
+    component: str
+    filearea: str
+    itemid: int
+    filename: str
+    filesize: int
+    mimetype: str
+
+
+@dataclass
+class FilePool:
+    timestamp: int
+    records: list[FileRecord] = field(default_factory=list)
+    contents: dict[str, Asset] = field(default_factory=dict)     # contenthash -> an asset with those bytes
+    hashes: dict[str, str] = field(default_factory=dict)         # asset path -> contenthash
+
+    def content_hash(self, asset: Asset) -> str:
+        if asset.path not in self.hashes:
+            digest = hashlib.sha1(asset.source.read_bytes()).hexdigest()
+            self.hashes[asset.path] = digest
+            self.contents.setdefault(digest, asset)
+        return self.hashes[asset.path]
+
+    def add(self, asset: Asset, contextid: int, component: str, filearea: str, itemid: int,
+            filename: str) -> FileRecord:
+        record = FileRecord(len(self.records) + 1, self.content_hash(asset), contextid, component, filearea,
+                            itemid, filename, asset.size, asset.media_type or "application/octet-stream")
+        self.records.append(record)
+        return record
+
+    def text(self, html_text: str, assets: tuple[Asset, ...], contextid: int, component: str, filearea: str,
+             itemid: int, links: dict[str, str] | None = None) -> tuple[str, list[int]]:
+        """``html_text`` with course files as ``@@PLUGINFILE@@/name`` (each stored in the given file
+        area) and lessons as ``links[source]``; returns the text and the ids of its file records."""
+        if not html_text or ("src=" not in html_text and "href=" not in html_text):
+            return html_text, []
+        used: list[int] = []
+        taken: set[str] = set()
+        for asset in assets:
+            forms = [f for f in attribute_forms(asset.path) if f'src="{f}"' in html_text or f'href="{f}"' in html_text]
+            if not forms:
+                continue
+            if links is not None and asset.path in links:
+                target = links[asset.path]
+            else:
+                name = safe_file_name(asset, taken)
+                used.append(self.add(asset, contextid, component, filearea, itemid, name).id)
+                target = f"@@PLUGINFILE@@/{name}"
+            for form in forms:
+                html_text = (html_text.replace(f'src="{form}"', f'src="{target}"')
+                             .replace(f'href="{form}"', f'href="{target}"'))
+        return html_text, used
+
+
+def files_xml(pool: FilePool) -> bytes:
+    root = element("files")
+    for r in pool.records:
+        fields(etree.SubElement(root, "file", id=str(r.id)), [
+            ("contenthash", r.contenthash), ("contextid", r.contextid), ("component", r.component),
+            ("filearea", r.filearea), ("itemid", r.itemid), ("filepath", "/"), ("filename", r.filename),
+            ("userid", None), ("filesize", r.filesize), ("mimetype", r.mimetype), ("status", 0),
+            ("timecreated", pool.timestamp), ("timemodified", pool.timestamp), ("source", None),
+            ("author", None), ("license", None), ("sortorder", 0), ("repositorytype", None),
+            ("repositoryid", None), ("reference", None)])
+    return serialize(root)
+
+
+def pool_members(pool: FilePool) -> dict[str, Asset]:
+    """``files/<first two hex>/<hash>`` → the asset holding those bytes."""
+    return {f"files/{digest[:2]}/{digest}": asset for digest, asset in pool.contents.items()}
+
