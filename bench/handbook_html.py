@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 from coursepack.build import source_date, template_environment
-from coursepack.exporter import BuildContext
+from coursepack.exporter import BuildContext, exporter_labels
 from coursepack.load import load_course
 from coursepack.registry import discover_exporters
 from coursepack.exporters.handbook import HandbookOptions, render_handbook_css, render_handbook_html
@@ -28,7 +28,8 @@ def main() -> None:
         raise SystemExit("\n".join(p.format() for p in problems))
     cls = exporters["handbook"]
     ctx = BuildContext(out.parent, course.options.get("handbook") or HandbookOptions(), source_date(course),
-                       template_environment(course, "handbook", cls.template_folder), lambda m: None)
+                       template_environment(course, "handbook", cls.template_folder), lambda m: None,
+                       exporter_labels(cls, course))
     fonts = ctx.templates.get_template("fonts.css")
     css_dir = Path(ctx.templates.get_template("handbook.css").filename).parent
     out.write_text(render_handbook_html(course, ctx), encoding="utf-8")

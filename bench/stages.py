@@ -59,9 +59,11 @@ def time_stage(course, name: str, repeat: int) -> dict:
             sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
             from moodle_gen import document_events, floor_bytes
             from coursepack.build import BuildContext, source_date, template_environment
+            from coursepack.exporter import exporter_labels
             exporter = cls()
             ctx = BuildContext(out, course.options.get(name) or cls.Options(), source_date(course),
-                               template_environment(course, name), lambda m: None)
+                               template_environment(course, name), lambda m: None,
+                               exporter_labels(cls, course))
             export_seconds = time_median(lambda: exporter.export(course, ctx), repeat)
             paths = exporter.export(course, ctx)
             check_seconds = time_median(lambda: exporter.check(paths, ctx), repeat)

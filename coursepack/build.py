@@ -14,7 +14,7 @@ from typing import Callable, Iterable
 
 import jinja2
 
-from .exporter import BuildContext, Exporter, NoOptions
+from .exporter import BuildContext, Exporter, NoOptions, exporter_labels
 from .model import Course
 from .problems import Problem, SourceDateError, error
 
@@ -139,7 +139,8 @@ def run_exporter(exporter_cls: type[Exporter], course: Course, out_dir: Path,
     try:
         ctx = BuildContext(staging, course.options.get(name) or getattr(exporter, "Options", NoOptions)(),
                            source_date(course, environ),
-                           template_environment(course, name, exporter.template_folder), warn)
+                           template_environment(course, name, exporter.template_folder), warn,
+                           exporter_labels(exporter_cls, course))
         paths = [Path(p) for p in exporter.export(course, ctx)]
         outside = [p for p in paths if p.resolve().parent != staging.resolve()]
         if outside:

@@ -17,11 +17,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, ClassVar
+from typing import Callable, ClassVar, Mapping
 
 import jinja2
 from pydantic import BaseModel, ConfigDict
 
+from .labels import CORE_LABELS, LabelTable, resolve_labels
 from .model import Course
 from .problems import Problem
 
@@ -37,6 +38,7 @@ class BuildContext:
     source_date: dt.datetime        # SOURCE_DATE_EPOCH, else the course date (UTC); never "now"
     templates: jinja2.Environment   # course/templates/<name>/ first, then templates/<name>/
     warn: Callable[[str], None]     # report a warning to the user
+    labels: Mapping[str, str]       # this exporter's interface words for the course (exporter_labels)
 
     def output(self, filename: str) -> Path:
         return self.out_dir / filename
@@ -56,6 +58,9 @@ class Exporter:
     #: ``validate`` or ``build all`` — for rules about what one output loses that the course
     #: need not change for (a warning there would break ``--strict`` runs of every other output)
     preflight_when_named_only: ClassVar[bool] = False
+    #: the exporter's own interface words (label tables, see ``coursepack.labels``), added to the
+    #: core's; course.yaml's ``labels`` may override any of their keys
+    labels: ClassVar[tuple[LabelTable, ...]] = ()
 
     @classmethod
     def depends_on(cls, path: str) -> bool:
@@ -80,3 +85,9 @@ class Exporter:
         """``<course-id>-<name>[-part]<suffix>``: the one naming rule for outputs."""
         middle = f"-{part}" if part else ""
         return f"{course.id}-{self.name}{middle}{self.suffix}"
+
+
+def exporter_labels(exporter: type[Exporter], course: Course) -> Mapping[str, str]:
+    """The words ``exporter`` prints for ``course``: the core's and its own, in the course language,
+    with course.yaml's overrides; made once per build and handed over in ``BuildContext.labels``."""
+    return resolve_labels(course.language, (CORE_LABELS, *exporter.labels), course.labels)

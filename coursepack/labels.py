@@ -1,128 +1,146 @@
-"""Words that outputs print, per course language (English is the fallback)."""
+"""Interface words: the general label table, and how a build resolves an exporter's words.
+
+A label table maps a language's primary subtag to its words (``{"fr": {"next": "Suivant"}}``).
+The table here holds the words the core prints (callout titles, the default quiz title) and the
+words several exporters share; each exporter brings a table of its own words
+(``Exporter.labels``). Every language of every table has the same keys
+(``tests/test_labels.py``), so English is only the fallback for a language no table covers.
+course.yaml's ``labels:`` overrides any key of any table; ``check_overrides`` validates it and
+``resolve_labels`` makes one exporter's words for one course, once per build.
+"""
 
 from __future__ import annotations
 
-LABELS: dict[str, dict[str, str]] = {
+import difflib
+import string
+from types import MappingProxyType
+from typing import Iterable, Mapping
+
+LabelTable = Mapping[str, Mapping[str, str]]
+
+#: the languages every built-in table covers
+LANGUAGES = ("en", "id", "fr", "es", "de", "pt", "ar")
+
+CORE_LABELS: LabelTable = {
     "en": {
         "note": "Note", "tip": "Tip", "warning": "Warning", "important": "Important",
         "danger": "Danger", "caution": "Caution", "info": "Info", "example": "Example",
         "contents": "Contents", "module": "Module", "lesson": "Lesson", "quiz": "Quiz",
-        "question": "Question", "page_of": "Page {page} of {pages}", "page": "Page",
-        "previous": "Previous", "next": "Next", "submit": "Submit answers",
-        "score": "Score", "passed": "Passed", "failed": "Not passed yet",
-        "correct": "Correct", "incorrect": "Incorrect", "partially": "Partially correct",
-        "true": "True", "false": "False", "answer_key": "Answer key", "glossary": "Glossary",
-        "outcomes": "Learning outcomes", "outcome_map": "Outcomes, lessons and questions",
-        "minutes": "{n} min", "points": "{n} point(s)", "your_answer": "Your answer",
-        "select": "Choose…", "grader_notes": "Notes for the grader", "feedback": "Feedback",
-        "version": "Version", "licence": "Licence", "authors": "Authors", "date": "Date",
-        "skip_to_content": "Skip to content", "menu": "Contents", "completed": "Completed",
-        "not_graded": "Not auto-graded", "units": "Unit", "retry": "Try again",
-        "preview_mode": "Preview: no LMS found, progress is not saved.",
-        "moodle_correct": "Your answer is correct.", "moodle_partially": "Your answer is partially correct.",
-        "moodle_incorrect": "Your answer is incorrect.",
-        "handbook_kicker": "Handbook", "handbook_page_abbr": "p.", "handbook_keywords": "Keywords",
-        "handbook_months": "January,February,March,April,May,June,July,August,September,October,November,December",
-        "handbook_date": "{month} {day}, {year}", "handbook_in_this_module": "In this module",
-        "handbook_colophon": "Typeset from the course source with coursepack.",
-        "handbook_worksheet": "Worksheet", "handbook_name": "Name",
-        "handbook_quiz_intro": "{n} questions, {points} points in all.",
-        "handbook_choose_one": "Tick one answer.", "handbook_choose_all": "Tick every correct answer.",
-        "handbook_match": "Write the letter of the matching item from the right-hand column in each box.",
-        "handbook_outcome": "Outcome", "handbook_lessons": "Lessons", "handbook_questions": "Questions",
-        "handbook_stats": "{modules} modules · {lessons} lessons · {questions} questions",
-        "essay_note": "Not auto-graded: it counts as answered and adds 0 points to your score.",
-        "pass_mark": "Pass mark: {n}%", "quiz_score": "Score for this quiz: {score}% ({earned} of {max} points)",
-        "overall_score": "Overall score: {score}%", "correct_answer": "Correct answer",
-        "not_answered": "Not answered", "other_quizzes": "Submit the other quizzes to get your overall result.",
-        "submitted": "Your answers were submitted.", "answer_number": "Answer (a number)",
-        "points_one": "{n} point", "points_other": "{n} points",
-        "opens_new_window": "(opens in a new window)", "hint": "Hint", "hints": "Hints",
-        "start": "Start here", "start_kicker": "About this course",
-        "how_completion": "How to complete it", "completion_lessons": "Open every lesson.",
-        "completion_quiz": "Submit every quiz. To pass, your overall score must reach {n}%.",
-        "attempts_rule_one": "Each quiz can be submitted once.",
-        "attempts_rule_other": "Each quiz can be submitted up to {n} times. Your last attempt counts, and a quiz you pass is final.",
-        "attempts_rule_unlimited": "You can try each quiz again until you pass it. Your last attempt counts.",
-        "module_intro": "In this module", "modules_overview": "Modules",
-        "end": "Your result", "end_lessons": "Lessons opened: {n} of {total}",
-        "end_quizzes": "Quizzes submitted: {n} of {total}",
-        "end_complete": "You have completed this course.",
-        "end_incomplete": "Not complete yet: the contents mark what you have not opened or submitted.",
-        "attempt_of": "Attempt {n} of {max}", "attempt_n": "Attempt {n}",
-        "attempts_left_one": "{n} attempt left.", "attempts_left_other": "{n} attempts left.",
-        "attempts_final": "This result is final.",
-        "review_then_retry": "Review your answers and the feedback, then try again.",
-        "unanswered_one": "{n} question is not answered yet. Submit anyway?",
-        "unanswered_other": "{n} questions are not answered yet. Submit anyway?",
-        "submit_anyway": "Submit anyway", "keep_answering": "Back to the questions",
+        "question": "Question", "page_of": "Page {page} of {pages}",
+        "minutes": "{n} min", "points": "{n} point(s)", "true": "True", "false": "False",
+        "glossary": "Glossary", "outcomes": "Learning outcomes", "your_answer": "Your answer",
+        "not_graded": "Not auto-graded",
         "transcript": "Transcript", "captions": "Captions", "video": "Video", "audio": "Audio",
     },
     "id": {
         "note": "Catatan", "tip": "Tips", "warning": "Peringatan", "important": "Penting",
         "danger": "Bahaya", "caution": "Perhatian", "info": "Info", "example": "Contoh",
         "contents": "Daftar Isi", "module": "Modul", "lesson": "Pelajaran", "quiz": "Kuis",
-        "question": "Soal", "page_of": "Halaman {page} dari {pages}", "page": "Halaman",
-        "previous": "Sebelumnya", "next": "Berikutnya", "submit": "Kirim jawaban",
-        "score": "Skor", "passed": "Lulus", "failed": "Belum lulus",
-        "correct": "Benar", "incorrect": "Salah", "partially": "Sebagian benar",
-        "true": "Benar", "false": "Salah", "answer_key": "Kunci Jawaban", "glossary": "Glosarium",
-        "outcomes": "Capaian Pembelajaran", "outcome_map": "Peta Capaian, Pelajaran, dan Soal",
-        "minutes": "{n} menit", "points": "{n} poin", "your_answer": "Jawaban Anda",
-        "select": "Pilih…", "grader_notes": "Catatan untuk penilai", "feedback": "Umpan balik",
-        "version": "Versi", "licence": "Lisensi", "authors": "Penulis", "date": "Tanggal",
-        "skip_to_content": "Lompat ke isi", "menu": "Daftar isi", "completed": "Selesai",
-        "not_graded": "Tidak dinilai otomatis", "units": "Satuan", "retry": "Coba lagi",
-        "preview_mode": "Pratinjau: LMS tidak ditemukan, kemajuan tidak disimpan.",
-        "moodle_correct": "Jawaban Anda benar.", "moodle_partially": "Jawaban Anda sebagian benar.",
-        "moodle_incorrect": "Jawaban Anda salah.",
-        "handbook_kicker": "Buku Pegangan", "handbook_page_abbr": "hlm.", "handbook_keywords": "Kata kunci",
-        "handbook_months": "Januari,Februari,Maret,April,Mei,Juni,Juli,Agustus,September,Oktober,November,Desember",
-        "handbook_date": "{day} {month} {year}", "handbook_in_this_module": "Dalam modul ini",
-        "handbook_colophon": "Disusun dari sumber kursus dengan coursepack.",
-        "handbook_worksheet": "Lembar Kerja", "handbook_name": "Nama",
-        "handbook_quiz_intro": "{n} soal, total {points} poin.",
-        "handbook_choose_one": "Centang satu jawaban.", "handbook_choose_all": "Centang semua jawaban yang benar.",
-        "handbook_match": "Tulis huruf pasangan yang cocok dari kolom kanan di setiap kotak.",
-        "handbook_outcome": "Capaian", "handbook_lessons": "Pelajaran", "handbook_questions": "Soal",
-        "handbook_stats": "{modules} modul · {lessons} pelajaran · {questions} soal",
-        "essay_note": "Tidak dinilai otomatis: dihitung sebagai terjawab dan menambah 0 poin pada skor Anda.",
-        "pass_mark": "Nilai lulus: {n}%", "quiz_score": "Skor kuis ini: {score}% ({earned} dari {max} poin)",
-        "overall_score": "Skor keseluruhan: {score}%", "correct_answer": "Jawaban benar",
-        "not_answered": "Tidak dijawab", "other_quizzes": "Kerjakan kuis lainnya untuk melihat hasil akhir Anda.",
-        "submitted": "Jawaban Anda sudah dikirim.", "answer_number": "Jawaban (angka)",
-        "points_one": "{n} poin", "points_other": "{n} poin",
-        "opens_new_window": "(membuka jendela baru)", "hint": "Petunjuk", "hints": "Petunjuk",
-        "start": "Mulai di sini", "start_kicker": "Tentang kursus ini",
-        "how_completion": "Cara menyelesaikannya", "completion_lessons": "Buka setiap pelajaran.",
-        "completion_quiz": "Kirim setiap kuis. Untuk lulus, skor keseluruhan Anda harus mencapai {n}%.",
-        "attempts_rule_one": "Setiap kuis hanya dapat dikirim satu kali.",
-        "attempts_rule_other": "Setiap kuis dapat dikirim hingga {n} kali. Percobaan terakhir yang dihitung, dan kuis yang sudah lulus bersifat final.",
-        "attempts_rule_unlimited": "Anda dapat mengulang setiap kuis sampai lulus. Percobaan terakhir yang dihitung.",
-        "module_intro": "Dalam modul ini", "modules_overview": "Modul",
-        "end": "Hasil Anda", "end_lessons": "Pelajaran dibuka: {n} dari {total}",
-        "end_quizzes": "Kuis dikirim: {n} dari {total}",
-        "end_complete": "Anda telah menyelesaikan kursus ini.",
-        "end_incomplete": "Belum selesai: daftar isi menandai bagian yang belum dibuka atau dikirim.",
-        "attempt_of": "Percobaan {n} dari {max}", "attempt_n": "Percobaan {n}",
-        "attempts_left_one": "Sisa {n} percobaan.", "attempts_left_other": "Sisa {n} percobaan.",
-        "attempts_final": "Hasil ini final.",
-        "review_then_retry": "Tinjau jawaban dan umpan balik Anda, lalu coba lagi.",
-        "unanswered_one": "{n} soal belum dijawab. Tetap kirim?",
-        "unanswered_other": "{n} soal belum dijawab. Tetap kirim?",
-        "submit_anyway": "Tetap kirim", "keep_answering": "Kembali ke soal",
+        "question": "Soal", "page_of": "Halaman {page} dari {pages}",
+        "minutes": "{n} menit", "points": "{n} poin", "true": "Benar", "false": "Salah",
+        "glossary": "Glosarium", "outcomes": "Capaian Pembelajaran", "your_answer": "Jawaban Anda",
+        "not_graded": "Tidak dinilai otomatis",
         "transcript": "Transkrip", "captions": "Takarir", "video": "Video", "audio": "Audio",
+    },
+    "fr": {
+        "note": "Remarque", "tip": "Astuce", "warning": "Avertissement", "important": "Important",
+        "danger": "Danger", "caution": "Attention", "info": "Info", "example": "Exemple",
+        "contents": "Sommaire", "module": "Module", "lesson": "Leçon", "quiz": "Quiz",
+        "question": "Question", "page_of": "Page {page} sur {pages}",
+        "minutes": "{n} min", "points": "{n} point(s)", "true": "Vrai", "false": "Faux",
+        "glossary": "Glossaire", "outcomes": "Objectifs d’apprentissage", "your_answer": "Votre réponse",
+        "not_graded": "Non noté automatiquement",
+        "transcript": "Transcription", "captions": "Sous-titres", "video": "Vidéo", "audio": "Audio",
+    },
+    "es": {
+        "note": "Nota", "tip": "Consejo", "warning": "Advertencia", "important": "Importante",
+        "danger": "Peligro", "caution": "Precaución", "info": "Información", "example": "Ejemplo",
+        "contents": "Índice", "module": "Módulo", "lesson": "Lección", "quiz": "Cuestionario",
+        "question": "Pregunta", "page_of": "Página {page} de {pages}",
+        "minutes": "{n} min", "points": "{n} punto(s)", "true": "Verdadero", "false": "Falso",
+        "glossary": "Glosario", "outcomes": "Resultados de aprendizaje", "your_answer": "Tu respuesta",
+        "not_graded": "Sin calificación automática",
+        "transcript": "Transcripción", "captions": "Subtítulos", "video": "Vídeo", "audio": "Audio",
+    },
+    "de": {
+        "note": "Hinweis", "tip": "Tipp", "warning": "Warnung", "important": "Wichtig",
+        "danger": "Gefahr", "caution": "Vorsicht", "info": "Info", "example": "Beispiel",
+        "contents": "Inhalt", "module": "Modul", "lesson": "Lektion", "quiz": "Quiz",
+        "question": "Frage", "page_of": "Seite {page} von {pages}",
+        "minutes": "{n} Min.", "points": "{n} Punkt(e)", "true": "Richtig", "false": "Falsch",
+        "glossary": "Glossar", "outcomes": "Lernziele", "your_answer": "Ihre Antwort",
+        "not_graded": "Nicht automatisch bewertet",
+        "transcript": "Transkript", "captions": "Untertitel", "video": "Video", "audio": "Audio",
+    },
+    "pt": {
+        "note": "Nota", "tip": "Dica", "warning": "Aviso", "important": "Importante",
+        "danger": "Perigo", "caution": "Cuidado", "info": "Informação", "example": "Exemplo",
+        "contents": "Sumário", "module": "Módulo", "lesson": "Lição", "quiz": "Questionário",
+        "question": "Questão", "page_of": "Página {page} de {pages}",
+        "minutes": "{n} min", "points": "{n} ponto(s)", "true": "Verdadeiro", "false": "Falso",
+        "glossary": "Glossário", "outcomes": "Objetivos de aprendizagem", "your_answer": "Sua resposta",
+        "not_graded": "Sem correção automática",
+        "transcript": "Transcrição", "captions": "Legendas", "video": "Vídeo", "audio": "Áudio",
+    },
+    "ar": {
+        "note": "ملاحظة", "tip": "نصيحة", "warning": "تحذير", "important": "مهم",
+        "danger": "خطر", "caution": "تنبيه", "info": "معلومة", "example": "مثال",
+        "contents": "المحتويات", "module": "الوحدة", "lesson": "الدرس", "quiz": "اختبار",
+        "question": "السؤال", "page_of": "الصفحة {page} من {pages}",
+        "minutes": "{n} دقيقة", "points": "الدرجة: {n}", "true": "صواب", "false": "خطأ",
+        "glossary": "مسرد المصطلحات", "outcomes": "نواتج التعلم", "your_answer": "إجابتك",
+        "not_graded": "لا يُصحَّح آليًا",
+        "transcript": "النص المكتوب", "captions": "الترجمة النصية", "video": "فيديو", "audio": "صوت",
     },
 }
 
 
-def labels_for(language: str) -> dict[str, str]:
-    """Labels for a BCP 47 tag: exact, then primary subtag, then English for what is missing."""
-    base = dict(LABELS["en"])
+def resolve_labels(language: str, tables: Iterable[LabelTable],
+                   overrides: Mapping[str, str] = MappingProxyType({})) -> Mapping[str, str]:
+    """The words of ``tables`` for a BCP 47 tag: the primary subtag's words (English where a table
+    has no such language), then the exact tag's if a table has it, then the course's overrides."""
     primary = language.split("-")[0].lower()
-    base.update(LABELS.get(primary, {}))
-    base.update(LABELS.get(language, {}))
-    return base
+    words: dict[str, str] = {}
+    for table in tables:
+        words.update(table["en"])
+        words.update(table.get(primary, {}))
+        words.update(table.get(language, {}))
+    words.update({k: v for k, v in overrides.items() if k in words})
+    return MappingProxyType(words)
+
+
+def placeholders(text: str) -> set[str]:
+    """The ``{name}`` fields of a label."""
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
+
+
+def check_overrides(overrides: Mapping[str, str], tables: Iterable[LabelTable]) -> list[tuple[str, str]]:
+    """(key, what is wrong and how to fix it) for each override that no table can take."""
+    english: dict[str, str] = {}
+    for table in tables:
+        english.update(table["en"])
+    found: list[tuple[str, str]] = []
+    for key, text in overrides.items():
+        if key not in english:
+            close = difflib.get_close_matches(key, list(english), n=1, cutoff=0.6)
+            hint = f" — did you mean '{close[0]}'?" if close else " (the README lists the label keys)"
+            found.append((key, f"unknown label '{key}'{hint}"))
+            continue
+        try:
+            used = placeholders(text)
+        except ValueError:
+            found.append((key, f"label '{key}' has an unpaired '{{' or '}}': write the fields as "
+                          f"in the built-in text '{english[key]}'"))
+            continue
+        wanted = placeholders(english[key])
+        if used != wanted:
+            need = ", ".join(f"{{{n}}}" for n in sorted(wanted)) or "no {…} fields"
+            found.append((key, f"label '{key}' must use {need}, as the built-in text '{english[key]}' "
+                          f"does (found {', '.join(f'{{{n}}}' for n in sorted(used)) or 'none'})"))
+        elif key.endswith("_months") and len(text.split(",")) != 12:
+            found.append((key, f"label '{key}' needs the twelve month names separated by commas "
+                          f"(found {len(text.split(','))})"))
+    return found
 
 
 #: primary language subtags written right to left
@@ -132,3 +150,4 @@ RTL_LANGUAGES = frozenset({"ar", "arc", "ckb", "dv", "fa", "he", "ks", "ku", "ps
 def text_direction(language: str) -> str:
     """``rtl`` or ``ltr`` for a BCP 47 tag (for ``<html dir>``)."""
     return "rtl" if language.split("-")[0].lower() in RTL_LANGUAGES else "ltr"
+

@@ -21,7 +21,7 @@ from pydantic import BaseModel
 
 from . import model as m
 from . import schema as s
-from .labels import labels_for
+from .labels import CORE_LABELS, check_overrides, resolve_labels
 from .problems import Problem, error, errors_in, warning
 from .render import Place, Renderer, slugify
 from .sources import MAX_LESSON_BYTES, YamlDoc, parse_yaml, read_text, split_front_matter
@@ -86,6 +86,7 @@ def load_course(course_dir: Path, exporters: Mapping[str, Any] | None = None,
     src = CourseSource(Path(course_dir), display_root if display_root is not None else str(course_dir))
     problems = read_source(src)
     problems += check_options(src, exporters or {})
+    problems += check_labels(src, exporters or {})
     if errors_in(problems):
         return None, problems
     problems += check_source(src)
@@ -311,12 +312,23 @@ def check_options(src: CourseSource, exporters: Mapping[str, Any]) -> list[Probl
     return problems
 
 
+def check_labels(src: CourseSource, exporters: Mapping[str, Any]) -> list[Problem]:
+    """course.yaml's ``labels``: every key is one of a table's (the core's or an exporter's)."""
+    if src.file is None or src.doc is None or not src.file.labels:
+        return []
+    tables = [CORE_LABELS, *(t for e in exporters.values() for t in getattr(e, "labels", ()))]
+    display = src.display("course.yaml")
+    return [error(display, *src.doc.locate(("labels", key), key=True), message)
+            for key, message in check_overrides(src.file.labels, tables)]
+
+
 # --- 4: render and build the frozen model --------------------------------------------------
 
 def build_model(src: CourseSource) -> tuple[m.Course, list[Problem]]:
     cf = src.file
     assert cf is not None
-    renderer = Renderer(src.root, labels_for(cf.language), cf.trust_html, cf.language)
+    labels = resolve_labels(cf.language, (CORE_LABELS,), cf.labels)
+    renderer = Renderer(src.root, labels, cf.trust_html, cf.language)
     problems: list[Problem] = []
     outcomes = {o.id: m.Outcome(o.id, o.text, o.level) for o in cf.outcomes}
 
@@ -345,7 +357,7 @@ def build_model(src: CourseSource) -> tuple[m.Course, list[Problem]]:
             quiz_rel = f"{ms.rel}/quiz.yaml"
             questions = [build_question(q, n, ms.quiz_doc, quiz_rel, renderer, pick, problems)
                          for n, q in enumerate(ms.quiz.questions, start=1)]
-            title = ms.quiz.title or f"{labels_for(cf.language)['quiz']}: {ms.file.title}"
+            title = ms.quiz.title or f"{labels['quiz']}: {ms.file.title}"
             quiz = m.Quiz(f"{ms.slug}-quiz", title, ms.quiz.shuffle, tuple(questions), quiz_rel)
         summary = md(ms.file.summary, f"{ms.rel}/module.yaml", src.display(f"{ms.rel}/module.yaml"),
                      ms.doc.locate(("summary",))[0] if ms.doc else 0).html if ms.file.summary else ""
@@ -365,6 +377,7 @@ def build_model(src: CourseSource) -> tuple[m.Course, list[Problem]]:
         completion=m.Completion(cf.completion.mastery_score, tuple(cf.completion.require)),
         modules=tuple(modules), glossary=tuple(sorted(glossary, key=lambda g: g.term.casefold())),
         options=MappingProxyType(dict(src.options)), root=src.root,
+        labels=MappingProxyType(dict(cf.labels)),
     )
     return course, problems
 

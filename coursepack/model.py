@@ -207,6 +207,7 @@ class Course:
     glossary: tuple[GlossaryEntry, ...]
     options: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
     root: Path = Path(".")       # the course folder (for locating templates)
+    labels: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))  # course.yaml overrides
 
     @property
     def lessons(self) -> tuple[Lesson, ...]:

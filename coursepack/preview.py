@@ -310,10 +310,11 @@ def lesson_print_pdf(course, lesson_id: str, scratch: Path) -> bytes | None:
     PDF holds the lesson's pages with their running heads, as they print."""
     from lxml import html as lxml_html
 
-    from coursepack.exporters.handbook import HandbookOptions, render_handbook_css, render_handbook_html, typeset
+    from coursepack.exporters.handbook import (HandbookExporter, HandbookOptions, render_handbook_css,
+                                               render_handbook_html, typeset)
 
     from .build import source_date, template_environment
-    from .exporter import BuildContext
+    from .exporter import BuildContext, exporter_labels
 
     found = [(m, lesson) for m in course.modules for lesson in m.lessons if lesson.id == lesson_id]
     if not found:
@@ -324,7 +325,8 @@ def lesson_print_pdf(course, lesson_id: str, scratch: Path) -> bytes | None:
     options = course.options.get("handbook") or HandbookOptions()
     templates = template_environment(course, "handbook")
     scratch.mkdir(parents=True, exist_ok=True)
-    ctx = BuildContext(scratch, options, source_date(course), templates, lambda message: None)
+    ctx = BuildContext(scratch, options, source_date(course), templates, lambda message: None,
+                       exporter_labels(HandbookExporter, course))
     root = lxml_html.document_fromstring(render_handbook_html(one, ctx))
     body = root.find("body")
     section = body.find(".//section[@class='module']")

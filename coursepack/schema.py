@@ -72,6 +72,8 @@ class CourseFile(Source):
     completion: Completion = Field(default_factory=Completion)
     modules: list[Text] | None = Field(None, description="explicit order of module folder names")
     trust_html: bool = Field(False, description="pass raw HTML in lessons through unsanitised")
+    labels: dict[str, str] = Field(default_factory=dict,
+                                   description="interface words to replace, by label key (see the README)")
     exporters: dict[str, dict[str, Any] | None] = Field(
         default_factory=dict, description="options per exporter name")
 

@@ -34,7 +34,6 @@ from lxml import etree
 from pydantic import BaseModel, ConfigDict, Field
 
 from coursepack.exporter import BuildContext, Exporter
-from coursepack.labels import labels_for
 from coursepack.model import Course, Lesson, Module, Question, Quiz
 from coursepack.problems import Problem, error, warning
 from coursepack.xsd import validate_xml
@@ -641,7 +640,7 @@ class CommonCartridgeExporter(Exporter):
     def export(self, course: Course, ctx: BuildContext) -> list[Path]:
         options = ctx.options if isinstance(ctx.options, CcOptions) else CcOptions()
         p = plan(course, options)
-        labels = labels_for(course.language)
+        labels = ctx.labels
         writer = QtiWriter(p, labels)
         makers: dict[str, object] = {}
         page_files: dict[str, list[str]] = {}

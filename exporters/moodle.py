@@ -23,18 +23,18 @@ import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Iterable, Literal
+from typing import Iterable, Literal, Mapping
 
 from lxml import etree
 from pydantic import BaseModel, ConfigDict, Field
 
 from coursepack.exporter import BuildContext, Exporter
-from coursepack.labels import labels_for
 from coursepack.model import Asset, Course, Module, Question
 from coursepack.problems import Problem, error, warning
 from coursepack.xsd import load_schema
 
 from . import MOODLE_XML_XSD
+from .moodle_labels import MOODLE_LABELS
 
 
 #: Moodle's grade options (question_bank::fraction_options_full), written as Moodle writes them
@@ -249,7 +249,7 @@ class BankWriter:
 
     course: Course
     options: MoodleOptions
-    labels: dict[str, str]
+    labels: Mapping[str, str]
     encoded: dict[str, str] = field(default_factory=dict)
     combined: tuple[tuple[str, str], ...] = field(init=False)
     default_penalty: str = field(init=False)
@@ -643,6 +643,7 @@ class MoodleExporter(Exporter):
     description = "Moodle XML question bank (.xml)"
     suffix = ".xml"
     Options = MoodleOptions
+    labels = (MOODLE_LABELS,)
 
     @classmethod
     def depends_on(cls, path: str) -> bool:
@@ -654,7 +655,7 @@ class MoodleExporter(Exporter):
 
     def export(self, course: Course, ctx: BuildContext) -> list[Path]:
         options = ctx.options if isinstance(ctx.options, MoodleOptions) else MoodleOptions()
-        writer = BankWriter(course, options, labels_for(course.language))
+        writer = BankWriter(course, options, ctx.labels)
         if not options.split:
             path = ctx.output(self.output_name(course))
             path.write_bytes(serialize(writer.bank(course.modules)))

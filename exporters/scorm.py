@@ -20,7 +20,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any, Literal
+from typing import Any, Literal, Mapping
 
 import jinja2
 from lxml import etree
@@ -28,12 +28,13 @@ from markupsafe import escape
 from pydantic import BaseModel, ConfigDict, Field
 
 from coursepack.exporter import BuildContext, Exporter
-from coursepack.labels import labels_for, text_direction
+from coursepack.labels import text_direction
 from coursepack.model import Course, Module, Question
 from coursepack.problems import Problem, error
 from coursepack.xsd import validate_xml
 
 from . import SCHEMA_DIR, SCORM12_MANIFEST_XSD, SCORM2004_MANIFEST_XSD
+from .scorm_labels import RUNTIME_KEYS, SCORM_LABELS
 
 SHARED_FILES = ("shared/runtime.js", "shared/style.css")   # copied from templates/scorm/
 METADATA_FILE = "metadata.xml"                              # SCORM 1.2 only
@@ -603,7 +604,7 @@ def start_view(course: Course, sco: Sco, outcomes: tuple[str, ...], labels: dict
                            outcomes=[o.text for o in course.outcomes if o.id in set(outcomes)])
 
 
-def render_sco(template, course: Course, sco: Sco, edition: Edition, labels: dict[str, str],
+def render_sco(template, course: Course, sco: Sco, edition: Edition, labels: Mapping[str, str],
                renames: dict[str, str], attempts: int = 3) -> str:
     """The SCO's single page: header, table of contents, every lesson and quiz, the data."""
     outcomes = sco_outcomes(course, sco)
@@ -631,14 +632,7 @@ def render_sco(template, course: Course, sco: Sco, edition: Edition, labels: dic
         "shuffle": [z.quiz.id for z in quizzes if z.quiz.shuffle],
         "attempts": attempts, "offset": sco.lesson_offset, "extras": len(sco.extras),
         "caps": caps,
-        "labels": {k: labels[k] for k in ("correct", "incorrect", "partially", "not_answered", "quiz_score",
-                                          "overall_score", "passed", "failed", "pass_mark",
-                                          "other_quizzes", "not_graded", "preview_mode",
-                                          "correct_answer", "page_of", "submitted", "question",
-                                          "attempt_of", "attempt_n", "attempts_left_one",
-                                          "attempts_left_other", "attempts_final", "review_then_retry",
-                                          "unanswered_one", "unanswered_other", "end_lessons",
-                                          "end_quizzes", "end_complete", "end_incomplete")},
+        "labels": {k: labels[k] for k in RUNTIME_KEYS},
     }
     page = template.render(course=course, sco=sco, pages=pages, lesson_html=lesson_html,
                            quiz_by_id=quiz_by_id, labels=html_labels, data=data, edition=edition,
@@ -859,6 +853,7 @@ class ScormExporter(Exporter):
 
     suffix = ".zip"
     Options = ScormOptions
+    labels = (SCORM_LABELS,)
     template_folder = "scorm"
     edition: Edition
 
@@ -910,10 +905,9 @@ class ScormExporter(Exporter):
             fixed[renames.get(asset.path, asset.path)] = asset.source.read_bytes
 
         template = templates.get_template("sco.html")
-        labels = labels_for(course.language)
         makers = dict(fixed)
         for sco in scos:
-            makers[sco.href] = lambda sco=sco: render_sco(template, course, sco, edition, labels, renames,
+            makers[sco.href] = lambda sco=sco: render_sco(template, course, sco, edition, ctx.labels, renames,
                                                           getattr(ctx.options, "attempts", 3)).encode("utf-8")
 
         def produce() -> Iterator[tuple[str, bytes]]:

@@ -29,7 +29,8 @@ from lxml import etree
 from coursepack.exporters.cc import OUTSIDE_PROFILE
 from coursepack.exporters.moodle import plain_text
 from coursepack.exporters.scorm import safe_asset_path
-from coursepack.labels import labels_for
+from coursepack.exporter import exporter_labels
+from coursepack.registry import discover_exporters
 from lms.harness import skip_or_fail
 from cli_helpers import coursepack, with_options
 from courses import REPO, SAMPLE, buildable_courses, load
@@ -72,7 +73,7 @@ def test_moodle_restores_the_cartridge_as_a_course(moodle_site, tmp_path, course
             items.append(("quiz", module.quiz.title))
         expected.append(items)
     if course.glossary:
-        expected.append([("page", labels_for(course.language)["glossary"])])
+        expected.append([("page", exporter_labels(discover_exporters()["cc"], course)["glossary"])])
     assert [[(m["type"], m["name"]) for m in s] for s in sections] == expected
 
     modules = {m.id: s for m, s in zip(course.modules, sections)}
@@ -198,7 +199,7 @@ def test_cc2olx_converts_the_cartridge(cc2olx, tmp_path, course_dir):
 
     chapters = root.findall("chapter")
     titles = [c.get("display_name") for c in chapters]
-    expected = [m.title for m in course.modules] + ([labels_for(course.language)["glossary"]] if course.glossary else [])
+    expected = [m.title for m in course.modules] + ([exporter_labels(discover_exporters()["cc"], course)["glossary"]] if course.glossary else [])
     assert titles == expected
     for module, chapter in zip(course.modules, chapters):
         blocks = chapter.findall("sequential/vertical/*")

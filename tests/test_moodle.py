@@ -35,7 +35,7 @@ from coursepack.exporters.moodle import (
     serialize,
     shorten,
 )
-from coursepack.labels import labels_for
+from coursepack.exporter import exporter_labels
 from courses import FIXTURES, build, load
 from moodle_gen import document_events, floor_bytes, generated_course, write_course
 
@@ -49,7 +49,8 @@ def load_fixture(name: str):
 
 
 def export_bytes(course, **options) -> bytes:
-    return serialize(BankWriter(course, MoodleOptions(**options), labels_for(course.language)).bank(course.modules))
+    labels = exporter_labels(discover_exporters()["moodle"], course)
+    return serialize(BankWriter(course, MoodleOptions(**options), labels).bank(course.modules))
 
 
 @pytest.fixture(scope="module")

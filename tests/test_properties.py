@@ -630,12 +630,13 @@ def test_parallel_typesetting_prints_the_same_handbook(spec: CourseSpec) -> None
 @given(spec=course_specs(max_modules=1, max_lessons=1, max_questions=1, force=frozenset({"rtl-language"})))
 def test_regression_rtl_handbook_has_dir(spec: CourseSpec) -> None:
     from coursepack.build import source_date, template_environment
-    from coursepack.exporter import BuildContext
+    from coursepack.exporter import BuildContext, exporter_labels
     from coursepack.exporters.handbook import HandbookOptions, render_handbook_html
 
     with loaded(spec) as (course, tmp):
         ctx = BuildContext(tmp, HandbookOptions(), source_date(course, {}),
-                           template_environment(course, "handbook"), lambda message: None)
+                           template_environment(course, "handbook"), lambda message: None,
+                           exporter_labels(discover_exporters()["handbook"], course))
         document = lxml_html.document_fromstring(render_handbook_html(course, ctx))
         assert document.get("lang") == spec.language
         assert document.get("dir") == "rtl", f"a {spec.language} handbook needs <html dir=\"rtl\">"

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from hypothesis import event, given, settings, strategies as st
 
-from coursepack.labels import labels_for
+from coursepack.labels import CORE_LABELS, resolve_labels
 from coursepack.render import _PLAIN, Place, Rendered, Renderer
 
 ROOT = Path(__file__).parent / "fixtures" / "courses" / "mini"
@@ -59,7 +59,7 @@ def test_fast_path_matches_the_parser(text: str, inline: bool, trust: bool) -> N
     """The fast path is taken exactly for plain text, and then gives the parser's HTML; a text it
     leaves to the parser that reports nothing and has no heading also comes out as the parser's
     HTML (``--hypothesis-show-statistics`` counts the texts each path took)."""
-    renderer = Renderer(ROOT, labels_for("id"), trust_html=trust)
+    renderer = Renderer(ROOT, resolve_labels("id", (CORE_LABELS,)), trust_html=trust)
     plain = _PLAIN.fullmatch(text) is not None
     rendered, parsed = render_watching_the_parser(renderer, text, inline)
     assert parsed is not plain
@@ -73,7 +73,7 @@ def test_fast_path_matches_the_parser(text: str, inline: bool, trust: bool) -> N
 @settings(max_examples=400, derandomize=True)
 @given(text=PLAIN, inline=st.booleans(), trust=st.booleans())
 def test_fast_path_matches_the_parser_on_plain_text(text: str, inline: bool, trust: bool) -> None:
-    renderer = Renderer(ROOT, labels_for("id"), trust_html=trust)
+    renderer = Renderer(ROOT, resolve_labels("id", (CORE_LABELS,)), trust_html=trust)
     fast = renderer.inline(text, PLACE) if inline else renderer.block(text, PLACE)
     assert fast.html == full_render(renderer, text, inline)
 
@@ -103,7 +103,7 @@ def lesson_place() -> Place:
 
 
 def test_video_renders_as_a_figure_with_player_captions_caption_and_transcript(tmp_path: Path) -> None:
-    renderer = Renderer(media_course(tmp_path), labels_for("id"), language="id")
+    renderer = Renderer(media_course(tmp_path), resolve_labels("id", (CORE_LABELS,)), language="id")
     out = renderer.block('![Klip: sapaan](../../assets/klip.mp4 "Video 1. Sapaan")\n', lesson_place())
     assert out.problems == []
     assert out.html == (
@@ -117,7 +117,7 @@ def test_video_renders_as_a_figure_with_player_captions_caption_and_transcript(t
 
 
 def test_audio_needs_no_captions_and_its_caption_defaults_to_the_alt_text(tmp_path: Path) -> None:
-    renderer = Renderer(media_course(tmp_path), labels_for("en"), language="en")
+    renderer = Renderer(media_course(tmp_path), resolve_labels("en", (CORE_LABELS,)), language="en")
     out = renderer.block("![Interview with a trainer](../../assets/suara.mp3)\n", lesson_place())
     assert out.problems == []
     assert out.html.startswith('<figure class="figure media audio"><audio controls="" preload="metadata" '
@@ -128,7 +128,7 @@ def test_audio_needs_no_captions_and_its_caption_defaults_to_the_alt_text(tmp_pa
 
 
 def test_raw_html_cannot_add_an_autoplaying_or_unchecked_player(tmp_path: Path) -> None:
-    renderer = Renderer(media_course(tmp_path), labels_for("en"))
+    renderer = Renderer(media_course(tmp_path), resolve_labels("en", (CORE_LABELS,)))
     out = renderer.block('<video autoplay src="../../assets/klip.mp4" onplay="x()"></video>\n', lesson_place())
     assert "autoplay" not in out.html and "src=" not in out.html and "onplay" not in out.html
     assert any("removed" in p.message for p in out.problems)

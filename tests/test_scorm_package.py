@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from lxml import etree, html as lxml_html
 
 from coursepack.build import source_date, template_environment
-from coursepack.exporter import BuildContext
+from coursepack.exporter import BuildContext, exporter_labels
 from coursepack.registry import discover_exporters
 from coursepack.exporters import SCORM12_MANIFEST_XSD, SCORM2004_MANIFEST_XSD
 from coursepack.xsd import validate_xml
@@ -271,7 +271,7 @@ def test_cli_build_fails_on_the_budget(tmp_path):
 
 def context(course, edition: str, out: Path) -> BuildContext:
     return BuildContext(out, ScormOptions(), source_date(course, {}), template_environment(course, edition, "scorm"),
-                        lambda m: None)
+                        lambda m: None, exporter_labels(discover_exporters()[edition], course))
 
 
 def rewrite_zip(path: Path, change) -> None:
@@ -339,10 +339,12 @@ def export_both_ways(course, edition: str, out: Path,
     (out / "plain").mkdir(parents=True)
     (out / "views").mkdir()
     plain = BuildContext(out / "plain", options, source_date(course, {}),
-                         template_environment(course, edition, "scorm"), lambda m: None)
+                         template_environment(course, edition, "scorm"), lambda m: None,
+                         exporter_labels(discover_exporters()[edition], course))
     views_env = template_environment(course, edition, "scorm")
     views_env.loader = jinja2.FileSystemLoader([str(VIEWS_TEMPLATES), *views_env.loader.searchpath])
-    views = BuildContext(out / "views", options, source_date(course, {}), views_env, lambda m: None)
+    views = BuildContext(out / "views", options, source_date(course, {}), views_env, lambda m: None,
+                         exporter_labels(discover_exporters()[edition], course))
     [a] = exporter.export(course, plain)
     [b] = exporter.export(course, views)
     return zip_entries(a), zip_entries(b)

@@ -22,11 +22,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from coursepack.exporter import BuildContext, Exporter
-from coursepack.labels import labels_for, text_direction
+from coursepack.labels import text_direction
 from coursepack.model import Course
 from coursepack.problems import Problem
 
 from .checks import log_problems, outline_problems, pdf_problems
+from .labels import HANDBOOK_LABELS
 from .options import PARALLEL_MIN_LESSONS, PARALLEL_MIN_MODULES, VARIANTS, HandbookOptions, handbook_options
 from .parallel import typeset_parallel
 from .typesetting import typeset
@@ -81,7 +82,7 @@ def write_handbook(course: Course, ctx: BuildContext, name: str) -> Written:
     target = ctx.output(name)
     target.write_bytes(result.pdf)
     problems = log_problems(result.messages, course, css_dir.as_posix())
-    problems += outline_problems(result, course, labels_for(course.language), target.name)
+    problems += outline_problems(result, course, ctx.labels, target.name)
     return Written((target,), tuple(problems))
 
 
@@ -90,6 +91,7 @@ class HandbookExporter(Exporter):
     description = "printable PDF handbook (.pdf)"
     suffix = ".pdf"
     Options = HandbookOptions
+    labels = (HANDBOOK_LABELS,)
 
     def __init__(self) -> None:
         # export() returns only paths: what it found waits here for check(), as one value

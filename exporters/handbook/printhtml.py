@@ -12,7 +12,7 @@ from lxml import etree
 from lxml import html as lxml_html
 from markupsafe import Markup
 
-from coursepack.labels import labels_for
+from coursepack.labels import CORE_LABELS, resolve_labels
 
 from .typography import curl_quotes, wrap_exceptions
 
@@ -30,7 +30,7 @@ def prepare_html(html: str, shift: int, exceptions: dict[str, tuple[int, ...]],
     if not html.strip():
         return Markup("")
     root = lxml_html.fragment_fromstring(VARIATION_SELECTORS.sub("", html), create_parent="div")
-    print_media(root, labels or labels_for("en"))
+    print_media(root, labels or resolve_labels("en", (CORE_LABELS,)))
     for element in root.iter():
         if not isinstance(element.tag, str):
             continue

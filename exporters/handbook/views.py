@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from markupsafe import Markup
 
 from coursepack.exporter import BuildContext
-from coursepack.labels import labels_for, text_direction
+from coursepack.labels import text_direction
 from coursepack.model import Course, Lesson, Module, Question, Quiz
 
 from .options import HandbookOptions, handbook_options
@@ -109,7 +109,7 @@ def render_handbook_html(course: Course, ctx: BuildContext) -> str:
 
 def render_handbook_css(course: Course, ctx: BuildContext) -> str:
     """The print stylesheet, with paper size and localised running footer filled in."""
-    labels = labels_for(course.language)
+    labels = ctx.labels
     options = handbook_options(ctx)
     return ctx.templates.get_template("handbook.css").render(
         paper=options.paper, right_hand_modules=options.right_hand_modules,
@@ -122,7 +122,7 @@ def render_handbook_css(course: Course, ctx: BuildContext) -> str:
 def make_book(course: Course, ctx: BuildContext) -> Book:
     """Everything the templates print, with lesson HTML adapted for print."""
     options = handbook_options(ctx)
-    labels = labels_for(course.language)
+    labels = ctx.labels
     exceptions = hyphenation_exceptions(ctx.templates, course.language) if options.hyphenate else {}
 
     curly = course.language.split("-")[0].lower() in CURLY_QUOTE_LANGUAGES
