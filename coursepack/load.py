@@ -11,6 +11,7 @@ The model is built only when no step found an error.
 from __future__ import annotations
 
 import difflib
+import posixpath
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,7 +22,9 @@ from pydantic import BaseModel
 
 from . import model as m
 from . import schema as s
+from .colour import TEXT_CONTRAST, normalise, readable_shade, weakest_contrast
 from .labels import CORE_LABELS, check_overrides, resolve_labels
+from .media import IMAGE_EXTENSIONS
 from .problems import Problem, error, errors_in, warning
 from .render import Place, Renderer, slugify
 from .sources import MAX_LESSON_BYTES, YamlDoc, parse_yaml, read_text, split_front_matter
@@ -322,6 +325,61 @@ def check_labels(src: CourseSource, exporters: Mapping[str, Any]) -> list[Proble
             for key, message in check_overrides(src.file.labels, tables)]
 
 
+#: CSS that makes the browser or WeasyPrint load another file
+CSS_LOADS = re.compile(r"@import\b|url\(\s*(?!['\"]?data:)", re.IGNORECASE)
+
+
+def build_branding(src: CourseSource, renderer: Renderer) -> tuple[m.Branding, list[Problem]]:
+    """course.yaml's ``branding``, with the logo and CSS files resolved and the accent's contrast checked."""
+    cf, doc = src.file, src.doc
+    assert cf is not None and doc is not None
+    b = cf.branding
+    display = src.display("course.yaml")
+    problems: list[Problem] = []
+
+    def file(key: str, what: str) -> m.Asset | None:
+        line, col = doc.locate(("branding", key))
+        asset, problem = renderer.resolve(getattr(b, key), Place("course.yaml", display, line), line, what, col)
+        if problem:
+            problems.append(problem)
+        return asset
+
+    logo = css = None
+    if b.logo is not None:
+        line, col = doc.locate(("branding", "logo"))
+        if posixpath.splitext(b.logo)[1].lower() not in IMAGE_EXTENSIONS:
+            problems.append(error(display, line, col, f"logo '{b.logo}' is not an image every output shows: "
+                                  "use a PNG, JPEG, GIF, WebP or SVG file"))
+        else:
+            logo = file("logo", "logo")
+    if b.css is not None:
+        line, col = doc.locate(("branding", "css"))
+        if not b.css.lower().endswith(".css"):
+            problems.append(error(display, line, col, f"custom CSS '{b.css}' must be a .css file"))
+        elif (found := file("css", "custom CSS")) is not None:
+            text = found.source.read_text("utf-8", errors="replace")
+            loads = list(CSS_LOADS.finditer(text))
+            for match in loads:
+                at = match.start()
+                problems.append(error(src.display(found.path), text.count("\n", 0, at) + 1,
+                                      at - text.rfind("\n", 0, at),
+                                      "custom CSS may not load other files (@import or url()): the packages "
+                                      "carry only this file — embed the image or font as a data: URL, or "
+                                      "leave it out"))
+            css = None if loads else found
+    accent = None
+    if b.accent is not None:
+        accent = normalise(b.accent)
+        worst = weakest_contrast(accent)
+        if worst < TEXT_CONTRAST:
+            line, col = doc.locate(("branding", "accent"))
+            problems.append(error(display, line, col, f"accent colour '{b.accent}' is too light to read: links "
+                                  f"and buttons in it reach {worst:.1f}:1 contrast, and text needs "
+                                  f"{TEXT_CONTRAST}:1 (WCAG AA) — use a darker shade, such as "
+                                  f"'{readable_shade(accent)}'"))
+    return m.Branding(logo, b.logo_alt, accent, css), problems
+
+
 # --- 4: render and build the frozen model --------------------------------------------------
 
 def build_model(src: CourseSource) -> tuple[m.Course, list[Problem]]:
@@ -329,7 +387,7 @@ def build_model(src: CourseSource) -> tuple[m.Course, list[Problem]]:
     assert cf is not None
     labels = resolve_labels(cf.language, (CORE_LABELS,), cf.labels)
     renderer = Renderer(src.root, labels, cf.trust_html, cf.language)
-    problems: list[Problem] = []
+    branding, problems = build_branding(src, renderer)
     outcomes = {o.id: m.Outcome(o.id, o.text, o.level) for o in cf.outcomes}
 
     def pick(ids) -> tuple[m.Outcome, ...]:
@@ -377,7 +435,7 @@ def build_model(src: CourseSource) -> tuple[m.Course, list[Problem]]:
         completion=m.Completion(cf.completion.mastery_score, tuple(cf.completion.require)),
         modules=tuple(modules), glossary=tuple(sorted(glossary, key=lambda g: g.term.casefold())),
         options=MappingProxyType(dict(src.options)), root=src.root,
-        labels=MappingProxyType(dict(cf.labels)),
+        labels=MappingProxyType(dict(cf.labels)), branding=branding,
     )
     return course, problems
 

@@ -190,6 +190,16 @@ class Completion:
 
 
 @dataclass(frozen=True, slots=True)
+class Branding:
+    """course.yaml's ``branding``: each part is optional; exporters that print pages apply it."""
+
+    logo: Asset | None = None
+    logo_alt: str = ""
+    accent: str | None = None        # '#rrggbb', lowercase, contrast with white checked
+    css: Asset | None = None         # a .css file of the course, checked to load no other file
+
+
+@dataclass(frozen=True, slots=True)
 class Course:
     id: str
     title: str
@@ -208,6 +218,7 @@ class Course:
     options: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
     root: Path = Path(".")       # the course folder (for locating templates)
     labels: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))  # course.yaml overrides
+    branding: Branding = Branding()
 
     @property
     def lessons(self) -> tuple[Lesson, ...]:

@@ -15,12 +15,14 @@ from pydantic import BaseModel, ConfigDict, Field, RootModel
 SLUG = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"
 IDENT = r"^[A-Za-z][A-Za-z0-9_-]*$"
 LANGUAGE = r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$"
+COLOUR = r"^#([0-9A-Fa-f]{3}|[0-9A-Fa-f]{6})$"
 
 #: what a pattern means, for error messages (pattern → explanation)
 PATTERN_HELP = {
     SLUG: "a slug: lowercase letters, digits and single '-', starting with a letter (e.g. 'intro-ai')",
     IDENT: "an id: letters, digits, '-' and '_', starting with a letter (e.g. 'LO1', 'peran-utama')",
     LANGUAGE: "a BCP 47 language tag such as 'id', 'en' or 'pt-BR'",
+    COLOUR: "a colour written '#rrggbb' or '#rgb', e.g. '#0b6e4f'",
 }
 
 Text = Annotated[str, Field(min_length=1)]
@@ -55,6 +57,18 @@ class Completion(Source):
         description="what completes the course: every lesson viewed and/or every quiz submitted")
 
 
+class Branding(Source):
+    logo: str | None = Field(None, description="image in the course folder (PNG, JPEG, GIF, WebP or SVG), "
+                             "path relative to course.yaml, e.g. assets/logo.svg")
+    logo_alt: str = Field("", description="text alternative for the logo; leave empty when the logo only "
+                          "repeats the course or organisation name printed beside it")
+    accent: Annotated[str, Field(pattern=COLOUR)] | None = Field(
+        None, description="accent colour of links, buttons and headings, '#rrggbb'; it must contrast 4.5:1 "
+        "with white")
+    css: str | None = Field(None, description="a CSS file in the course folder, applied after the built-in "
+                            "styles of the SCORM pages and the handbook, e.g. assets/brand.css")
+
+
 class CourseFile(Source):
     """course.yaml"""
 
@@ -74,6 +88,7 @@ class CourseFile(Source):
     trust_html: bool = Field(False, description="pass raw HTML in lessons through unsanitised")
     labels: dict[str, str] = Field(default_factory=dict,
                                    description="interface words to replace, by label key (see the README)")
+    branding: Branding = Field(default_factory=Branding, description="logo, accent colour and custom CSS")
     exporters: dict[str, dict[str, Any] | None] = Field(
         default_factory=dict, description="options per exporter name")
 

@@ -12,10 +12,11 @@ from __future__ import annotations
 import functools
 import hashlib
 import html
+import posixpath
 import re
 import unicodedata
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +28,7 @@ from lxml import etree
 from markupsafe import escape
 from pydantic import BaseModel, ConfigDict, Field
 
+from coursepack.colour import accent_tint
 from coursepack.exporter import BuildContext, Exporter
 from coursepack.labels import text_direction
 from coursepack.model import Course, Module, Question
@@ -37,6 +39,7 @@ from . import SCHEMA_DIR, SCORM12_MANIFEST_XSD, SCORM2004_MANIFEST_XSD
 from .scorm_labels import RUNTIME_KEYS, SCORM_LABELS
 
 SHARED_FILES = ("shared/runtime.js", "shared/style.css")   # copied from templates/scorm/
+BRAND_CSS = "shared/brand.css"                              # course.yaml's branding, when it has any
 METADATA_FILE = "metadata.xml"                              # SCORM 1.2 only
 
 # What the runtime keeps of free-text answers in suspend_data (UTF-16 code units as JS counts
@@ -605,7 +608,7 @@ def start_view(course: Course, sco: Sco, outcomes: tuple[str, ...], labels: dict
 
 
 def render_sco(template, course: Course, sco: Sco, edition: Edition, labels: Mapping[str, str],
-               renames: dict[str, str], attempts: int = 3) -> str:
+               renames: dict[str, str], attempts: int, brand: SimpleNamespace) -> str:
     """The SCO's single page: header, table of contents, every lesson and quiz, the data."""
     outcomes = sco_outcomes(course, sco)
     html_labels = {k: str(escape(v)) for k, v in labels.items()}
@@ -638,7 +641,7 @@ def render_sco(template, course: Course, sco: Sco, edition: Edition, labels: Map
                            quiz_by_id=quiz_by_id, labels=html_labels, data=data, edition=edition,
                            caps=data["caps"], mastery=format_number(course.completion.mastery_score),
                            direction=text_direction(course.language), glossary=course.glossary,
-                           start=start_view(course, sco, outcomes, html_labels, attempts))
+                           start=start_view(course, sco, outcomes, html_labels, attempts), brand=brand)
     return open_links_in_new_window(page, html_labels["opens_new_window"])
 
 
@@ -656,7 +659,7 @@ def qname(edition: Edition, prefix: str | None, local: str) -> str:
 
 
 def build_manifest(course: Course, scos: tuple[Sco, ...], edition: Edition,
-                   sco_files: dict[str, list[str]]) -> bytes:
+                   sco_files: dict[str, list[str]], shared_files: Iterable[str] = SHARED_FILES) -> bytes:
     """``imsmanifest.xml`` for ``edition``: metadata, one organization, one resource per SCO."""
     ns = edition.namespaces
     cp = lambda local: qname(edition, None, local)  # noqa: E731
@@ -700,7 +703,7 @@ def build_manifest(course: Course, scos: tuple[Sco, ...], edition: Edition,
         sub(res, cp("dependency"), identifierref=SHARED_RESOURCE)
     shared = sub(resources, cp("resource"), identifier=SHARED_RESOURCE, type="webcontent")
     shared.set(adlcp(edition.scormtype_attr), "asset")
-    for href in SHARED_FILES:
+    for href in shared_files:
         sub(shared, cp("file"), href=href)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
@@ -894,7 +897,10 @@ class ScormExporter(Exporter):
             {renames.get(a.path, a.path) for m in sco.modules for lesson in m.lessons for a in lesson.assets}
             | {renames.get(a.path, a.path) for q in sco.questions for a in q.assets}) for sco in scos}
         templates = ctx.templates
-        fixed = {"imsmanifest.xml": lambda: build_manifest(course, scos, edition, sco_files)}
+        brand = brand_files(course)
+        shared_files = (*SHARED_FILES, *sorted(brand))
+        fixed = {"imsmanifest.xml": lambda: build_manifest(course, scos, edition, sco_files, shared_files),
+                 **brand}
         if edition.name == "scorm12":
             fixed[METADATA_FILE] = lambda: build_metadata_12(course)
         for name in edition.control_documents:
@@ -906,9 +912,12 @@ class ScormExporter(Exporter):
 
         template = templates.get_template("sco.html")
         makers = dict(fixed)
+        brand_view = SimpleNamespace(css=BRAND_CSS in brand, logo=brand_logo_path(course),
+                                     logo_alt=course.branding.logo_alt)
         for sco in scos:
             makers[sco.href] = lambda sco=sco: render_sco(template, course, sco, edition, ctx.labels, renames,
-                                                          getattr(ctx.options, "attempts", 3)).encode("utf-8")
+                                                          getattr(ctx.options, "attempts", 3),
+                                                          brand_view).encode("utf-8")
 
         def produce() -> Iterator[tuple[str, bytes]]:
             # in the zip's (sorted) order, so the writer thread deflates each entry while the
@@ -935,6 +944,31 @@ class ScormExporter(Exporter):
                 continue
             problems += manifest_problems(data, names, self.edition, path.name)
         return problems
+
+
+def brand_logo_path(course: Course) -> str:
+    """Where the package keeps the branding's logo ('' without one)."""
+    logo = course.branding.logo
+    return f"shared/brand-logo{posixpath.splitext(logo.path)[1].lower()}" if logo else ""
+
+
+def brand_files(course: Course) -> dict[str, Callable[[], bytes]]:
+    """The branding's files in the shared folder: ``brand.css`` (the accent's variables, then the
+    course's own CSS, so it wins) and the logo; none for a course without branding."""
+    b = course.branding
+    files: dict[str, Callable[[], bytes]] = {}
+    if b.logo:
+        files[brand_logo_path(course)] = b.logo.source.read_bytes
+    if b.accent or b.css:
+        def css() -> bytes:
+            parts = ["/* course.yaml branding, after style.css */\n"]
+            if b.accent:
+                parts.append(f":root {{ --accent: {b.accent}; --accent-wash: {accent_tint(b.accent)}; }}\n")
+            if b.css:
+                parts.append(f"\n/* {b.css.path} */\n" + b.css.source.read_text("utf-8"))
+            return "".join(parts).encode("utf-8")
+        files[BRAND_CSS] = css
+    return files
 
 
 def read_template_file(templates: jinja2.Environment, name: str) -> bytes:

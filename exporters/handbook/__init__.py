@@ -31,7 +31,7 @@ from .labels import HANDBOOK_LABELS
 from .options import PARALLEL_MIN_LESSONS, PARALLEL_MIN_MODULES, VARIANTS, HandbookOptions, handbook_options
 from .parallel import typeset_parallel
 from .typesetting import typeset
-from .views import render_handbook_css, render_handbook_html
+from .views import brand_css, render_handbook_css, render_handbook_html
 from .workers import start_worker_server
 
 __all__ = ["HandbookExporter", "HandbookOptions", "Written", "render_handbook_css", "render_handbook_html", "typeset",
@@ -66,6 +66,8 @@ def write_handbook(course: Course, ctx: BuildContext, name: str) -> Written:
     fonts = ctx.templates.get_template("fonts.css")
     css_dir = Path(ctx.templates.get_template("handbook.css").filename).parent
     sheets = [(fonts.render(), Path(fonts.filename).parent), (render_handbook_css(course, ctx), css_dir)]
+    if course.branding.accent or course.branding.css:
+        sheets.append((brand_css(course), course.root))
     allowed = (course.root, *(Path(p) for p in getattr(ctx.templates.loader, "searchpath", [])))
     parallel, workers = use_parallel(course, options), options.jobs or os.cpu_count() or 1
     if parallel and workers > 1:

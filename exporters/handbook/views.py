@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
+from coursepack.colour import tint
 from coursepack.exporter import BuildContext
 from coursepack.labels import text_direction
 from coursepack.model import Course, Lesson, Module, Question, Quiz
@@ -117,6 +118,20 @@ def render_handbook_css(course: Course, ctx: BuildContext) -> str:
         page_of=Markup(css_page_of(labels["page_of"])),
         page_word=Markup(css_string(labels["handbook_page_abbr"])),
     )
+
+
+def brand_css(course: Course) -> str:
+    """course.yaml's branding as a stylesheet after handbook.css: the accent and the tints
+    handbook.css derives from it, then the course's own CSS (so it wins)."""
+    b = course.branding
+    parts = ["/* course.yaml branding, after handbook.css */\n"]
+    if b.accent:
+        tints = {"accent-soft": 0.1, "accent-band": 0.55, "on-accent-muted": 0.3, "on-accent-soft": 0.12}
+        parts.append(":root { --accent: %s; %s }\n" % (b.accent, " ".join(
+            f"--{name}: {tint(b.accent, share)};" for name, share in tints.items())))
+    if b.css:
+        parts.append(f"\n/* {b.css.path} */\n" + b.css.source.read_text("utf-8"))
+    return "".join(parts)
 
 
 def make_book(course: Course, ctx: BuildContext) -> Book:
