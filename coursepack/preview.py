@@ -310,8 +310,8 @@ def lesson_print_pdf(course, lesson_id: str, scratch: Path) -> bytes | None:
     PDF holds the lesson's pages with their running heads, as they print."""
     from lxml import html as lxml_html
 
-    from coursepack.exporters.handbook import (HandbookExporter, HandbookOptions, render_handbook_css,
-                                               render_handbook_html, typeset)
+    from coursepack.exporters.handbook import (HandbookExporter, HandbookOptions, brand_css,
+                                               render_handbook_css, render_handbook_html, typeset)
 
     from .build import source_date, template_environment
     from .exporter import BuildContext, exporter_labels
@@ -345,6 +345,8 @@ def lesson_print_pdf(course, lesson_id: str, scratch: Path) -> bytes | None:
     css_dir = Path(templates.get_template("handbook.css").filename).parent
     sheets = [(fonts.render(), Path(fonts.filename).parent),
               (render_handbook_css(one, ctx) + alone, css_dir)]
+    if course.branding.accent or course.branding.css:
+        sheets.append((brand_css(course), course.root))
     allowed = (course.root, *(Path(p) for p in getattr(templates.loader, "searchpath", [])))
     html = lxml_html.tostring(root, encoding="unicode", doctype="<!DOCTYPE html>")
     return typeset(html, course.root, sheets, allowed, None).pdf

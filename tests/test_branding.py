@@ -157,3 +157,21 @@ def test_scorm_package_without_branding_has_no_brand_files(tmp_path: Path):
     result = run_exporter(EXPORTERS["scorm12"], course, tmp_path, lambda m: None)
     with zipfile.ZipFile(result.paths[0]) as archive:
         assert not [n for n in archive.namelist() if "brand" in n]
+
+
+def test_the_preview_prints_a_lesson_in_the_accent(mini_copy: Path, tmp_path: Path):
+    from coursepack.preview import lesson_print_pdf
+
+    brand(mini_copy, "  accent: '#7c2d12'\n")
+    course, problems = load_course(mini_copy, EXPORTERS)
+    assert course is not None, messages(problems)
+    pdftoppm = shutil.which("pdftoppm")
+    if not pdftoppm:
+        pytest.skip("pdftoppm is not installed (Debian package poppler-utils)")
+    (tmp_path / "lesson.pdf").write_bytes(lesson_print_pdf(course, course.lessons[0].id, tmp_path / "scratch"))
+    subprocess.run([pdftoppm, "-png", "-r", "100", "-f", "1", "-l", "1", str(tmp_path / "lesson.pdf"),
+                    str(tmp_path / "p")], check=True)
+    from PIL import Image
+    [png] = tmp_path.glob("p*.png")
+    colours = {c for _, c in Image.open(png).convert("RGB").getcolors(maxcolors=1 << 20)}
+    assert (0x7c, 0x2d, 0x12) in colours                  # the lesson title, set in the accent
