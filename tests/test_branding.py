@@ -9,13 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from coursepack.build import run_exporter
 from coursepack.colour import TEXT_CONTRAST, contrast, readable_shade, weakest_contrast
 from coursepack.load import load_course
-from coursepack.registry import discover_exporters
-
-EXPORTERS = discover_exporters()
-MINI = Path(__file__).resolve().parent / "fixtures" / "courses" / "mini"
+from courses import EXPORTERS, MINI, build, load
 SVG = '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="40"><rect width="40" height="40"/></svg>'
 
 
@@ -38,8 +34,7 @@ def test_a_valid_branding_is_in_the_model(mini_copy: Path):
                                                     encoding="utf-8")
     brand(mini_copy, "  logo: assets/logo.svg\n  logo_alt: Contoh Akademi\n  accent: '#0B6E4F'\n"
           "  css: assets/brand.css\n")
-    course, problems = load_course(mini_copy, EXPORTERS)
-    assert problems == [], messages(problems)
+    course = load(mini_copy)
     b = course.branding
     assert (b.logo.path, b.logo.media_type, b.logo_alt) == ("assets/logo.svg", "image/svg+xml", "Contoh Akademi")
     assert (b.accent, b.css.path) == ("#0b6e4f", "assets/brand.css")
@@ -104,14 +99,10 @@ def test_branding_colours_the_handbook_cover_and_prints_the_logo(tmp_path):
     (course / "assets" / "brand.css").write_text(".cover-title { color: #fde68a; }\n", encoding="utf-8")
     with (course / "course.yaml").open("a", encoding="utf-8") as f:
         f.write("branding:\n  logo: assets/logo.svg\n  accent: '#0b6e4f'\n  css: assets/brand.css\n")
-    loaded, problems = load_course(course, EXPORTERS)
-    assert loaded is not None, messages(problems)
-    result = run_exporter(EXPORTERS["handbook"], loaded, tmp_path / "out", lambda m: None)
-    assert result.paths, messages(result.problems)
+    [pdf] = build("handbook", load(course), tmp_path / "out")
     pdftoppm = shutil.which("pdftoppm")
     if not pdftoppm:
         pytest.skip("pdftoppm is not installed (Debian package poppler-utils)")
-    pdf = result.paths[0]
     subprocess.run([pdftoppm, "-png", "-r", "30", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "p")],
                    check=True)
     from PIL import Image
@@ -133,12 +124,10 @@ def test_scorm_package_carries_and_declares_the_branding(mini_copy: Path, tmp_pa
     (mini_copy / "assets" / "brand.css").write_text(".page-kicker { font-variant: small-caps; }\n",
                                                     encoding="utf-8")
     brand(mini_copy, "  logo: assets/logo.svg\n  accent: '#0b6e4f'\n  css: assets/brand.css\n")
-    course, problems = load_course(mini_copy, EXPORTERS)
-    assert course is not None, messages(problems)
+    course = load(mini_copy)
     for edition in ("scorm12", "scorm2004"):
-        result = run_exporter(EXPORTERS[edition], course, tmp_path / edition, lambda m: None)
-        assert result.paths, messages(result.problems)        # check() validated the manifest
-        with zipfile.ZipFile(result.paths[0]) as archive:
+        [path] = build(edition, course, tmp_path / edition)       # check() validated the manifest
+        with zipfile.ZipFile(path) as archive:
             css = archive.read("shared/brand.css").decode()
             assert archive.read("shared/brand-logo.svg") == SVG.encode()
             manifest = archive.read("imsmanifest.xml").decode()
@@ -153,9 +142,8 @@ def test_scorm_package_carries_and_declares_the_branding(mini_copy: Path, tmp_pa
 def test_scorm_package_without_branding_has_no_brand_files(tmp_path: Path):
     import zipfile
 
-    course, _ = load_course(MINI, EXPORTERS)
-    result = run_exporter(EXPORTERS["scorm12"], course, tmp_path, lambda m: None)
-    with zipfile.ZipFile(result.paths[0]) as archive:
+    [path] = build("scorm12", load(MINI), tmp_path)
+    with zipfile.ZipFile(path) as archive:
         assert not [n for n in archive.namelist() if "brand" in n]
 
 
@@ -163,8 +151,7 @@ def test_the_preview_prints_a_lesson_in_the_accent(mini_copy: Path, tmp_path: Pa
     from coursepack.preview import lesson_print_pdf
 
     brand(mini_copy, "  accent: '#7c2d12'\n")
-    course, problems = load_course(mini_copy, EXPORTERS)
-    assert course is not None, messages(problems)
+    course = load(mini_copy)
     pdftoppm = shutil.which("pdftoppm")
     if not pdftoppm:
         pytest.skip("pdftoppm is not installed (Debian package poppler-utils)")

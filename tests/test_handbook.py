@@ -29,7 +29,7 @@ from coursepack.exporters.handbook.fetcher import confined_fetcher
 from coursepack.exporters.handbook.printhtml import prepare_html
 from coursepack.exporters.handbook.typography import hyphenation_exceptions
 from coursepack.exporters.handbook.views import css_page_of, letter, matching_order
-from courses import FIXTURES, MINI, SAMPLE, export, load
+from courses import EXPORTERS, FIXTURES, MINI, SAMPLE, export, load
 from lms.harness import skip_or_fail
 from pdf_outline import read_outline
 
@@ -144,7 +144,7 @@ REAL_OUTLINE = [
 def heading_pages(course, texts: list[str]) -> dict[str, int]:
     """Page of each module opener, lesson and quiz, found from the kicker printed above its title
     (text squashed: letter-spaced capitals may come out of pdftotext as two words)."""
-    labels = exporter_labels(discover_exporters()["handbook"], course)
+    labels = exporter_labels(EXPORTERS["handbook"], course)
     squashed = [squash(t) for t in texts]
     toc = squash(labels["contents"])
     found: dict[str, int] = {}
@@ -168,7 +168,7 @@ def heading_pages(course, texts: list[str]) -> dict[str, int]:
 def toc_numbers(course, layout_texts: list[str]) -> dict[str, int]:
     """The page numbers printed in the table of contents (``pdftotext -layout``), keyed like
     ``heading_pages``. Entries come in course order; each must end with its title."""
-    labels = exporter_labels(discover_exporters()["handbook"], course)
+    labels = exporter_labels(EXPORTERS["handbook"], course)
     toc = "\n".join(t for t in layout_texts if t.lstrip().startswith(labels["contents"]))
     assert toc, "no table of contents"
     entries = re.findall(r"^(.*?)\s*(?:\.\s*){3,}(\d+)\s*$", toc, re.M)
@@ -351,7 +351,7 @@ def test_typesetting_pauses_the_garbage_collector_and_restores_it(monkeypatch, e
 def test_book_html_matches_the_golden_file(mini, tmp_path, golden):
     ctx = BuildContext(tmp_path, HandbookOptions(), dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc),
                        template_environment(mini, "handbook"), lambda message: None,
-                       exporter_labels(discover_exporters()["handbook"], mini))
+                       exporter_labels(EXPORTERS["handbook"], mini))
     html = render_handbook_html(mini, ctx)
     assert str(mini.root.resolve()) not in html
     golden.check_text("handbook/mini-course.html", html.encode("utf-8"))
@@ -398,7 +398,7 @@ def test_the_outline_check_reports_a_missing_bookmark_and_link_target(mini):
 
     anchors = {f"{kind}-{q.id}": 1 for q in mini.questions for kind in ("q", "key")}
     anchors |= {f"lesson-{lesson.id}": 1 for lesson in mini.lessons}
-    labels = exporter_labels(discover_exporters()["handbook"], mini)
+    labels = exporter_labels(EXPORTERS["handbook"], mini)
     assert outline_problems(Typeset(b"", 1, tree(MINI_OUTLINE), anchors, ()), mini, labels, "book.pdf") == []
     lost = mini.lessons[1]
     short = Typeset(b"", 1, tree([e for e in MINI_OUTLINE if e != (2, "1.2 Istilah & Kode")]),
@@ -504,7 +504,7 @@ def test_a_course_without_questions_has_no_answer_key(tmp_path, parallel):
     pdf = build_pdf(course, tmp_path, parallel=parallel, jobs=2)
     assert [(level, title) for level, title, _ in outline(pdf)] == MINI_WITHOUT_QUIZZES_OUTLINE
     texts = pages_text(pdf)
-    assert not any(exporter_labels(discover_exporters()["handbook"], course)["answer_key"] in text for text in texts)
+    assert not any(exporter_labels(EXPORTERS["handbook"], course)["answer_key"] in text for text in texts)
     for number, text in enumerate(texts, 1):
         assert len(re.sub(r"Halaman \d+ dari \d+", "", text).strip()) > 20, f"page {number} is empty"
 
@@ -561,7 +561,7 @@ def test_writing_the_handbook_returns_its_problems_as_a_value(tmp_path):
         folder.mkdir()
         return BuildContext(folder, HandbookOptions(parallel="off"), dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc),
                             template_environment(course, "handbook"), lambda _: None,
-                            exporter_labels(discover_exporters()["handbook"], course))
+                            exporter_labels(EXPORTERS["handbook"], course))
 
     broken = write_handbook(course, context(tmp_path / "broken"), "book.pdf")
     assert broken.paths == (tmp_path / "broken" / "book.pdf",) and broken.paths[0].is_file()

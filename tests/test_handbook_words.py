@@ -11,11 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from coursepack.build import run_exporter
-from coursepack.load import load_course
-from coursepack.registry import discover_exporters
+from courses import FIXTURES, MINI, build, load
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures" / "courses"
 #: the direction marks pdftotext wraps right-to-left and number runs in
 BIDI_MARKS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
@@ -28,11 +25,8 @@ def tool(name: str) -> str:
 
 
 def build_handbook(folder: Path, out: Path) -> Path:
-    course, problems = load_course(folder, discover_exporters())
-    assert course is not None, [p.format() for p in problems]
-    result = run_exporter(discover_exporters()["handbook"], course, out, lambda m: None)
-    assert result.paths, [p.format() for p in result.problems]
-    return result.paths[0]
+    [pdf] = build("handbook", load(folder), out)
+    return pdf
 
 
 def squashed_pages(pdf: Path) -> list[str]:
@@ -70,7 +64,7 @@ def test_arabic_handbook_prints_arabic_interface_words(tmp_path):
 
 def test_french_handbook_prints_french_interface_words_and_overrides(tmp_path):
     course = tmp_path / "c"
-    shutil.copytree(FIXTURES / "mini", course)
+    shutil.copytree(MINI, course)
     yaml = (course / "course.yaml").read_text(encoding="utf-8").replace("language: id", "language: fr")
     (course / "course.yaml").write_text(yaml + "labels:\n  handbook_kicker: Cahier du stagiaire\n",
                                         encoding="utf-8")

@@ -8,14 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from coursepack.build import run_exporter
 from coursepack.exporter import exporter_labels
 from coursepack.exporters.scorm import plan_scos
 from coursepack.labels import CORE_LABELS, LANGUAGES, check_overrides, placeholders, resolve_labels
 from coursepack.load import load_course
-from coursepack.registry import discover_exporters
+from courses import EXPORTERS, MINI, build, load
 
-EXPORTERS = discover_exporters()
 TABLES = {"core": CORE_LABELS, **{f"{name}:{i}": table for name, cls in EXPORTERS.items()
                                   for i, table in enumerate(cls.labels)}}
 
@@ -83,7 +81,7 @@ def test_resolution_order_and_fallback():
 
 
 def test_each_exporter_gets_the_core_words_and_its_own():
-    course, problems = load_course(Path(__file__).parent / "fixtures/courses/mini", EXPORTERS)
+    course = load(MINI)
     scorm = exporter_labels(EXPORTERS["scorm12"], course)
     assert scorm["next"] == "Berikutnya" and scorm["contents"] == "Daftar Isi"
     assert "handbook_kicker" not in scorm and "moodle_correct" not in scorm
@@ -96,13 +94,11 @@ def test_each_exporter_gets_the_core_words_and_its_own():
 def test_overrides_reach_the_scorm_page_and_the_model(mini_copy: Path, tmp_path: Path):
     edit(mini_copy / "course.yaml", "language: id", "language: fr")
     add_to_course_yaml(mini_copy, 'labels:\n  next: "Continuer"\n  note: "À savoir"\n  quiz: "Évaluation"\n')
-    course, problems = load_course(mini_copy, EXPORTERS)
-    assert course is not None, messages(problems)
+    course = load(mini_copy)
     assert '<p class="admonition-title">À savoir</p>' in course.lessons[0].html
     assert course.modules[1].quiz.title.startswith("Évaluation: ")
-    result = run_exporter(EXPORTERS["scorm12"], course, tmp_path / "out", warn=lambda m: None)
-    assert result.paths, messages(result.problems)
-    with zipfile.ZipFile(result.paths[0]) as archive:
+    [path] = build("scorm12", course, tmp_path / "out")
+    with zipfile.ZipFile(path) as archive:
         page = archive.read(plan_scos(course, "course")[0].href).decode()
     assert "Continuer" in page and ">Suivant<" not in page
     assert "Précédent" in page and "Valider mes réponses" in page and "Aller au contenu" in page

@@ -14,20 +14,17 @@ from pathlib import Path
 
 import pytest
 
-from coursepack.build import run_exporter
-from coursepack.load import load_course
-from coursepack.registry import discover_exporters
 from coursepack.exporters.scorm import plan_scos
+from courses import FIXTURES, MINI, build, load
 from lms.harness import format_violations
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures" / "courses"
 SIZES = {"desktop": (1280, 800), "phone": (390, 844)}
 LOGO = ('<svg xmlns="http://www.w3.org/2000/svg" width="120" height="40" viewBox="0 0 120 40">'
         '<rect width="40" height="40" rx="8" fill="#0b6e4f"/><path d="M10 28 L20 10 L30 28 Z" fill="#fff"/></svg>')
 
 
 def branded_copy(target: Path, language: str = "fr") -> Path:
-    shutil.copytree(FIXTURES / "mini", target)
+    shutil.copytree(MINI, target)
     (target / "assets" / "logo.svg").write_text(LOGO, encoding="utf-8")
     (target / "assets" / "brand.css").write_text(".page-kicker { text-transform: uppercase; }\n", encoding="utf-8")
     text = (target / "course.yaml").read_text(encoding="utf-8").replace("language: id", f"language: {language}")
@@ -38,18 +35,11 @@ def branded_copy(target: Path, language: str = "fr") -> Path:
 
 
 def package(course, out: Path) -> Path:
-    result = run_exporter(discover_exporters()["scorm12"], course, out / "zip", lambda m: None)
-    assert result.paths, [p.format() for p in result.problems]
+    [path] = build("scorm12", course, out / "zip")
     folder = out / "pkg"
-    with zipfile.ZipFile(result.paths[0]) as archive:
+    with zipfile.ZipFile(path) as archive:
         archive.extractall(folder)
     return folder
-
-
-def loaded(folder: Path):
-    course, problems = load_course(folder, discover_exporters())
-    assert course is not None, [p.format() for p in problems]
-    return course
 
 
 def open_sco(lms, folder: Path, course, size: str):
@@ -75,7 +65,7 @@ def submit_first_quiz(session, sco) -> None:
 
 @pytest.mark.parametrize("size", sorted(SIZES))
 def test_branded_course_pages_pass_axe(lms, tmp_path, size):
-    course = loaded(branded_copy(tmp_path / "c"))
+    course = load(branded_copy(tmp_path / "c"))
     folder = package(course, tmp_path / "out")
     session, sco = open_sco(lms, folder, course, size)
     frame = session.sco
@@ -96,7 +86,7 @@ def test_branded_course_pages_pass_axe(lms, tmp_path, size):
 
 
 def test_an_accent_that_validation_refuses_fails_axe(lms, tmp_path):
-    course = loaded(branded_copy(tmp_path / "c"))
+    course = load(branded_copy(tmp_path / "c"))
     too_light = dataclasses.replace(course, branding=dataclasses.replace(course.branding, accent="#ffcc00"))
     folder = package(too_light, tmp_path / "out")
     session, sco = open_sco(lms, folder, too_light, "desktop")
@@ -107,7 +97,7 @@ def test_an_accent_that_validation_refuses_fails_axe(lms, tmp_path):
 
 @pytest.mark.parametrize("size", sorted(SIZES))
 def test_arabic_course_reads_right_to_left_and_passes_axe(lms, tmp_path, size):
-    course = loaded(FIXTURES / "arabic")
+    course = load(FIXTURES / "arabic")
     folder = package(course, tmp_path / "out")
     session, sco = open_sco(lms, folder, course, size)
     frame = session.sco
