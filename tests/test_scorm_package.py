@@ -384,10 +384,11 @@ def test_question_sections_match_the_view_template_for_any_course(spec):
 
 def test_points_are_singular_for_exactly_one():
     from coursepack.exporters.scorm import points_text
-    from coursepack.labels import labels_for
-    en = labels_for("en")
+    from coursepack.exporters.scorm_labels import SCORM_LABELS
+    en, fr = SCORM_LABELS["en"], SCORM_LABELS["fr"]
     assert [points_text(n, en) for n in (1, 2, 0.5, 1.5)] == ["1 point", "2 points", "0.5 points", "1.5 points"]
-    assert points_text(1, labels_for("id")) == "1 poin"
+    assert points_text(1, SCORM_LABELS["id"]) == "1 poin"
+    assert [points_text(n, fr) for n in (1, 2)] == ["1 point", "2 points"]
 
 
 def test_built_questions_say_point_or_points(tmp_path):

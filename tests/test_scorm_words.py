@@ -54,12 +54,19 @@ def serious(session) -> list[dict]:
     return [v for v in session.run_axe() if v["impact"] in ("serious", "critical")]
 
 
+def go(session, page_id: str) -> None:
+    """Open a page through its contents link (hidden behind the menu button on a phone), as a
+    learner's click runs it."""
+    session.sco.evaluate("(id) => document.querySelector(`.toc a[href='#page-${id}']`).click()", page_id)
+    session.sco.wait_for_selector(f"#page-{page_id}:not([hidden])")
+
+
 def submit_first_quiz(session, sco) -> None:
+    """Submit the first quiz unanswered, through the are-you-sure question."""
     quiz = sco.modules[0].quiz
-    # the contents link (hidden behind the menu button on a phone), as a learner's click runs it
-    session.sco.evaluate("(id) => document.querySelector(`.toc a[href='#page-${id}']`).click()", quiz.id)
-    session.sco.wait_for_selector(f"#page-{quiz.id}:not([hidden])")
+    go(session, quiz.id)
     session.sco.click(f"#page-{quiz.id} .btn-submit")
+    session.sco.click(f"#page-{quiz.id} [data-action=confirm]")
     session.sco.wait_for_selector(f"#page-{quiz.id} .quiz-summary:not([hidden])")
 
 
@@ -77,6 +84,8 @@ def test_branded_course_pages_pass_axe(lms, tmp_path, size):
     assert frame.evaluate("() => getComputedStyle(document.querySelector('.page-kicker')).textTransform") == \
         "uppercase"                                   # the course's CSS comes after the built-in one
     assert "Continuer" in frame.inner_text("section.page:not([hidden]) .pager-next")
+    assert serious(session) == [], format_violations(serious(session))        # the start page
+    go(session, course.lessons[0].id)
     assert serious(session) == [], format_violations(serious(session))
     submit_first_quiz(session, sco)
     assert serious(session) == [], format_violations(serious(session))
@@ -102,6 +111,8 @@ def test_arabic_course_reads_right_to_left_and_passes_axe(lms, tmp_path, size):
     session, sco = open_sco(lms, folder, course, size)
     frame = session.sco
     assert frame.evaluate("() => [document.documentElement.dir, document.documentElement.lang]") == ["rtl", "ar"]
+    assert serious(session) == [], format_violations(serious(session))        # the start page
+    go(session, course.lessons[0].id)
     assert frame.inner_text("section.page:not([hidden]) .pager-next").split()[:2] == ["التالي", "←"]
     # the page starts at the right: the title's right edge is the text column's right edge
     edges = frame.evaluate("""() => { const h = document.querySelector('section.page:not([hidden]) h1');
