@@ -11,16 +11,16 @@ course agree.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Literal, Mapping
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from coursepack.exporter import BuildContext, Exporter
-from coursepack.labels import labels_for
 from coursepack.model import Course
 from coursepack.problems import Problem
 
 from ..moodle import BankWriter, MoodleOptions
+from ..moodle_labels import MOODLE_LABELS
 from .activities import ActivityWriter, lesson_links
 from .archive import write_mbz
 from .checks import check_backup, preflight_backup
@@ -46,9 +46,8 @@ def question_options(course: Course) -> MoodleOptions:
     return options if isinstance(options, MoodleOptions) else MoodleOptions()
 
 
-def backup_members(course: Course, plan: Plan, filename: str) -> dict[str, object]:
+def backup_members(course: Course, plan: Plan, filename: str, labels: Mapping[str, str]) -> dict[str, object]:
     """Every member of the backup: path → a function giving its bytes (files are read when written)."""
-    labels = labels_for(course.language)
     pool = FilePool(plan.timestamp)
     links = lesson_links(plan)
     members: dict[str, bytes] = {}
@@ -74,16 +73,17 @@ class MoodleBackupExporter(Exporter):
     description = "Moodle course backup (.mbz): the whole course, restored by Moodle 4.5"
     suffix = ".mbz"
     Options = MoodleBackupOptions
+    labels = (MOODLE_LABELS,)        # its question bank's combined feedback, as the moodle exporter's
 
     def preflight(self, course: Course, options: BaseModel) -> list[Problem]:
         return preflight_backup(course)
 
     def export(self, course: Course, ctx: BuildContext) -> list[Path]:
         options = ctx.options if isinstance(ctx.options, MoodleBackupOptions) else MoodleBackupOptions()
-        plan = make_plan(course, ctx.source_date, options.lessons, labels_for(course.language)["glossary"])
+        plan = make_plan(course, ctx.source_date, options.lessons, ctx.labels["glossary"])
         plan_categories(plan)
         path = ctx.output(self.output_name(course))
-        write_mbz(path, backup_members(course, plan, path.name), plan.timestamp)
+        write_mbz(path, backup_members(course, plan, path.name, ctx.labels), plan.timestamp)
         return [path]
 
     def check(self, paths: list[Path], ctx: BuildContext) -> list[Problem]:
