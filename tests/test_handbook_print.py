@@ -318,6 +318,18 @@ def test_validate_reads_the_fonts_the_course_itself_ships(tmp_path):
                for p in problems)                     # the table row with Arabic and Hebrew
 
 
+def test_weasyprint_per_glyph_font_warnings_become_one_warning_at_the_course(course):
+    import logging
+
+    messages = [(logging.WARNING, f'Unknown bitmap metrics in "Noto Color Emoji" for glyph: {n}') for n in range(40)]
+    messages.append((logging.WARNING, "Anchor defined twice: x"))
+    problems = log_problems(messages, course, "templates/handbook")
+    glyphs = [p for p in problems if "Noto Color Emoji" in p.message]
+    assert len(glyphs) == 1 and glyphs[0].message.startswith("40 glyph(s)") and glyphs[0].severity == "warning"
+    assert glyphs[0].path == course.root.as_posix() and "coursepack validate" in glyphs[0].message
+    assert any("Anchor defined twice" in p.message for p in problems)      # other messages stay
+
+
 # -- worksheets, figures, answer keys, lesson headers ----------------------------------------------
 
 def test_worksheet_choices_are_shuffled_by_question_id(course):
