@@ -377,6 +377,20 @@ def test_the_svg_figure_prints_at_its_own_size(course, tmp_path):
     assert widths and all(abs(width - 240) < 0.5 for width in widths), widths
 
 
+def test_a_long_quiz_starts_its_answer_key_on_a_page(tmp_path):
+    root = write_course(tmp_path / "course")
+    quiz = root / "modules" / "02-after" / "quiz.yaml"
+    quiz.write_text(quiz.read_text(encoding="utf-8") + "".join(f"""  - id: q-more-{n}
+    type: truefalse
+    stem: Statement {n} is true.
+    outcomes: [LO1]
+    answer: true
+""" for n in range(19)), encoding="utf-8")
+    html = book_html(load(root))
+    assert '<h2 class="key-module">Module 1 · Launch quiz</h2>' in html       # 7 questions: no
+    assert '<h2 class="key-module key-page" data-part="page">Module 2 · Review quiz</h2>' in html   # 20
+
+
 def test_each_module_answer_key_follows_the_previous_one(texts):
     start = page_of(texts, "Answer key", 3)
     first = page_of(texts, "Module 1 · Launch quiz", start - 1)

@@ -23,6 +23,7 @@ from .options import HandbookOptions, handbook_options
 from .printhtml import prepare_html
 from .typography import CURLY_QUOTE_LANGUAGES, exception_pattern, hyphenation_exceptions
 
+KEY_PAGE_QUESTIONS = 20        # a quiz with this many questions starts its answer key on a page
 NUMBER_SIGNS = {        # language → (decimal sign, thousands separator) in printed numbers
     "en": (".", ","), "id": (",", "."), "ms": (".", ","), "de": (",", "."), "es": (",", "."),
     "pt": (",", "."), "it": (",", "."), "nl": (",", "."), "fr": (",", "\u202f"),
@@ -76,6 +77,13 @@ class QuizView:
     quiz: Quiz
     anchor: str
     questions: tuple[QuestionView, ...]
+
+    @property
+    def key_starts_page(self) -> bool:
+        """Whether this quiz's part of the answer key starts a page: a long one does (it fills
+        pages of its own, can be torn out, and the parallel typesetter may cut the key there);
+        short ones follow each other, so that no page is left mostly empty."""
+        return len(self.questions) >= KEY_PAGE_QUESTIONS
 
 
 @dataclass(frozen=True)
