@@ -11,7 +11,8 @@ Two layers, kept apart so that the parallel typesetter reuses the first:
    its running heads and footers typeset for the whole book afterwards (``furniture``) and
    joined with pypdf (``join``): page for page the same PDF.
 
-``checks`` turns WeasyPrint's log and the PDF's outline into problems; this module holds the
+``checks`` turns WeasyPrint's log and the PDF's outline into problems, ``glyphs`` finds the
+characters of the source that no shipped font draws (the preflight rule); this module holds the
 exporter, which runs the layers and hands the problems on as values.
 """
 
@@ -21,6 +22,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from pydantic import BaseModel
+
 from coursepack.exporter import BuildContext, Exporter
 from coursepack.labels import text_direction
 from coursepack.model import Course
@@ -28,6 +31,7 @@ from coursepack.problems import Problem
 
 from .checks import log_problems, outline_problems, pdf_problems
 from .labels import HANDBOOK_LABELS
+from .glyphs import drawable_characters, font_files, undrawable_problems
 from .options import PARALLEL_MIN_LESSONS, PARALLEL_MIN_MODULES, VARIANTS, HandbookOptions, handbook_options
 from .parallel import typeset_parallel
 from .typesetting import typeset
@@ -98,6 +102,12 @@ class HandbookExporter(Exporter):
     def __init__(self) -> None:
         # export() returns only paths: what it found waits here for check(), as one value
         self.written = Written((), ())
+
+    def preflight(self, course: Course, options: BaseModel) -> list[Problem]:
+        from coursepack.build import template_environment
+
+        fonts = font_files(template_environment(course, self.name))
+        return undrawable_problems(course, drawable_characters(fonts)) if fonts else []
 
     def export(self, course: Course, ctx: BuildContext) -> list[Path]:
         self.written = write_handbook(course, ctx, self.output_name(course))

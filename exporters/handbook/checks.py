@@ -28,12 +28,34 @@ def users_of(course: Course) -> dict[str, list[str]]:
     return found
 
 
+GLYPH_MESSAGE = re.compile(r'(?:Unknown bitmap metrics|Unknown subglyph|Too many glyphs missing)[^"]*"([^"]+)"')
+
+
+def glyph_messages(messages: Iterable[tuple[int, str]]) -> tuple[list[tuple[int, str]], dict[str, int]]:
+    """WeasyPrint's per-glyph font warnings (one for each glyph of a machine's colour emoji font
+    it could not draw) → one warning per font; the other messages are returned as they are."""
+    rest, counts = [], {}
+    for level, message in messages:
+        found = GLYPH_MESSAGE.search(message)
+        if found:
+            counts[found.group(1)] = counts.get(found.group(1), 0) + 1
+        else:
+            rest.append((level, message))
+    return rest, counts
+
+
 def log_problems(messages: Iterable[tuple[int, str]], course: Course, template_dir: str) -> list[Problem]:
-    """WeasyPrint's log → problems: a resource that did not load is an error at the file that uses it."""
+    """WeasyPrint's log → problems: a resource that did not load is an error at the file that uses
+    it; the per-glyph warnings about a font of the machine's own become one warning per font."""
     root = course.root.resolve()
     users = users_of(course)
     display = course.root.as_posix()
+    messages, glyphs = glyph_messages(messages)
     problems = []
+    for family, count in sorted(glyphs.items()):
+        problems.append(warning(display, 0, 0, f"{count} glyph(s) came from the font '{family}' of this "
+                                "machine, not from the handbook's fonts, and may not print as they should: "
+                                "`coursepack validate` names the characters, with file and line"))
     for level, message in messages:
         loaded = re.search(r"Failed to load (image|font|stylesheet|attachment)[^']*'([^']+)'", message)
         if loaded or "refused" in message.lower():

@@ -1,6 +1,7 @@
 """Print-HTML preparation: the model's lesson HTML adapted for a printed book (headings demoted,
-links into the course folder unlinked, audio and video as their file name with the transcript
-open, endnotes as page footnotes, typography applied)."""
+links into the course folder unlinked, web and mail addresses printed, SVG images given their own
+width, audio and video as their file name with the transcript open, endnotes as page footnotes,
+typography applied)."""
 
 from __future__ import annotations
 
@@ -22,22 +23,28 @@ LOCAL_LINK = re.compile(r"^(#|https?:|mailto:)", re.I)
 
 def prepare_html(html: str, shift: int, exceptions: dict[str, tuple[int, ...]],
                  curly_quotes: bool = False, pattern: re.Pattern | None = None,
-                 labels: dict[str, str] | None = None) -> Markup:
+                 labels: dict[str, str] | None = None, image_widths: dict[str, str] | None = None) -> Markup:
     """Model HTML → print HTML: headings demoted by ``shift``, links to course files unlinked
-    (a PDF must not point into the author's disk), audio and video printed as their file name
-    with the transcript open, emoji variation selectors dropped, and the hyphenation exceptions
-    wrapped as ``<span class="hy">`` with soft hyphens."""
+    (a PDF must not point into the author's disk), the address of each web or mail link printed
+    after its text, SVG images given their own width (``image_widths``: src → CSS px, as the
+    custom property ``--image-width`` that handbook.css sizes them by), audio and video printed
+    as their file name with the transcript open, emoji variation selectors dropped, and the
+    hyphenation exceptions wrapped as ``<span class="hy">`` with soft hyphens."""
     if not html.strip():
         return Markup("")
     root = lxml_html.fragment_fromstring(VARIATION_SELECTORS.sub("", html), create_parent="div")
     print_media(root, labels or resolve_labels("en", (CORE_LABELS,)))
-    for element in root.iter():
+    for element in list(root.iter()):
         if not isinstance(element.tag, str):
             continue
         if shift and re.fullmatch(r"h[1-6]", element.tag):
             element.tag = f"h{min(6, int(element.tag[1]) + shift)}"
         if element.tag == "a" and not LOCAL_LINK.match(element.get("href", "#")):
             del element.attrib["href"]
+        elif element.tag == "a":
+            print_address(element)
+        if element.tag == "img" and image_widths and element.get("src") in image_widths:
+            element.set("style", f"--image-width: {image_widths[element.get('src')]}px")
     place_footnotes(root)
     if curly_quotes:
         curl_quotes(root)
@@ -64,6 +71,35 @@ def print_media(root, labels: dict[str, str]) -> None:
         for summary in details.findall("summary"):
             summary.tag = "p"
             summary.set("class", "transcript-title")
+
+
+def link_address(href: str) -> str:
+    """The address a reader types: ``mailto:`` dropped, the rest as written."""
+    return href[len("mailto:"):] if href.lower().startswith("mailto:") else href
+
+
+def same_address(text: str, href: str) -> bool:
+    """Whether a link's text already is its address (``example.org/a`` for ``https://example.org/a/``)."""
+    def bare(value: str) -> str:
+        value = re.sub(r"^(https?://|mailto:)", "", value.strip().lower())
+        return re.sub(r"^www\.", "", value).rstrip("/")
+    return bare(text) == bare(href)
+
+
+def print_address(link) -> None:
+    """A web or mail link gets its address printed after its text, inside the link, as
+    ``<span class="link-address"> (https://…)</span>`` — a printed page cannot be clicked.
+    A link whose text is its address is marked ``class="url"`` instead (printed as written,
+    never hyphenated); links within the book (``#…``) are left as they are."""
+    href = link.get("href", "")
+    if href.startswith("#"):
+        return
+    if same_address(link.text_content(), href):
+        link.set("class", " ".join(filter(None, [link.get("class"), "url"])))
+        return
+    span = lxml_html.Element("span", {"class": "link-address"})
+    span.text = f" ({link_address(href)})"
+    link.append(span)
 
 
 def place_footnotes(root) -> None:

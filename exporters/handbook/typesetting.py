@@ -114,10 +114,31 @@ def typeset(book_html: str, base: Path, sheets: Iterable[tuple[str, Path]], allo
         logger = logging.getLogger("weasyprint")
         logger.addHandler(capture)
         try:
-            pdf = document.write_pdf(pdf_variant=variant, pdf_identifier=True)
+            pdf = document.write_pdf(pdf_variant=variant, pdf_identifier=True, finisher=scope_header_cells)
         finally:
             logger.removeHandler(capture)
             discard_fonts(fonts)
     anchors = {name: number for number, page in enumerate(document.pages, 1) for name in page.anchors}
     messages = tuple((r.levelno, r.getMessage()) for r in capture.records)
     return Typeset(pdf, len(document.pages), tuple(document.make_bookmark_tree()), anchors, messages)
+
+
+def scope_header_cells(_document, pdf) -> None:
+    """A WeasyPrint finisher: give every tagged header cell (``/TH``) its ``/Scope`` — ``/Column``
+    in a header row group (``/THead``), ``/Row`` elsewhere (``<th scope="row">`` in a body row).
+
+    WeasyPrint 70 links data cells to their headers with ``/Headers`` and ``/ID`` but writes no
+    ``/Scope``, which the PDF/UA-1 checkers want on the header cells themselves (UA-15-003)."""
+    elements = {obj.reference: obj for obj in pdf.objects
+                if isinstance(obj, dict) and obj.get("Type") == "/StructElem"}
+    for element in elements.values():
+        if element.get("S") != "/TH":
+            continue
+        row = elements.get(element.get("P"))
+        group = elements.get(row.get("P")) if row is not None else None
+        scope = "/Column" if group is not None and group.get("S") == "/THead" else "/Row"
+        attributes = element.get("A")
+        if isinstance(attributes, dict):
+            attributes["Scope"] = scope
+        else:
+            element["A"] = type(element)({"O": "/Table", "Scope": scope})

@@ -34,19 +34,22 @@ def hyphenation_exceptions(env: jinja2.Environment, language: str) -> dict[str, 
     return words
 
 
+def literal(element) -> bool:
+    """Text to print exactly as written: code, and printed link addresses."""
+    return element.tag in NO_HYPHENATION_TAGS or bool({"link-address", "url"} & set((element.get("class") or "").split()))
+
+
 def text_places(root):
-    """(element, "text"|"tail") of every text node outside code, in document order."""
+    """(element, "text"|"tail") of every text node outside code and link addresses, in document order."""
     for element in root.iter():
         if not isinstance(element.tag, str):
             continue
-        coded = element.tag in NO_HYPHENATION_TAGS or any(
-            a.tag in NO_HYPHENATION_TAGS for a in element.iterancestors())
+        coded = literal(element) or any(literal(a) for a in element.iterancestors())
         if not coded and element.text:
             yield element, "text"
         parent = element.getparent()
         if element is not root and element.tail and parent is not None and not (
-                parent.tag in NO_HYPHENATION_TAGS or any(a.tag in NO_HYPHENATION_TAGS
-                                                         for a in parent.iterancestors())):
+                literal(parent) or any(literal(a) for a in parent.iterancestors())):
             yield element, "tail"
 
 

@@ -6,9 +6,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import html as html_text
+import math
 import random
 import re
 from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
 
 from markupsafe import Markup
 
@@ -20,6 +23,12 @@ from coursepack.model import Course, Lesson, Module, Question, Quiz
 from .options import HandbookOptions, handbook_options
 from .printhtml import prepare_html
 from .typography import CURLY_QUOTE_LANGUAGES, exception_pattern, hyphenation_exceptions
+
+KEY_PAGE_QUESTIONS = 20        # a quiz with this many questions starts its answer key on a page
+NUMBER_SIGNS = {        # language → (decimal sign, thousands separator) in printed numbers
+    "en": (".", ","), "id": (",", "."), "ms": (".", ","), "de": (",", "."), "es": (",", "."),
+    "pt": (",", "."), "it": (",", "."), "nl": (",", "."), "fr": (",", "\u202f"),
+}
 
 
 @dataclass(frozen=True)
@@ -53,6 +62,7 @@ class QuestionView:
     grader_notes: Markup
     text_answers: tuple[tuple[str, float, Markup], ...]
     number_answers: tuple[tuple[str, float, Markup], ...]   # ("1200 ± 10 pertanyaan", weight, feedback)
+    image_width: str = ""       # the question image's own width (CSS px) when it is an SVG
 
 
 @dataclass(frozen=True)
@@ -68,6 +78,13 @@ class QuizView:
     quiz: Quiz
     anchor: str
     questions: tuple[QuestionView, ...]
+
+    @property
+    def key_starts_page(self) -> bool:
+        """Whether this quiz's part of the answer key starts a page: a long one does (it fills
+        pages of its own, can be torn out, and the parallel typesetter may cut the key there);
+        short ones follow each other, so that no page is left mostly empty."""
+        return len(self.questions) >= KEY_PAGE_QUESTIONS
 
 
 @dataclass(frozen=True)
@@ -143,10 +160,12 @@ def make_book(course: Course, ctx: BuildContext) -> Book:
     curly = course.language.split("-")[0].lower() in CURLY_QUOTE_LANGUAGES
     pattern = exception_pattern(exceptions)     # compiled once: thousands of texts use it
 
-    def prepare(html: str, shift: int = 0) -> Markup:
-        return prepare_html(html, shift, exceptions, curly, pattern, labels)
+    widths = svg_widths(course)
 
-    modules = tuple(make_module(m, prepare) for m in course.modules)
+    def prepare(html: str, shift: int = 0) -> Markup:
+        return prepare_html(html, shift, exceptions, curly, pattern, labels, widths)
+
+    modules = tuple(make_module(m, prepare, course.language, widths) for m in course.modules)
     lessons = [lv for mv in modules for lv in mv.lessons]
     questions = [qv for mv in modules if mv.quiz for qv in mv.quiz.questions]
     rows = tuple(OutcomeRow(o.id, o.text,
@@ -162,26 +181,29 @@ def make_book(course: Course, ctx: BuildContext) -> Book:
     )
 
 
-def make_module(module: Module, prepare) -> ModuleView:
+def make_module(module: Module, prepare, language: str = "en", widths: dict[str, str] | None = None) -> ModuleView:
     lessons = tuple(LessonView(lesson, f"lesson-{lesson.id}", f"{module.number}.{lesson.number}",
                                prepare(lesson.html, shift=1))
                     for lesson in module.lessons)
     quiz = None
     if module.quiz:
         quiz = QuizView(module.quiz, f"quiz-{module.quiz.id}",
-                        tuple(make_question(q, module.number, prepare) for q in module.quiz.questions))
+                        tuple(make_question(q, module.number, prepare, language, widths)
+                              for q in module.quiz.questions))
     return ModuleView(module, f"module-{module.id}", prepare(module.summary_html), lessons, quiz)
 
 
-def make_question(q: Question, module_number: int, prepare) -> QuestionView:
+def make_question(q: Question, module_number: int, prepare, language: str = "en",
+                  widths: dict[str, str] | None = None) -> QuestionView:
+    printed = [q.choices[i] for i in choice_order(q)]
     choices = tuple(ChoiceView(letter(i), prepare(c.html), c.correct, prepare(c.feedback_html))
-                    for i, c in enumerate(q.choices))
+                    for i, c in enumerate(printed))
     order = matching_order(q)
     right_letter = {index: letter(pos) for pos, index in enumerate(order)}
     matches = tuple(MatchView(i + 1, prepare(p.left_html), right_letter[i]) for i, p in enumerate(q.pairs))
     right_column = tuple((letter(pos), q.pairs[index].right) for pos, index in enumerate(order))
     unit = q.units[0].unit if q.units else ""
-    numbers = tuple((format_number(a.value, a.tolerance, unit), a.weight, prepare(a.feedback_html))
+    numbers = tuple((format_number(a.value, a.tolerance, unit, language), a.weight, prepare(a.feedback_html))
                     for a in q.number_answers if a.weight > 0)   # the key lists accepted answers
     return QuestionView(
         q=q, anchor=f"q-{q.id}", key_anchor=f"key-{q.id}", label=f"{module_number}.{q.number}",
@@ -189,7 +211,7 @@ def make_question(q: Question, module_number: int, prepare) -> QuestionView:
         right_column=right_column, true_feedback=prepare(q.feedback_true_html),
         false_feedback=prepare(q.feedback_false_html), grader_notes=prepare(q.grader_notes_html),
         text_answers=tuple((a.text, a.weight, prepare(a.feedback_html)) for a in q.text_answers if a.weight > 0),
-        number_answers=numbers,
+        number_answers=numbers, image_width=(widths or {}).get(q.image.path, "") if q.image else "",
     )
 
 
@@ -201,6 +223,53 @@ def letter(index: int) -> str:
         index, rest = divmod(index - 1, 26)
         name = chr(65 + rest) + name
     return name
+
+
+def choice_order(q: Question) -> tuple[int, ...]:
+    """The printed order of a question's choices: with ``shuffle`` (the default), shuffled with a
+    generator seeded by the question id — the same source prints the same worksheet, and the
+    answer is not always A in a course that writes the right choice first — else as written."""
+    order = list(range(len(q.choices)))
+    if q.shuffle and len(order) > 1:
+        random.Random(hashlib.sha256(f"{q.id}/choices".encode()).digest()).shuffle(order)
+    return tuple(order)
+
+
+def svg_widths(course: Course) -> dict[str, str]:
+    """Asset path → the width (CSS px) of every SVG image the course uses, from the file's own
+    ``width`` (or its ``viewBox`` when it has none), so that a figure prints at its drawn size —
+    its text as large as its author made it — capped at the text width by the stylesheet."""
+    widths = {}
+    for asset in course.assets:
+        if asset.media_type == "image/svg+xml":
+            width = svg_width(asset.source)
+            if width:
+                widths[asset.path] = f"{width:g}"
+    return widths
+
+
+SVG_UNITS = {"": 1.0, "px": 1.0, "pt": 4 / 3, "pc": 16.0, "mm": 96 / 25.4, "cm": 96 / 2.54, "in": 96.0}
+
+
+def svg_width(path: Path) -> float | None:
+    """The intrinsic width of an SVG file in CSS px, or None (unreadable, or relative sizes only)."""
+    from lxml import etree
+
+    try:
+        root = etree.parse(str(path), etree.XMLParser(resolve_entities=False, no_network=True)).getroot()
+    except (OSError, etree.XMLSyntaxError):
+        return None
+    width = re.fullmatch(r"\s*([0-9.]+)\s*(px|pt|pc|mm|cm|in)?\s*", root.get("width", ""))
+    if width:
+        try:
+            return round(float(width.group(1)) * SVG_UNITS[width.group(2) or ""], 2) or None
+        except ValueError:
+            return None
+    box = re.split(r"[\s,]+", root.get("viewBox", "").strip())
+    try:
+        return round(float(box[2]), 2) if len(box) == 4 and float(box[2]) > 0 else None
+    except ValueError:
+        return None
 
 
 def matching_order(q: Question) -> tuple[int, ...]:
@@ -216,11 +285,28 @@ def matching_order(q: Question) -> tuple[int, ...]:
     return tuple(order)
 
 
-def format_number(value: float, tolerance: float, unit: str) -> str:
-    text = f"{value:g}"
+def format_number(value: float, tolerance: float, unit: str, language: str = "en") -> str:
+    """An accepted numerical answer as the answer key prints it: ``31.536.000 ± 10 s``."""
+    text = written_number(value, language)
     if tolerance:
-        text += f" ± {tolerance:g}"
+        text += f" ± {written_number(tolerance, language)}"
     return f"{text} {unit}".strip()
+
+
+def written_number(value: float, language: str) -> str:
+    """A number as a person writes it, never in scientific notation: every digit of the shortest
+    form that reads back as ``value`` (31536000, not 3.1536e+07; 0.1, not 0.1000000000000000055),
+    with the course language's decimal sign and, from five digits on, its thousands separator
+    (a year such as 2017 keeps its four digits together)."""
+    if not math.isfinite(value):
+        return str(value)
+    decimal_sign, group_sign = NUMBER_SIGNS.get(language.split("-")[0].lower(), NUMBER_SIGNS["en"])
+    digits = format(Decimal(repr(abs(value))), "f")
+    whole, _, fraction = digits.partition(".")
+    fraction = fraction.rstrip("0")
+    if len(whole) > 4:
+        whole = f"{int(whole):,}".replace(",", group_sign)
+    return ("\u2212" if value < 0 else "") + whole + (decimal_sign + fraction if fraction else "")
 
 
 def format_date(day: dt.date, labels: dict) -> str:
