@@ -1,6 +1,6 @@
-"""Cross-file rules: ids, outcome references and coverage, answers and weights.
+"""Cross-file rules: ids, outcome references and coverage, answers and weights, the keys of course.yaml's labels.
 
-Each check reads the validated source (``load.CourseSource``) and returns problems located
+Each check reads the validated source (``discover.CourseSource``) and returns problems located
 at the value that is wrong.
 """
 
@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import difflib
 import unicodedata
-from typing import Iterable
+from typing import Any, Iterable, Mapping
 
 from . import schema as s
-from .load import CourseSource, default_weights
+from .discover import CourseSource
+from .labels import CORE_LABELS, check_overrides
 from .problems import Problem, error, warning
 from .sources import YamlDoc
 
@@ -157,7 +158,7 @@ def check_question(q, doc: YamlDoc, loc: tuple) -> list[Problem]:
         if not any(c.correct for c in q.choices):
             fail(("choices",), "a multiple-choice question needs at least one choice with 'correct: true'")
         else:
-            weights = default_weights(q.choices)
+            weights = s.default_weights(q.choices)
             for i, (c, w) in enumerate(zip(q.choices, weights)):
                 if c.correct and w <= 0:
                     fail(("choices", i, "weight"), f"a correct choice needs a positive weight, got {w:g}")
@@ -212,3 +213,13 @@ def check_glossary(src: CourseSource) -> list[Problem]:
         else:
             seen[key] = (entry.term, line)
     return problems
+
+
+def check_labels(src: CourseSource, exporters: Mapping[str, Any]) -> list[Problem]:
+    """course.yaml's ``labels``: every key is one of a table's (the core's or an exporter's)."""
+    if src.file is None or src.doc is None or not src.file.labels:
+        return []
+    tables = [CORE_LABELS, *(t for e in exporters.values() for t in getattr(e, "labels", ()))]
+    display = src.display("course.yaml")
+    return [error(display, *src.doc.locate(("labels", key), key=True), message)
+            for key, message in check_overrides(src.file.labels, tables)]

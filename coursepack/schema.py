@@ -237,3 +237,10 @@ FILE_MODELS: dict[str, type[BaseModel]] = {
     "quiz": QuizFile,
     "glossary": GlossaryFile,
 }
+
+
+def default_weights(choices: list[Choice]) -> list[float]:
+    """Weights for a multiple-answer question: explicit ones, else ±100/number of correct."""
+    correct = sum(1 for c in choices if c.correct) or 1
+    share = 100 / correct
+    return [c.weight if c.weight is not None else (share if c.correct else -share) for c in choices]
