@@ -13,7 +13,7 @@ import json
 import sys
 from pathlib import Path
 
-from coursepack.build import source_date, template_environment
+from coursepack.run import source_date, template_environment
 from coursepack.exporter import BuildContext, exporter_labels
 from coursepack.load import load_course
 from coursepack.registry import discover_exporters

@@ -19,7 +19,7 @@ import time
 import zipfile
 from pathlib import Path
 
-from coursepack.build import run_exporter
+from coursepack.run import run_exporter
 from coursepack.load import load_course
 from coursepack.registry import discover_exporters
 
@@ -58,7 +58,7 @@ def time_stage(course, name: str, repeat: int) -> dict:
             # write) from plain tuples; export and check are timed apart as well
             sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
             from moodle_gen import document_events, floor_bytes
-            from coursepack.build import BuildContext, source_date, template_environment
+            from coursepack.run import BuildContext, source_date, template_environment
             from coursepack.exporter import exporter_labels
             exporter = cls()
             ctx = BuildContext(out, course.options.get(name) or cls.Options(), source_date(course),

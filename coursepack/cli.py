@@ -59,7 +59,7 @@ def load_and_preflight(course_dir: str, exporter_names: list[str] | None):
     course, problems = load_course(Path(course_dir), available, display_root=course_dir)
     named = set(exporter_names or ()) - {"all"}
     if course is not None:
-        from .build import run_preflights
+        from .run import run_preflights
         problems += run_preflights(chosen, course, named)
     return course, problems, chosen
 
@@ -109,7 +109,7 @@ def build(ctx: click.Context, names: tuple[str, ...], course_dir: str, out_dir: 
 
     Outputs whose inputs did not change since the last good build are left as they are.
     """
-    from .state import list_course_files, read_state
+    from .fingerprints import is_current, list_course_files, read_state, record_state
 
     quiet = ctx.obj["quiet"]
     out = Path(out_dir)
@@ -117,7 +117,7 @@ def build(ctx: click.Context, names: tuple[str, ...], course_dir: str, out_dir: 
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
     state = read_state(out) if not force else {}
     wanted = expand_names(names)
-    if wanted and not force and all(is_current(state, n, course_dir, out, files, epoch, strict) for n in wanted):
+    if wanted and not force and all(is_current(state, n, Path(course_dir), out, files, epoch, strict) for n in wanted):
         if not quiet:
             echo_err(f"up to date: {', '.join(wanted)} (nothing changed since the last build; --force rebuilds)")
         ctx.exit(0)
@@ -125,10 +125,10 @@ def build(ctx: click.Context, names: tuple[str, ...], course_dir: str, out_dir: 
     if report(problems, strict, "text", True) or course is None:
         echo_err("nothing was built: fix the problems above and run again")
         ctx.exit(EXIT_INVALID)
-    from .build import source_date
+    from .run import source_date
     source_date(course)   # a malformed SOURCE_DATE_EPOCH is a usage error, before anything runs
     prepare_output_folder(out)
-    todo = [cls for cls in chosen if force or not is_current(state, cls.name, course_dir, out, files, epoch, strict)]
+    todo = [cls for cls in chosen if force or not is_current(state, cls.name, Path(course_dir), out, files, epoch, strict)]
     for cls in chosen:
         if cls not in todo and not quiet:
             echo_err(f"{cls.name}: up to date")
@@ -146,7 +146,7 @@ def build(ctx: click.Context, names: tuple[str, ...], course_dir: str, out_dir: 
 
     if not quiet and todo:
         echo_err(f"building {', '.join(c.name for c in todo)} …")
-    from .build import run_exporters
+    from .run import run_exporters
 
     results = run_exporters(todo, course, out, lambda n: (lambda msg: echo_err(f"{n}: warning: {msg}")),
                             jobs or os.cpu_count() or 1, done)
@@ -179,34 +179,6 @@ def expand_names(names: tuple[str, ...]) -> list[str]:
             if n not in result:
                 result.append(n)
     return result
-
-
-def is_current(state: dict, name: str, course_dir: str, out: Path, files: list[str], epoch: str,
-               strict: bool) -> bool:
-    from .state import is_up_to_date
-    return is_up_to_date(state.get("exporters", {}).get(name), Path(course_dir), out, files, epoch, strict)
-
-
-def record_state(out: Path, state: dict, classes, results, course_dir: Path, files: list[str], epoch: str,
-                 warnings: int) -> None:
-    """Remember what each successful exporter was built from (for the next incremental build)."""
-    import inspect
-
-    from .build import template_dirs
-    from .state import fingerprint, hash_file, write_state
-
-    entries = dict(state.get("exporters", {}))
-    for cls, result in zip(classes, results):
-        entries.pop(cls.name, None)
-        if not result.paths:
-            continue
-        dirs = template_dirs(course_dir, cls.name, cls.template_folder)
-        code = [Path(inspect.getfile(cls))]
-        fp = fingerprint(course_dir, files, cls.depends_on, dirs, code, epoch)
-        entries[cls.name] = dict(fp.to_json(), files=files, source_date_epoch=epoch,
-                                 template_dirs=[str(d) for d in dirs], code_files=[str(c) for c in code],
-                                 outputs={p.name: hash_file(p) for p in result.paths}, warnings=warnings)
-    write_state(out, {"exporters": entries})
 
 
 @cli.command()

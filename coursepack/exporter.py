@@ -1,6 +1,6 @@
 """The exporter interface: a small base class with fixed steps.
 
-``coursepack.build`` drives every exporter the same way:
+``coursepack.run`` drives every exporter the same way:
 
 1. ``preflight(course, options)`` — exporter-specific source rules (run by ``validate`` too);
 2. ``export(course, ctx)`` — write the output file(s) into ``ctx.out_dir`` (a private staging

@@ -15,7 +15,7 @@ A small web server on 127.0.0.1 (the standard library's ``ThreadingHTTPServer``)
 The packages are built by the real exporters (``run_exporter``: staging, check, publish) into a
 private temporary folder and unzipped there. ``watchfiles`` watches the course folder and the
 built-in templates; after a save the course is validated again and only the outputs whose
-inputs changed are rebuilt (the fingerprints of ``coursepack.state``). While the source has
+inputs changed are rebuilt (the fingerprints of ``coursepack.fingerprints``). While the source has
 errors, the server keeps running and the page shows them as ``validate`` prints them.
 
 Nothing outside the preview's output folder and its static folder is ever served: ``..``,
@@ -61,7 +61,7 @@ STATIC_TYPES = {
 
 
 def preview_static_dir() -> Path:
-    from .build import BUILTIN_TEMPLATES
+    from .run import BUILTIN_TEMPLATES
     return BUILTIN_TEMPLATES / "preview"
 
 
@@ -167,9 +167,9 @@ class Builder:
     def build(self, state: BuildState) -> None:
         """Validate (as ``coursepack validate`` does), then rebuild the outputs whose inputs
         changed; fills ``state``."""
-        from .build import run_exporter, run_preflights, source_date, template_dirs
+        from .run import run_exporter, run_preflights, source_date, template_dirs
         from .load import load_course
-        from .state import fingerprint, list_course_files
+        from .fingerprints import fingerprint, list_course_files
 
         started = time.perf_counter()
         state.rebuilt = ()
@@ -313,7 +313,7 @@ def lesson_print_pdf(course, lesson_id: str, scratch: Path) -> bytes | None:
     from coursepack.exporters.handbook import (HandbookExporter, HandbookOptions, brand_css,
                                                render_handbook_css, render_handbook_html, typeset)
 
-    from .build import source_date, template_environment
+    from .run import source_date, template_environment
     from .exporter import BuildContext, exporter_labels
 
     found = [(m, lesson) for m in course.modules for lesson in m.lessons if lesson.id == lesson_id]
@@ -586,7 +586,7 @@ class Preview:
         return ""
 
     def watched(self) -> list[Path]:
-        from .build import BUILTIN_TEMPLATES
+        from .run import BUILTIN_TEMPLATES
 
         folders = [self.course_dir]
         for name in (*PREVIEW_EDITIONS, "scorm", "handbook", QUESTION_BANK):

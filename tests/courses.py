@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from coursepack.build import ExportResult, run_exporter
+from coursepack.run import ExportResult, run_exporter
 from coursepack.load import load_course
 from coursepack.model import Course
 from coursepack.registry import discover_exporters

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from lms.harness import skip_or_fail
 
-from coursepack.build import ExportResult, run_exporter, run_exporters, source_date
+from coursepack.run import ExportResult, run_exporter, run_exporters, source_date
 from coursepack.exporter import Exporter
 from coursepack.load import load_course
 from coursepack.problems import SourceDateError, error
@@ -206,7 +206,7 @@ def test_two_builds_in_different_folders_at_different_times_are_identical(tmp_pa
 def test_atomic_writes_get_the_usual_file_mode(tmp_path):
     """mkstemp creates 0600 files: the build state (and anything else written atomically) was
     unreadable to the group, unlike every other file the build writes."""
-    from coursepack.build import write_atomic
+    from coursepack.run import write_atomic
 
     mask = os.umask(0o022)
     try:

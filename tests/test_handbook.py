@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from coursepack.build import template_environment
+from coursepack.run import template_environment
 from coursepack.exporter import BuildContext, exporter_labels
 from coursepack.labels import CORE_LABELS
 from coursepack.exporters.handbook import HandbookOptions, render_handbook_html, typeset, write_handbook

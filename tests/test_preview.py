@@ -23,7 +23,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from coursepack.build import BUILTIN_TEMPLATES
+from coursepack.run import BUILTIN_TEMPLATES
 from coursepack.exporters.scorm import plan_scos
 from coursepack.load import load_course
 from coursepack.preview import Preview, checked_segments, Refused

@@ -32,7 +32,7 @@ from hypothesis import HealthCheck, Phase, given, reject, settings
 from lxml import etree
 from lxml import html as lxml_html
 
-from coursepack.build import run_exporter
+from coursepack.run import run_exporter
 from coursepack.labels import text_direction
 from coursepack.load import load_course
 from coursepack.registry import discover_exporters
@@ -629,7 +629,7 @@ def test_parallel_typesetting_prints_the_same_handbook(spec: CourseSpec) -> None
 @examples(2)
 @given(spec=course_specs(max_modules=1, max_lessons=1, max_questions=1, force=frozenset({"rtl-language"})))
 def test_regression_rtl_handbook_has_dir(spec: CourseSpec) -> None:
-    from coursepack.build import source_date, template_environment
+    from coursepack.run import source_date, template_environment
     from coursepack.exporter import BuildContext, exporter_labels
     from coursepack.exporters.handbook import HandbookOptions, render_handbook_html
 

@@ -16,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from lxml import etree, html as lxml_html
 
-from coursepack.build import source_date, template_environment
+from coursepack.run import source_date, template_environment
 from coursepack.exporter import BuildContext, exporter_labels
 from coursepack.registry import discover_exporters
 from coursepack.exporters import SCORM12_MANIFEST_XSD, SCORM2004_MANIFEST_XSD

@@ -710,7 +710,7 @@ def test_a_course_without_quizzes_builds_for_scorm_but_not_for_moodle(mini_copy:
 
 
 def test_a_rule_shared_by_several_exporters_is_reported_once_naming_them(mini_copy: Path):
-    from coursepack.build import run_preflights
+    from coursepack.run import run_preflights
     from coursepack.exporter import Exporter
     from coursepack.problems import error
 

@@ -1,10 +1,11 @@
-"""Incremental builds: what each exporter's last good output was built from.
+"""Incremental builds: the fingerprints of what each exporter's last good output was built from.
 
 ``build/.coursepack-state.json`` records, per exporter, the hash of every course file it
 depends on, of its templates and its code, the tool version and SOURCE_DATE_EPOCH, and the
 hash of each output file. A build whose inputs and outputs all still match is skipped
 without even loading the course; a changed lesson rebuilds only the exporters that depend
-on lessons (see ``Exporter.depends_on``).
+on lessons (see ``Exporter.depends_on``). ``is_current`` and ``record_state`` are the two
+questions the ``build`` command asks: may this exporter be skipped, and what to remember.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Sequence
 
 from . import __version__
 
@@ -78,7 +79,7 @@ def read_state(out_dir: Path) -> dict:
 
 
 def write_state(out_dir: Path, state: dict) -> None:
-    from .build import write_atomic
+    from .run import write_atomic
     state = dict(state, version=__version__)
     write_atomic(out_dir / STATE_FILE, (json.dumps(state, indent=1, sort_keys=True) + "\n").encode())
 
@@ -102,3 +103,30 @@ def is_up_to_date(entry: dict | None, course_dir: Path, out_dir: Path, files: li
                    for name, digest in entry["outputs"].items()) and bool(entry["outputs"])
     except (KeyError, TypeError, OSError):
         return False
+
+
+def is_current(state: dict, name: str, course_dir: Path, out_dir: Path, files: list[str], epoch: str,
+               strict: bool) -> bool:
+    """Whether exporter ``name``'s output in ``out_dir`` is still what the course would give."""
+    return is_up_to_date(state.get("exporters", {}).get(name), course_dir, out_dir, files, epoch, strict)
+
+
+def record_state(out_dir: Path, state: dict, classes: Sequence[type], results: Sequence, course_dir: Path,
+                 files: list[str], epoch: str, warnings: int) -> None:
+    """Remember what each successful exporter was built from (for the next incremental build)."""
+    import inspect
+
+    from .run import template_dirs
+
+    entries = dict(state.get("exporters", {}))
+    for cls, result in zip(classes, results):
+        entries.pop(cls.name, None)
+        if not result.paths:
+            continue
+        dirs = template_dirs(course_dir, cls.name, cls.template_folder)
+        code = [Path(inspect.getfile(cls))]
+        fp = fingerprint(course_dir, files, cls.depends_on, dirs, code, epoch)
+        entries[cls.name] = dict(fp.to_json(), files=files, source_date_epoch=epoch,
+                                 template_dirs=[str(d) for d in dirs], code_files=[str(c) for c in code],
+                                 outputs={p.name: hash_file(p) for p in result.paths}, warnings=warnings)
+    write_state(out_dir, {"exporters": entries})
