@@ -39,35 +39,37 @@ def zip_floor(folder: Path, target: Path) -> None:
 
 def main() -> None:
     course_dir, repeat, names = Path(sys.argv[1]), int(sys.argv[2]), sys.argv[3:]
-    course, problems = load_course(course_dir, discover_exporters())
-    if course is None:
+    loaded, problems = load_course(course_dir, discover_exporters())
+    if loaded is None:
         raise SystemExit("\n".join(p.format() for p in problems))
     for name in names:
-        print(json.dumps(time_stage(course, name, repeat)), flush=True)
+        print(json.dumps(time_stage(loaded, name, repeat)), flush=True)
 
 
-def time_stage(course, name: str, repeat: int) -> dict:
+def time_stage(loaded, name: str, repeat: int) -> dict:
     cls = discover_exporters()[name]
+    course = loaded.course
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp)
         result = {}
-        seconds = time_median(lambda: run_exporter(cls, course, out, lambda m: None), repeat)
+        seconds = time_median(lambda: run_exporter(cls, loaded, out, lambda m: None), repeat)
         outputs = sorted(out.glob(f"{course.id}-{name}*"))
         if name == "moodle":
             # (b): bare lxml building the identical document (every element and attribute we
             # write) from plain tuples; export and check are timed apart as well
             sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
             from moodle_gen import document_events, floor_bytes
-            from coursepack.run import BuildContext, source_date, template_environment
-            from coursepack.exporter import exporter_labels
+            from coursepack.exporter import ExportContext, exporter_labels
+            from coursepack.options import options_for
+            from coursepack.run import source_date, template_environment
             exporter = cls()
-            ctx = BuildContext(out, course.options.get(name) or cls.Options(), source_date(course),
-                               template_environment(course, name), lambda m: None,
-                               exporter_labels(cls, course))
+            ctx = ExportContext(options_for(cls, loaded.options), loaded.root, out, source_date(course),
+                                template_environment(loaded.root, name), lambda m: None,
+                                exporter_labels(cls, course))
             export_seconds = time_median(lambda: exporter.export(course, ctx), repeat)
-            paths = exporter.export(course, ctx)
-            check_seconds = time_median(lambda: exporter.check(paths, ctx), repeat)
-            events = [e for p in paths for e in document_events(p.read_bytes())]
+            export = exporter.export(course, ctx)
+            check_seconds = time_median(lambda: exporter.check(export, ctx), repeat)
+            events = [e for p in export.paths for e in document_events(p.read_bytes())]
             floor = time_median(lambda: floor_bytes(events), repeat)
             result = {"floor": "(b) lxml, same document from plain tuples",
                       "export_seconds": export_seconds, "check_seconds": check_seconds}

@@ -10,7 +10,7 @@ from __future__ import annotations
 import posixpath
 import re
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any
 
 from . import model as m
 from . import schema as s
@@ -78,7 +78,7 @@ def build_branding(src: CourseSource, renderer: Renderer) -> tuple[m.Branding, l
     return m.Branding(logo, b.logo_alt, accent, css), problems
 
 
-def assemble_course(src: CourseSource, options: Mapping[str, Any]) -> tuple[m.Course, list[Problem]]:
+def assemble_course(src: CourseSource) -> tuple[m.Course, list[Problem]]:
     """The frozen course of a valid source, and the problems found while rendering its Markdown."""
     cf = src.file
     assert cf is not None
@@ -131,7 +131,6 @@ def assemble_course(src: CourseSource, options: Mapping[str, Any]) -> tuple[m.Co
         outcomes=tuple(outcomes.values()),
         completion=m.Completion(cf.completion.mastery_score, tuple(cf.completion.require)),
         modules=tuple(modules), glossary=tuple(sorted(glossary, key=lambda g: g.term.casefold())),
-        options=MappingProxyType(dict(options)), root=src.root,
         labels=MappingProxyType(dict(cf.labels)), branding=branding,
     )
     return course, problems

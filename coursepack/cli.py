@@ -56,12 +56,12 @@ def load_and_preflight(course_dir: str, exporter_names: list[str] | None):
 
     available = discover_exporters()
     chosen = select_exporters(exporter_names or ["all"], available)
-    course, problems = load_course(Path(course_dir), available, display_root=course_dir)
+    loaded, problems = load_course(Path(course_dir), available, display_root=course_dir)
     named = set(exporter_names or ()) - {"all"}
-    if course is not None:
+    if loaded is not None:
         from .run import run_preflights
-        problems += run_preflights(chosen, course, named)
-    return course, problems, chosen
+        problems += run_preflights(chosen, loaded, named)
+    return loaded, problems, chosen
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -85,9 +85,10 @@ def validate(ctx: click.Context, course_dir: str, strict: bool, fmt: str, for_na
     """Check the course source and report every problem at once."""
     quiet = ctx.obj["quiet"]
     names = [n for value in for_names for n in re.split(r"[,\s]+", value) if n]
-    course, problems, _ = load_and_preflight(course_dir, names or None)
+    loaded, problems, _ = load_and_preflight(course_dir, names or None)
     failed = report(problems, strict, fmt, quiet)
-    if course is not None and not failed and fmt == "text" and not quiet:
+    if loaded is not None and not failed and fmt == "text" and not quiet:
+        course = loaded.course
         echo_err(f"{course.id}: {len(course.modules)} modules, {len(course.lessons)} lessons, "
                  f"{len(course.questions)} questions, {len(course.outcomes)} outcomes")
     ctx.exit(EXIT_INVALID if failed else 0)
@@ -121,12 +122,12 @@ def build(ctx: click.Context, names: tuple[str, ...], course_dir: str, out_dir: 
         if not quiet:
             echo_err(f"up to date: {', '.join(wanted)} (nothing changed since the last build; --force rebuilds)")
         ctx.exit(0)
-    course, problems, chosen = load_and_preflight(course_dir, list(names))
-    if report(problems, strict, "text", True) or course is None:
+    loaded, problems, chosen = load_and_preflight(course_dir, list(names))
+    if report(problems, strict, "text", True) or loaded is None:
         echo_err("nothing was built: fix the problems above and run again")
         ctx.exit(EXIT_INVALID)
     from .run import source_date
-    source_date(course)   # a malformed SOURCE_DATE_EPOCH is a usage error, before anything runs
+    source_date(loaded.course)   # a malformed SOURCE_DATE_EPOCH is a usage error, before anything runs
     prepare_output_folder(out)
     todo = [cls for cls in chosen if force or not is_current(state, cls.name, Path(course_dir), out, files, epoch, strict)]
     for cls in chosen:
@@ -148,7 +149,7 @@ def build(ctx: click.Context, names: tuple[str, ...], course_dir: str, out_dir: 
         echo_err(f"building {', '.join(c.name for c in todo)} …")
     from .run import run_exporters
 
-    results = run_exporters(todo, course, out, lambda n: (lambda msg: echo_err(f"{n}: warning: {msg}")),
+    results = run_exporters(todo, loaded, out, lambda n: (lambda msg: echo_err(f"{n}: warning: {msg}")),
                             jobs or os.cpu_count() or 1, done)
     record_state(out, state, todo, results, Path(course_dir), files, epoch, warnings)
     if any(r.crashed for r in results):

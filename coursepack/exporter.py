@@ -1,15 +1,21 @@
-"""The exporter interface: a small base class with fixed steps.
+"""The exporter interface: a small generic base class with fixed steps.
 
-``coursepack.run`` drives every exporter the same way:
+``coursepack.run`` drives every exporter the same way, handing it the frozen course and,
+beside it, a context that carries the exporter's own validated options (typed by the
+exporter's ``Options`` model) and the course folder:
 
-1. ``preflight(course, options)`` — exporter-specific source rules (run by ``validate`` too);
+1. ``preflight(course, ctx)`` — exporter-specific source rules (run by ``validate`` too);
+   ``ctx`` is a ``SourceContext``;
 2. ``export(course, ctx)`` — write the output file(s) into ``ctx.out_dir`` (a private staging
-   folder) and return their paths;
-3. ``check(paths, ctx)`` — inspect what was written (XSD, structure, PDF outline …).
+   folder) and return what it produced: an ``Export`` with the paths and the problems found
+   while writing (nothing is kept on ``self``); ``ctx`` is an ``ExportContext``;
+3. ``check(export, ctx)`` — inspect what was written (XSD, structure, PDF outline …); the
+   problems it returns are reported after those of the ``Export``.
 
-Only when ``check`` finds no problem are the files moved into the output folder, each with
-an atomic rename. A third party ships an exporter by subclassing ``Exporter`` and
-registering the class under the entry-point group ``coursepack.exporters``.
+Only when ``check`` finds no error are the files moved into the output folder, each with
+an atomic rename. A third party ships an exporter by subclassing ``Exporter[ItsOptions]``
+(setting ``Options = ItsOptions``) and registering the class under the entry-point group
+``coursepack.exporters``.
 """
 
 from __future__ import annotations
@@ -17,7 +23,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, ClassVar, Mapping
+from typing import Callable, ClassVar, Generic, Mapping, TypeVar
 
 import jinja2
 from pydantic import BaseModel, ConfigDict
@@ -31,10 +37,22 @@ class NoOptions(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+O = TypeVar("O", bound=BaseModel)
+
+
 @dataclass(frozen=True)
-class BuildContext:
+class SourceContext(Generic[O]):
+    """What an exporter knows besides the course: its options and where the course folder is."""
+
+    options: O                      # this exporter's validated options from course.yaml
+    root: Path                      # the course folder as the user named it (problem paths, files)
+
+
+@dataclass(frozen=True)
+class ExportContext(SourceContext[O]):
+    """The context of one export run."""
+
     out_dir: Path                   # staging folder: write outputs here
-    options: BaseModel              # this exporter's validated options from course.yaml
     source_date: dt.datetime        # SOURCE_DATE_EPOCH, else the course date (UTC); never "now"
     templates: jinja2.Environment   # course/templates/<name>/ first, then templates/<name>/
     warn: Callable[[str], None]     # report a warning to the user
@@ -44,7 +62,15 @@ class BuildContext:
         return self.out_dir / filename
 
 
-class Exporter:
+@dataclass(frozen=True)
+class Export:
+    """What one export produced: the files written, and the problems found while writing them."""
+
+    paths: tuple[Path, ...]
+    problems: tuple[Problem, ...] = ()
+
+
+class Exporter(Generic[O]):
     """Base class of every exporter (built-in or third-party)."""
 
     name: ClassVar[str] = ""
@@ -70,15 +96,15 @@ class Exporter:
         """
         return True
 
-    def preflight(self, course: Course, options: BaseModel) -> list[Problem]:
+    def preflight(self, course: Course, ctx: SourceContext[O]) -> list[Problem]:
         """Rules of this output format that the source must meet (e.g. Moodle's fractions)."""
         return []
 
-    def export(self, course: Course, ctx: BuildContext) -> list[Path]:
+    def export(self, course: Course, ctx: ExportContext[O]) -> Export:
         raise NotImplementedError
 
-    def check(self, paths: list[Path], ctx: BuildContext) -> list[Problem]:
-        """Problems with the written files; an empty list lets them be published."""
+    def check(self, export: Export, ctx: ExportContext[O]) -> list[Problem]:
+        """Problems with the written files; with those of ``export``, no error lets them be published."""
         return []
 
     def output_name(self, course: Course, part: str = "") -> str:
@@ -89,5 +115,5 @@ class Exporter:
 
 def exporter_labels(exporter: type[Exporter], course: Course) -> Mapping[str, str]:
     """The words ``exporter`` prints for ``course``: the core's and its own, in the course language,
-    with course.yaml's overrides; made once per build and handed over in ``BuildContext.labels``."""
+    with course.yaml's overrides; made once per build and handed over in ``ExportContext.labels``."""
     return resolve_labels(course.language, (CORE_LABELS, *exporter.labels), course.labels)

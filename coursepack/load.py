@@ -10,24 +10,37 @@ The model is assembled only when no step found an error.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any, Mapping
 
-from . import model as m
+from pydantic import BaseModel
+
 from .assemble import assemble_course
 from .checks import check_labels, check_source
 from .discover import CourseSource, read_source
+from .model import Course
 from .options import validate_options
 from .problems import Problem, errors_in
 
 
+@dataclass(frozen=True)
+class Loaded:
+    """A loaded course: the document, and beside it what is not part of it."""
+
+    course: Course
+    options: Mapping[str, BaseModel]    # each exporter's validated options, by exporter name
+    root: Path                          # the course folder as the user named it
+
+
 def load_course(course_dir: Path, exporters: Mapping[str, Any] | None = None,
-                display_root: str | None = None) -> tuple[m.Course | None, list[Problem]]:
+                display_root: str | None = None) -> tuple[Loaded | None, list[Problem]]:
     """Load and validate a course folder.
 
     ``exporters`` maps exporter names to exporter classes; their ``Options`` models
-    validate the matching sections of ``course.yaml``. Returns the model (``None`` when
-    there are errors) and every problem found, errors and warnings.
+    validate the matching sections of ``course.yaml``. Returns the loaded course (``None``
+    when there are errors) and every problem found, errors and warnings.
     """
     src = CourseSource(Path(course_dir), display_root if display_root is not None else str(course_dir))
     problems = read_source(src)
@@ -39,8 +52,8 @@ def load_course(course_dir: Path, exporters: Mapping[str, Any] | None = None,
     problems += check_source(src)
     if errors_in(problems):
         return None, problems
-    course, render_problems = assemble_course(src, options)
+    course, render_problems = assemble_course(src)
     problems += render_problems
     if errors_in(problems):
         return None, problems
-    return course, problems
+    return Loaded(course, MappingProxyType(options), src.root), problems

@@ -1,8 +1,9 @@
 """The one document model every exporter receives: frozen, typed, fully resolved.
 
-Built once by ``load.load_course``: outcomes are resolved to objects, Markdown is
-rendered to (sanitised) HTML, image paths are resolved to ``Asset`` objects. Exporters
-never read ``course/`` again except through ``Asset.source`` for file bytes.
+Built once by ``load.load_course`` (``assemble.py``): outcomes are resolved to objects,
+Markdown is rendered to (sanitised) HTML, image paths are resolved to ``Asset`` objects.
+The document only: exporter options and the course folder travel beside it (``load.Loaded``).
+Exporters never read ``course/`` again except through ``Asset.source`` for file bytes.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Literal, Mapping
+from typing import Literal, Mapping
 
 QuestionKind = Literal["single", "multiple", "truefalse", "shortanswer", "numerical", "matching", "essay"]
 
@@ -215,8 +216,6 @@ class Course:
     completion: Completion
     modules: tuple[Module, ...]
     glossary: tuple[GlossaryEntry, ...]
-    options: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
-    root: Path = Path(".")       # the course folder (for locating templates)
     labels: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))  # course.yaml overrides
     branding: Branding = Branding()
 

@@ -13,6 +13,7 @@ from typing import Any, Mapping
 from pydantic import BaseModel, ValidationError
 
 from .discover import CourseSource
+from .exporter import NoOptions
 from .problems import Problem, warning
 from .sources import YamlDoc
 from .validate import describe_error
@@ -53,3 +54,8 @@ def validate_options(src: CourseSource, exporters: Mapping[str, Any]) -> tuple[d
                 problems.append(Problem(problem.path, problem.line, problem.col,
                                         f"exporters.{name}: {problem.message}"))
     return found, problems
+
+
+def options_for(exporter: type, options: Mapping[str, BaseModel]) -> BaseModel:
+    """Exporter ``exporter``'s options: its validated section, else the defaults of its model."""
+    return options.get(exporter.name) or getattr(exporter, "Options", NoOptions)()

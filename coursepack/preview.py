@@ -153,7 +153,7 @@ class Builder:
         self.work = work
         self.log = log
         self.exporters = discover_exporters()
-        self.course = None
+        self.loaded = None                           # the last valid course, with its options
         self.fingerprints: dict[str, Any] = {}
         self.packages: dict[str, Path] = {}          # edition → unzipped package folder
         self.questions: list[dict[str, Any]] = []
@@ -174,20 +174,21 @@ class Builder:
         started = time.perf_counter()
         state.rebuilt = ()
         available = self.exporters
-        course, problems = load_course(self.course_dir, available, display_root=self.display_root)
-        if course is not None:
-            problems += run_preflights(list(available.values()), course)     # as `validate` does
+        loaded, problems = load_course(self.course_dir, available, display_root=self.display_root)
+        if loaded is not None:
+            problems += run_preflights(list(available.values()), loaded)     # as `validate` does
             try:
-                source_date(course)
+                source_date(loaded.course)
             except SourceDateError as exc:
                 problems.append(Problem("SOURCE_DATE_EPOCH", 0, 0, str(exc)))
         problems = sort_problems(problems)
         state.problems, state.summary = tuple(problems), problem_summary(problems)
-        if course is None or errors_in(problems):
+        if loaded is None or errors_in(problems):
             state.ok = False
             state.seconds = time.perf_counter() - started
             return
-        self.course = course
+        self.loaded = loaded
+        course = loaded.course
         files = list_course_files(self.course_dir)
         epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
         rebuilt, failed = [], False
@@ -204,7 +205,7 @@ class Builder:
                 rebuilt.append(name)
                 continue
             step = time.perf_counter()
-            result = run_exporter(cls, course, self.work / "out" / name,
+            result = run_exporter(cls, loaded, self.work / "out" / name,
                                   lambda message, n=name: self.log(f"{n}: warning: {message}"))
             if not result.paths:
                 state.problems = tuple(sort_problems([*state.problems, *result.problems]))
@@ -219,10 +220,11 @@ class Builder:
             rebuilt.append(name)
             self.log(f"preview: {name} built ({time.perf_counter() - step:.1f} s)")
         from .exporters.scorm import plan_scos
+        from .options import options_for
         state.ok = not failed and all(e in self.packages for e in PREVIEW_EDITIONS if e in available)
         state.title = course.title
         state.scos = {e: [{"href": s.href, "title": s.title}
-                          for s in plan_scos(course, getattr(course.options.get(e), "sco", "course"))]
+                          for s in plan_scos(course, options_for(available[e], loaded.options).sco)]
                       for e in PREVIEW_EDITIONS if e in available}
         state.lessons = [{"id": lesson.id, "title": lesson.title, "module": m.title, "source": lesson.source,
                           "number": f"{m.number}.{lesson.number}"}
@@ -244,13 +246,13 @@ class Builder:
 
     def lesson_pdf(self, lesson_id: str) -> bytes | None:
         """The lesson ``lesson_id`` as the handbook prints it (one lesson, not the book)."""
-        course = self.course
-        if course is None or "handbook" not in self.exporters:
+        loaded = self.loaded
+        if loaded is None or "handbook" not in self.exporters:
             return None
         with self.handbook_lock:
             if lesson_id in self.handbook_cache:
                 return self.handbook_cache[lesson_id]
-            pdf = lesson_print_pdf(course, lesson_id, self.work / "handbook")
+            pdf = lesson_print_pdf(loaded, self.exporters["handbook"], lesson_id, self.work / "handbook")
             if pdf is not None:
                 self.handbook_cache[lesson_id] = pdf
             return pdf
@@ -303,18 +305,20 @@ def read_question_bank(data: bytes) -> list[dict[str, Any]]:
     return found
 
 
-def lesson_print_pdf(course, lesson_id: str, scratch: Path) -> bytes | None:
+def lesson_print_pdf(loaded, exporter: type, lesson_id: str, scratch: Path) -> bytes | None:
     """One lesson typeset by the handbook exporter's own code: its templates, print stylesheet,
     fonts and confined fetcher. The book is rendered for a course of that one lesson (no quiz,
     no glossary); the cover, contents, module opener and appendices are then left out, so the
     PDF holds the lesson's pages with their running heads, as they print."""
     from lxml import html as lxml_html
 
-    from coursepack.exporters.handbook import (HandbookExporter, HandbookOptions, brand_css,
-                                               render_handbook_css, render_handbook_html, typeset)
+    from coursepack.exporters.handbook import brand_css, render_handbook_css, render_handbook_html, typeset
 
+    from .exporter import ExportContext, exporter_labels
+    from .options import options_for
     from .run import source_date, template_environment
-    from .exporter import BuildContext, exporter_labels
+
+    course = loaded.course
 
     found = [(m, lesson) for m in course.modules for lesson in m.lessons if lesson.id == lesson_id]
     if not found:
@@ -322,11 +326,10 @@ def lesson_print_pdf(course, lesson_id: str, scratch: Path) -> bytes | None:
     module, lesson = found[0]
     one = dataclasses.replace(course, modules=(dataclasses.replace(module, lessons=(lesson,), quiz=None),),
                               glossary=())
-    options = course.options.get("handbook") or HandbookOptions()
-    templates = template_environment(course, "handbook")
+    templates = template_environment(loaded.root, "handbook")
     scratch.mkdir(parents=True, exist_ok=True)
-    ctx = BuildContext(scratch, options, source_date(course), templates, lambda message: None,
-                       exporter_labels(HandbookExporter, course))
+    ctx = ExportContext(options_for(exporter, loaded.options), loaded.root, scratch, source_date(course), templates,
+                        lambda message: None, exporter_labels(exporter, course))
     root = lxml_html.document_fromstring(render_handbook_html(one, ctx))
     body = root.find("body")
     section = body.find(".//section[@class='module']")
@@ -346,10 +349,10 @@ def lesson_print_pdf(course, lesson_id: str, scratch: Path) -> bytes | None:
     sheets = [(fonts.render(), Path(fonts.filename).parent),
               (render_handbook_css(one, ctx) + alone, css_dir)]
     if course.branding.accent or course.branding.css:
-        sheets.append((brand_css(course), course.root))
-    allowed = (course.root, *(Path(p) for p in getattr(templates.loader, "searchpath", [])))
+        sheets.append((brand_css(course), loaded.root))
+    allowed = (loaded.root, *(Path(p) for p in getattr(templates.loader, "searchpath", [])))
     html = lxml_html.tostring(root, encoding="unicode", doctype="<!DOCTYPE html>")
-    return typeset(html, course.root, sheets, allowed, None).pdf
+    return typeset(html, loaded.root, sheets, allowed, None).pdf
 
 
 # --- the server ------------------------------------------------------------------------------

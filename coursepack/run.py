@@ -1,4 +1,6 @@
-"""Running exporters: staging folder → check → atomic publish into the output folder."""
+"""Running exporters: preflight rules; export into a staging folder → check → atomic publish.
+
+Each exporter gets the frozen course and a context with its own options (``options_for``)."""
 
 from __future__ import annotations
 
@@ -14,8 +16,10 @@ from typing import Callable, Iterable
 
 import jinja2
 
-from .exporter import BuildContext, Exporter, NoOptions, exporter_labels
+from .exporter import Export, ExportContext, Exporter, SourceContext, exporter_labels
+from .load import Loaded
 from .model import Course
+from .options import options_for
 from .problems import Problem, SourceDateError, error
 
 def builtin_templates() -> Path:
@@ -48,9 +52,9 @@ def template_dirs(course_root: Path, name: str, shared: str = "") -> list[Path]:
     return [base / n for base in (course_root / "templates", BUILTIN_TEMPLATES) for n in names]
 
 
-def template_environment(course: Course, name: str, shared: str = "") -> jinja2.Environment:
+def template_environment(course_root: Path, name: str, shared: str = "") -> jinja2.Environment:
     """Jinja2 templates for exporter ``name``: the course's own override the built-in ones."""
-    folders = template_dirs(course.root, name, shared)
+    folders = template_dirs(course_root, name, shared)
     return jinja2.Environment(
         loader=jinja2.FileSystemLoader([str(f) for f in folders if f.is_dir()]),
         autoescape=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
@@ -65,7 +69,7 @@ def exporter_rule(message: str, names: list[str]) -> str:
     return f"{message} (rule of the {', '.join(names[:-1])} and {names[-1]} exporters)"
 
 
-def run_preflights(classes: list[type[Exporter]], course: Course, named: Iterable[str] = ()) -> list[Problem]:
+def run_preflights(classes: list[type[Exporter]], loaded: Loaded, named: Iterable[str] = ()) -> list[Problem]:
     """The preflight problems of every exporter in ``classes``, each message saying whose rule it is.
 
     The same problem found by several exporters (scorm12 and scorm2004 share most rules) is
@@ -77,8 +81,8 @@ def run_preflights(classes: list[type[Exporter]], course: Course, named: Iterabl
     for cls in classes:
         if getattr(cls, "preflight_when_named_only", False) and cls.name not in named:
             continue
-        options = course.options.get(cls.name) or getattr(cls, "Options", NoOptions)()
-        for problem in cls().preflight(course, options):
+        ctx = SourceContext(options_for(cls, loaded.options), loaded.root)
+        for problem in cls().preflight(loaded.course, ctx):
             names = found.setdefault(problem, [])
             if cls.name not in names:
                 names.append(cls.name)
@@ -125,7 +129,7 @@ def write_atomic(path: Path, data: bytes) -> Path:
     return path
 
 
-def run_exporter(exporter_cls: type[Exporter], course: Course, out_dir: Path,
+def run_exporter(exporter_cls: type[Exporter], loaded: Loaded, out_dir: Path,
                  warn: Callable[[str], None], environ: dict[str, str] | None = None) -> ExportResult:
     """Export into a private staging folder, check, then publish each file atomically.
 
@@ -137,16 +141,19 @@ def run_exporter(exporter_cls: type[Exporter], course: Course, out_dir: Path,
     out_dir.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{name}-staging-", dir=out_dir))
     try:
-        ctx = BuildContext(staging, course.options.get(name) or getattr(exporter, "Options", NoOptions)(),
-                           source_date(course, environ),
-                           template_environment(course, name, exporter.template_folder), warn,
-                           exporter_labels(exporter_cls, course))
-        paths = [Path(p) for p in exporter.export(course, ctx)]
+        course = loaded.course
+        ctx = ExportContext(options_for(exporter_cls, loaded.options), loaded.root, staging,
+                            source_date(course, environ),
+                            template_environment(loaded.root, name, exporter.template_folder), warn,
+                            exporter_labels(exporter_cls, course))
+        export = exporter.export(course, ctx)
+        paths = [Path(p) for p in export.paths]
         outside = [p for p in paths if p.resolve().parent != staging.resolve()]
         if outside:
             return ExportResult(name, (), (error(name, 0, 0, f"exporter wrote outside its staging "
                                                  f"folder: {outside[0]}"),))
-        problems = tuple(exporter.check(paths, ctx))
+        export = Export(tuple(paths), tuple(export.problems))
+        problems = export.problems + tuple(exporter.check(export, ctx))
         if any(p.severity == "error" for p in problems):
             return ExportResult(name, (), problems)
         published = []
@@ -159,7 +166,7 @@ def run_exporter(exporter_cls: type[Exporter], course: Course, out_dir: Path,
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def run_exporters(classes: list[type[Exporter]], course: Course, out_dir: Path,
+def run_exporters(classes: list[type[Exporter]], loaded: Loaded, out_dir: Path,
                   warn_for: Callable[[str], Callable[[str], None]], jobs: int = 1,
                   on_done: Callable[[ExportResult, float], None] | None = None) -> list[ExportResult]:
     """Run several exporters, up to ``jobs`` at once in forked worker processes.
@@ -173,7 +180,7 @@ def run_exporters(classes: list[type[Exporter]], course: Course, out_dir: Path,
         results = []
         for cls in classes:
             started = time.perf_counter()
-            result = export_safely(cls, course, out_dir, warn_for(cls.name))
+            result = export_safely(cls, loaded, out_dir, warn_for(cls.name))
             if on_done:
                 on_done(result, time.perf_counter() - started)
             results.append(result)
@@ -188,7 +195,7 @@ def run_exporters(classes: list[type[Exporter]], course: Course, out_dir: Path,
                 index, cls = pending.pop(0)
                 receiver, sender = context.Pipe(duplex=False)
                 process = context.Process(target=_export_in_worker,
-                                          args=(sender, cls, course, out_dir, warn_for(cls.name)))
+                                          args=(sender, cls, loaded, out_dir, warn_for(cls.name)))
                 process.start()
                 sender.close()
                 running[index] = (process, receiver, cls, time.perf_counter())
@@ -211,11 +218,11 @@ def run_exporters(classes: list[type[Exporter]], course: Course, out_dir: Path,
     return [results[i] for i in range(len(classes))]
 
 
-def export_safely(cls: type[Exporter], course: Course, out_dir: Path,
+def export_safely(cls: type[Exporter], loaded: Loaded, out_dir: Path,
                   warn: Callable[[str], None]) -> ExportResult:
     """``run_exporter``, with a crash of the exporter turned into a failed result."""
     try:
-        return run_exporter(cls, course, out_dir, warn)
+        return run_exporter(cls, loaded, out_dir, warn)
     except Exception as exc:
         if os.environ.get("COURSEPACK_DEBUG"):
             raise
@@ -223,7 +230,7 @@ def export_safely(cls: type[Exporter], course: Course, out_dir: Path,
                                                  f"{type(exc).__name__}: {exc}"),), crashed=True)
 
 
-def _export_in_worker(sender, cls: type[Exporter], course: Course, out_dir: Path,
+def _export_in_worker(sender, cls: type[Exporter], loaded: Loaded, out_dir: Path,
                       warn: Callable[[str], None]) -> None:
-    sender.send(export_safely(cls, course, out_dir, warn))
+    sender.send(export_safely(cls, loaded, out_dir, warn))
     sender.close()

@@ -33,7 +33,7 @@ from typing import Literal
 from lxml import etree
 from pydantic import BaseModel, ConfigDict, Field
 
-from coursepack.exporter import BuildContext, Exporter
+from coursepack.exporter import Export, ExportContext, Exporter, SourceContext
 from coursepack.model import Course, Lesson, Module, Question, Quiz
 from coursepack.problems import Problem, error, warning
 from coursepack.xsd import validate_xml
@@ -622,8 +622,8 @@ class CommonCartridgeExporter(Exporter):
     Options = CcOptions
     preflight_when_named_only = True     # its warnings are about the cartridge alone
 
-    def preflight(self, course: Course, options: BaseModel) -> list[Problem]:
-        root = course.root.as_posix()
+    def preflight(self, course: Course, ctx: SourceContext[CcOptions]) -> list[Problem]:
+        root = ctx.root.as_posix()
         problems = []
         for question in course.questions:
             if question.kind in OUTSIDE_PROFILE:
@@ -637,9 +637,8 @@ class CommonCartridgeExporter(Exporter):
                         else ", scored all or nothing" if question.kind == "matching" else "")))
         return problems
 
-    def export(self, course: Course, ctx: BuildContext) -> list[Path]:
-        options = ctx.options if isinstance(ctx.options, CcOptions) else CcOptions()
-        p = plan(course, options)
+    def export(self, course: Course, ctx: ExportContext[CcOptions]) -> Export:
+        p = plan(course, ctx.options)
         labels = ctx.labels
         writer = QtiWriter(p, labels)
         makers: dict[str, object] = {}
@@ -666,11 +665,11 @@ class CommonCartridgeExporter(Exporter):
 
         path = ctx.output(self.output_name(course))
         write_zip(path, list(makers), produce(), zip_date_time(ctx))
-        return [path]
+        return Export((path,))
 
-    def check(self, paths: list[Path], ctx: BuildContext) -> list[Problem]:
+    def check(self, export: Export, ctx: ExportContext[CcOptions]) -> list[Problem]:
         problems = []
-        for path in paths:
+        for path in export.paths:
             try:
                 with zipfile.ZipFile(path) as archive:
                     problems += cartridge_problems(archive, path.name)

@@ -28,7 +28,7 @@ from typing import Iterable, Literal, Mapping
 from lxml import etree
 from pydantic import BaseModel, ConfigDict, Field
 
-from coursepack.exporter import BuildContext, Exporter
+from coursepack.exporter import Export, ExportContext, Exporter, SourceContext
 from coursepack.model import Asset, Course, Module, Question
 from coursepack.problems import Problem, error, warning
 from coursepack.xsd import load_schema
@@ -517,9 +517,9 @@ def preflight_question(q: Question, fail) -> None:
                      f"{MAX_MATCH_ANSWER}: shorten it")
 
 
-def preflight_course(course: Course) -> list[Problem]:
+def preflight_course(course: Course, course_root: Path) -> list[Problem]:
     """Every Moodle rule that the course source does not meet, at the quiz file and question line."""
-    root = course.root.as_posix()
+    root = course_root.as_posix()
     problems: list[Problem] = []
     questions = [q for m in course.modules if m.quiz for q in m.quiz.questions]
     if not questions:
@@ -650,16 +650,16 @@ class MoodleExporter(Exporter):
         """Lessons are not part of the question bank: editing one does not rebuild it."""
         return not path.endswith(".md")
 
-    def preflight(self, course: Course, options: BaseModel) -> list[Problem]:
-        return preflight_course(course)
+    def preflight(self, course: Course, ctx: SourceContext[MoodleOptions]) -> list[Problem]:
+        return preflight_course(course, ctx.root)
 
-    def export(self, course: Course, ctx: BuildContext) -> list[Path]:
-        options = ctx.options if isinstance(ctx.options, MoodleOptions) else MoodleOptions()
+    def export(self, course: Course, ctx: ExportContext[MoodleOptions]) -> Export:
+        options = ctx.options
         writer = BankWriter(course, options, ctx.labels)
         if not options.split:
             path = ctx.output(self.output_name(course))
             path.write_bytes(serialize(writer.bank(course.modules)))
-            return [path]
+            return Export((path,))
         paths = []
         for module in course.modules:
             if module.quiz is None or not module.quiz.questions:
@@ -667,11 +667,11 @@ class MoodleExporter(Exporter):
             path = ctx.output(self.output_name(course, part=module.id))
             path.write_bytes(serialize(writer.bank([module])))
             paths.append(path)
-        return paths
+        return Export(tuple(paths))
 
-    def check(self, paths: list[Path], ctx: BuildContext) -> list[Problem]:
+    def check(self, export: Export, ctx: ExportContext[MoodleOptions]) -> list[Problem]:
         problems = []
-        for path in paths:
+        for path in export.paths:
             for line, message in check_file(path.read_bytes()):
                 problems.append(error(path.name, line, 0, message))
         return problems

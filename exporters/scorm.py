@@ -29,7 +29,7 @@ from markupsafe import escape
 from pydantic import BaseModel, ConfigDict, Field
 
 from coursepack.colour import accent_tint
-from coursepack.exporter import BuildContext, Exporter
+from coursepack.exporter import Export, ExportContext, Exporter, SourceContext
 from coursepack.labels import text_direction
 from coursepack.model import Course, Module, Question
 from coursepack.problems import Problem, error
@@ -792,7 +792,7 @@ def write_zip(target: Path, names: list[str], produce: Iterator[tuple[str, bytes
         writer.result()
 
 
-def zip_date_time(ctx: BuildContext) -> tuple[int, int, int, int, int, int]:
+def zip_date_time(ctx: ExportContext) -> tuple[int, int, int, int, int, int]:
     d = ctx.source_date
     if d.year < 1980:
         return (1980, 1, 1, 0, 0, 0)
@@ -860,16 +860,16 @@ class ScormExporter(Exporter):
     template_folder = "scorm"
     edition: Edition
 
-    def preflight(self, course: Course, options: BaseModel) -> list[Problem]:
+    def preflight(self, course: Course, ctx: SourceContext[ScormOptions]) -> list[Problem]:
         problems: list[Problem] = []
-        root = course.root.as_posix()
+        root = ctx.root.as_posix()
         for q in course.questions:
             size = len(q.choices) if q.kind in ("single", "multiple") else len(q.pairs)
             if size > (MAX_CHOICES if q.kind in ("single", "multiple") else len(LEFT_KEYS)):
                 problems.append(error(f"{root}/{q.source}", q.line, 0, f"question '{q.id}' has {size} "
                                       f"choices or pairs; {self.edition.label} interactions allow at most "
                                       f"{MAX_CHOICES} choices and {len(LEFT_KEYS)} pairs: split the question"))
-        for sco in plan_scos(course, getattr(options, "sco", "course")):
+        for sco in plan_scos(course, ctx.options.sco):
             worst = suspend_worst_case(sco)
             if worst <= self.edition.suspend_limit:
                 continue
@@ -877,7 +877,7 @@ class ScormExporter(Exporter):
             biggest = max(quizzes, key=lambda z: sum(answer_worst_case(q) for q in z.questions))
             essays = sum(1 for q in sco.questions if q.kind == "essay")
             shorts = sum(1 for q in sco.questions if q.kind == "shortanswer")
-            hint = "" if getattr(options, "sco", "course") == "module" else \
+            hint = "" if ctx.options.sco == "module" else \
                 "; or set 'exporters: {name}: sco: module' to save each module separately".format(name=self.name)
             problems.append(error(
                 f"{root}/{biggest.source}", 1, 0,
@@ -888,9 +888,9 @@ class ScormExporter(Exporter):
                 f"questions from this SCO's quizzes{hint}"))
         return problems
 
-    def export(self, course: Course, ctx: BuildContext) -> list[Path]:
+    def export(self, course: Course, ctx: ExportContext[ScormOptions]) -> Export:
         edition = self.edition
-        scos = plan_scos(course, getattr(ctx.options, "sco", "course"))
+        scos = plan_scos(course, ctx.options.sco)
         renames = {a.path: safe_asset_path(a.path) for a in course.assets}
         renames = {old: new for old, new in renames.items() if old != new}
         sco_files = {sco.key: [sco.href] + sorted(
@@ -916,8 +916,7 @@ class ScormExporter(Exporter):
                                      logo_alt=course.branding.logo_alt)
         for sco in scos:
             makers[sco.href] = lambda sco=sco: render_sco(template, course, sco, edition, ctx.labels, renames,
-                                                          getattr(ctx.options, "attempts", 3),
-                                                          brand_view).encode("utf-8")
+                                                          ctx.options.attempts, brand_view).encode("utf-8")
 
         def produce() -> Iterator[tuple[str, bytes]]:
             # in the zip's (sorted) order, so the writer thread deflates each entry while the
@@ -927,11 +926,11 @@ class ScormExporter(Exporter):
 
         path = ctx.output(self.output_name(course))
         write_zip(path, list(makers), produce(), zip_date_time(ctx))
-        return [path]
+        return Export((path,))
 
-    def check(self, paths: list[Path], ctx: BuildContext) -> list[Problem]:
+    def check(self, export: Export, ctx: ExportContext[ScormOptions]) -> list[Problem]:
         problems: list[Problem] = []
-        for path in paths:
+        for path in export.paths:
             try:
                 with zipfile.ZipFile(path) as archive:
                     names = set(archive.namelist())

@@ -188,5 +188,4 @@ def generated_course(n: int, root: Path | None = None):
     return m.Course(id="generated", title="Generated bank", subtitle=None, language="en", version="1",
                     date=dt.date(2026, 1, 1), authors=(m.Author("Generator"),), description="", keywords=(),
                     licence=None, outcomes=tuple(outcomes.values()),
-                    completion=m.Completion(80, ("lessons", "quiz")), modules=tuple(modules), glossary=(),
-                    root=root)
+                    completion=m.Completion(80, ("lessons", "quiz")), modules=tuple(modules), glossary=())

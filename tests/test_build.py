@@ -15,7 +15,7 @@ import pytest
 from lms.harness import skip_or_fail
 
 from coursepack.run import ExportResult, run_exporter, run_exporters, source_date
-from coursepack.exporter import Exporter
+from coursepack.exporter import Export, Exporter
 from coursepack.load import load_course
 from coursepack.problems import SourceDateError, error
 from coursepack.registry import discover_exporters
@@ -25,10 +25,15 @@ CP = [sys.executable, "-m", "coursepack.cli"]
 
 
 @pytest.fixture(scope="module")
-def course():
-    course, problems = load_course(MINI, discover_exporters())
-    assert course is not None, problems
-    return course
+def loaded():
+    loaded, problems = load_course(MINI, discover_exporters())
+    assert loaded is not None, problems
+    return loaded
+
+
+@pytest.fixture(scope="module")
+def course(loaded):
+    return loaded.course
 
 
 class WritesThenFailsCheck(Exporter):
@@ -38,9 +43,9 @@ class WritesThenFailsCheck(Exporter):
     def export(self, course, ctx):
         path = ctx.output(self.output_name(course))
         path.write_text("half a file")
-        return [path]
+        return Export((path,))
 
-    def check(self, paths, ctx):
+    def check(self, export, ctx):
         return [error(self.name, 0, 0, "the output is broken")]
 
 
@@ -51,7 +56,7 @@ class WritesText(Exporter):
     def export(self, course, ctx):
         path = ctx.output(self.output_name(course))
         path.write_text(f"{course.title}\n")
-        return [path]
+        return Export((path,))
 
 
 class Interrupted(Exporter):
@@ -70,24 +75,24 @@ class WritesOutside(Exporter):
     def export(self, course, ctx):
         path = ctx.out_dir.parent.parent / "escaped.txt"
         path.write_text("x")
-        return [path]
+        return Export((path,))
 
 
 def leftovers(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir() if p.name.startswith("."))
 
 
-def test_failed_check_keeps_the_previous_good_output(course, tmp_path):
+def test_failed_check_keeps_the_previous_good_output(course, loaded, tmp_path):
     previous = tmp_path / f"{course.id}-failing.txt"
     previous.write_text("last good build")
-    result = run_exporter(WritesThenFailsCheck, course, tmp_path, lambda m: None)
+    result = run_exporter(WritesThenFailsCheck, loaded, tmp_path, lambda m: None)
     assert result.paths == () and "the output is broken" in result.problems[0].message
     assert previous.read_text() == "last good build"
     assert leftovers(tmp_path) == []
 
 
-def test_one_failing_exporter_does_not_stop_the_others(course, tmp_path):
-    results = run_exporters([WritesThenFailsCheck, WritesText], course, tmp_path,
+def test_one_failing_exporter_does_not_stop_the_others(course, loaded, tmp_path):
+    results = run_exporters([WritesThenFailsCheck, WritesText], loaded, tmp_path,
                             lambda name: (lambda m: None), jobs=2)
     assert [r.name for r in results] == ["failing", "text"]
     assert results[0].paths == ()
@@ -97,27 +102,27 @@ def test_one_failing_exporter_does_not_stop_the_others(course, tmp_path):
     assert leftovers(tmp_path) == []
 
 
-def test_interrupt_during_export_leaves_no_partial_file(course, tmp_path):
+def test_interrupt_during_export_leaves_no_partial_file(course, loaded, tmp_path):
     with pytest.raises(KeyboardInterrupt):
-        run_exporter(Interrupted, course, tmp_path, lambda m: None)
+        run_exporter(Interrupted, loaded, tmp_path, lambda m: None)
     assert list(tmp_path.iterdir()) == []
 
 
-def test_exporter_writing_outside_its_folder_is_refused(course, tmp_path):
+def test_exporter_writing_outside_its_folder_is_refused(course, loaded, tmp_path):
     out = tmp_path / "a" / "b"
-    result = run_exporter(WritesOutside, course, out, lambda m: None)
+    result = run_exporter(WritesOutside, loaded, out, lambda m: None)
     assert result.paths == ()
     assert "outside its staging folder" in result.problems[0].message
 
 
-def test_crashing_exporter_is_reported_not_raised(course, tmp_path):
+def test_crashing_exporter_is_reported_not_raised(course, loaded, tmp_path):
     class Crashes(WritesText):
         name = "crashes"
 
         def export(self, course, ctx):
             raise ZeroDivisionError("boom")
 
-    (result,) = run_exporters([Crashes], course, tmp_path, lambda name: (lambda m: None))
+    (result,) = run_exporters([Crashes], loaded, tmp_path, lambda name: (lambda m: None))
     assert result.crashed and "ZeroDivisionError: boom" in result.problems[0].message
 
 

@@ -22,6 +22,7 @@ from lxml import etree
 from coursepack.exporters import CC11_MANIFEST_XSD, CC11_QTI_XSD
 from coursepack.exporters.cc import (BANK_TYPE, CANVAS_TYPE, PROFILE, CcOptions, CommonCartridgeExporter,
                                      cartridge_problems)
+from coursepack.exporter import SourceContext
 from coursepack.exporters.scorm import safe_asset_path
 from coursepack.xsd import validate_xml
 from courses import MINI, REPO, SAMPLE, build, buildable_courses, load
@@ -33,16 +34,17 @@ LOM = "{http://ltsc.ieee.org/xsd/imsccv1p1/LOM/manifest}"
 QTI = "{http://www.imsglobal.org/xsd/ims_qtiasiv1p2}"
 
 
-def cartridge(course, out: Path, **options) -> Path:
+def cartridge(loaded, out: Path, **options) -> Path:
     """The one ``.imscc`` file the exporter publishes (``options``: CcOptions)."""
-    (path,) = build("cc", course, out, CcOptions(**options) if options else None)
+    (path,) = build("cc", loaded, out, CcOptions(**options) if options else None)
     return path
 
 
 @pytest.fixture(scope="module")
 def sample(tmp_path_factory):
-    course = load(SAMPLE)
-    path = cartridge(course, tmp_path_factory.mktemp("cc"))
+    loaded = load(SAMPLE)
+    course = loaded.course
+    path = cartridge(loaded, tmp_path_factory.mktemp("cc"))
     return course, zipfile.ZipFile(path)
 
 
@@ -52,8 +54,9 @@ def manifest(archive: zipfile.ZipFile) -> etree._Element:
 
 @pytest.mark.parametrize("folder", buildable_courses())
 def test_every_file_validates_and_every_href_is_present(folder, tmp_path):
-    course = load(folder)
-    path = cartridge(course, tmp_path)
+    loaded = load(folder)
+    course = loaded.course
+    path = cartridge(loaded, tmp_path)
     with zipfile.ZipFile(path) as archive:
         names = set(archive.namelist())
         data = archive.read("imsmanifest.xml")
@@ -158,21 +161,23 @@ def test_lesson_images_media_and_links_resolve_inside_the_cartridge(sample):
 
 
 def test_lesson_links_point_at_pages(tmp_path):
-    course = load(SAMPLE)
+    loaded = load(SAMPLE)
+    course = loaded.course
     lesson = course.lessons[0]
     other = course.lessons[1]
     linked = dataclasses.replace(lesson, html=lesson.html + f'<p><a href="{other.source}">next</a></p>')
     module = dataclasses.replace(course.modules[0], lessons=(linked,) + course.modules[0].lessons[1:])
     course = dataclasses.replace(course, modules=(module,) + course.modules[1:])
-    with zipfile.ZipFile(cartridge(course, tmp_path)) as archive:
+    with zipfile.ZipFile(cartridge(dataclasses.replace(loaded, course=course), tmp_path)) as archive:
         text = archive.read(f"wiki_content/{lesson.id}.html").decode()
         assert f'<a href="{other.id}.html">next</a>' in text
         assert cartridge_problems(archive, "x") == []
 
 
 def test_filebase_links(tmp_path):
-    course = load(SAMPLE)
-    with zipfile.ZipFile(cartridge(course, tmp_path, file_links="filebase")) as archive:
+    loaded = load(SAMPLE)
+    course = loaded.course
+    with zipfile.ZipFile(cartridge(loaded, tmp_path, file_links="filebase")) as archive:
         lesson = next(lesson for lesson in course.lessons if lesson.assets)
         text = archive.read(f"wiki_content/{lesson.id}.html").decode()
         assert f'src="$IMS-CC-FILEBASE$/{lesson.assets[0].path}"' in text
@@ -243,8 +248,9 @@ def test_question_types_as_documented(sample):
 
 
 def test_numerical_and_matching_are_warned_about_by_name():
-    course = load(SAMPLE)
-    problems = CommonCartridgeExporter().preflight(course, CcOptions())
+    loaded = load(SAMPLE)
+    course = loaded.course
+    problems = CommonCartridgeExporter().preflight(course, SourceContext(CcOptions(), loaded.root))
     outside = [q for q in course.questions if q.kind in ("numerical", "matching")]
     assert outside, "the sample course has numerical and matching questions"
     assert len(problems) == len(outside)
@@ -255,8 +261,9 @@ def test_numerical_and_matching_are_warned_about_by_name():
 
 
 def test_same_source_same_bytes(tmp_path):
-    course = load(SAMPLE)
-    first = cartridge(course, tmp_path / "a").read_bytes()
+    loaded = load(SAMPLE)
+    course = loaded.course
+    first = cartridge(loaded, tmp_path / "a").read_bytes()
     second = cartridge(load(SAMPLE), tmp_path / "b").read_bytes()
     assert first == second
     with zipfile.ZipFile(io.BytesIO(first)) as archive:
@@ -302,7 +309,8 @@ def test_make_cc_target_exists():
 def test_build_cc_warns_validate_does_not(run_coursepack, tmp_path):
     """The warnings concern the cartridge alone: `build cc` prints them (and --strict refuses),
     `validate` and `build all` leave them out, so --strict runs of the other outputs still pass."""
-    course = load(SAMPLE)
+    loaded = load(SAMPLE)
+    course = loaded.course
     outside = [q for q in course.questions if q.kind in ("numerical", "matching")]
     built = run_coursepack("build", "cc", "--course", str(SAMPLE), "--out", str(tmp_path / "a"))
     assert built.code == 0
@@ -319,8 +327,9 @@ def test_build_cc_warns_validate_does_not(run_coursepack, tmp_path):
 def test_generated_courses_give_valid_cartridges(spec):
     """Random valid courses (tests/strategies.py): the cartridge passes its own check (XSDs,
     hrefs, links), the bank holds every question and each quiz the profile's ones, in order."""
-    with loaded(spec) as (course, tmp):
-        (path,) = export("cc", course, tmp / "out")
+    with loaded(spec) as (loaded_course, tmp):
+        course = loaded_course.course
+        (path,) = export("cc", loaded_course, tmp / "out")
         with zipfile.ZipFile(path) as archive:
             assert cartridge_problems(archive, path.name) == []
             root = manifest(archive)

@@ -55,7 +55,7 @@ def cartridge(course_dir: Path, out: Path) -> Path:
 @pytest.mark.moodle
 @pytest.mark.parametrize("course_dir", buildable_courses())
 def test_moodle_restores_the_cartridge_as_a_course(moodle_site, tmp_path, course_dir):
-    course = load(course_dir)
+    course = load(course_dir).course
     path = cartridge(course_dir, tmp_path / "out")
     found = moodle_site.php("import_cc", file=str(path), shortname=f"cc-{uuid.uuid4().hex[:10]}")
     assert found["format"] == "imscc11"
@@ -191,7 +191,7 @@ def convert(cc2olx: Path, path: Path, out: Path) -> tuple[etree._Element, set[st
 @pytest.mark.slow
 @pytest.mark.parametrize("course_dir", buildable_courses())
 def test_cc2olx_converts_the_cartridge(cc2olx, tmp_path, course_dir):
-    course = load(course_dir)
+    course = load(course_dir).course
     source = with_options(course_dir, tmp_path / "c", {"cc": {"file_links": "filebase"}})
     path = cartridge(source, tmp_path / "out")
     root, static, log = convert(cc2olx, path, tmp_path)
@@ -243,7 +243,7 @@ def test_cc2olx_converts_the_cartridge(cc2olx, tmp_path, course_dir):
 def test_cc2olx_with_relative_links_keeps_them_relative(cc2olx, tmp_path):
     """The default (relative links, the standard's way) reaches Moodle's importer; cc2olx leaves
     such links as they are, which README states: this test notices if that changes."""
-    course = load(SAMPLE)
+    course = load(SAMPLE).course
     path = cartridge(SAMPLE, tmp_path / "out")
     root, static, _ = convert(cc2olx, path, tmp_path)
     lesson = next(lesson for lesson in course.lessons if lesson.assets)

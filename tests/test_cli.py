@@ -317,7 +317,7 @@ def test_new_writes_a_course_that_validates_with_no_problem(language, run_course
     assert result.code == 0, result
     check = run_coursepack("validate", "--strict", "--course", str(tmp_path / "empty"), "--format", "json")
     assert check.code == 0 and json.loads(check.stdout) == [], check
-    course = load.load_course(tmp_path / "empty")[0]
+    course = load.load_course(tmp_path / "empty")[0].course
     assert (course.id, course.title, course.language) == ("cafe-uber-101", "Café: Über 101", language)
     kinds = {q.kind for q in course.questions}
     assert kinds == {"single", "multiple", "truefalse", "shortanswer", "numerical", "matching", "essay"}

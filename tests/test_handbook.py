@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from coursepack.run import template_environment
-from coursepack.exporter import BuildContext, exporter_labels
+from coursepack.exporter import ExportContext, exporter_labels
 from coursepack.labels import CORE_LABELS
 from coursepack.exporters.handbook import HandbookOptions, render_handbook_html, typeset, write_handbook
 from coursepack.exporters.handbook.checks import log_problems
@@ -46,16 +46,16 @@ def require(tool: str) -> str:
     return path
 
 
-def build(course, out: Path, **options):
+def build(loaded, out: Path, **options):
     """The handbook's run at 2026-01-01 (``options``: HandbookOptions), and the warnings it gave."""
     warnings: list[str] = []
-    result = export("handbook", course, out, HandbookOptions(**options) if options else None,
+    result = export("handbook", loaded, out, HandbookOptions(**options) if options else None,
                     {"SOURCE_DATE_EPOCH": EPOCH}, warnings.append)
     return result, warnings
 
 
-def build_pdf(course, out: Path, **options) -> Path:
-    result, _ = build(course, out, **options)
+def build_pdf(loaded, out: Path, **options) -> Path:
+    result, _ = build(loaded, out, **options)
     assert result.paths, [p.format() for p in result.problems]
     assert not [p for p in result.problems if p.severity == "error"]
     return result.paths[0]
@@ -190,32 +190,37 @@ def toc_numbers(course, layout_texts: list[str]) -> dict[str, int]:
 
 @pytest.fixture(scope="module")
 def mini():
-    return load(MINI)
+    return load(MINI).course
 
 
 @pytest.fixture(scope="module")
-def mini_pdf(mini, tmp_path_factory) -> Path:
-    return build_pdf(mini, tmp_path_factory.mktemp("mini"))
+def mini_pdf(tmp_path_factory) -> Path:
+    return build_pdf(load(MINI), tmp_path_factory.mktemp("mini"))
 
 
 @pytest.fixture(scope="module")
 def long_course():
-    return load(LONG)
+    return load(LONG).course
 
 
 @pytest.fixture(scope="module")
-def long_pdf(long_course, tmp_path_factory) -> Path:
-    return build_pdf(long_course, tmp_path_factory.mktemp("long"))
+def long_pdf(tmp_path_factory) -> Path:
+    return build_pdf(load(LONG), tmp_path_factory.mktemp("long"))
 
 
 @pytest.fixture(scope="module")
-def real():
+def real_loaded():
     return load(SAMPLE)
 
 
 @pytest.fixture(scope="module")
-def real_pdf(real, tmp_path_factory) -> Path:
-    return build_pdf(real, tmp_path_factory.mktemp("real"))
+def real(real_loaded):
+    return real_loaded.course
+
+
+@pytest.fixture(scope="module")
+def real_pdf(real_loaded, tmp_path_factory) -> Path:
+    return build_pdf(real_loaded, tmp_path_factory.mktemp("real"))
 
 
 # -- pure functions --------------------------------------------------------------------------
@@ -244,14 +249,14 @@ def test_matching_column_is_shuffled_deterministically_and_never_in_order(mini):
 
 
 def test_hyphenation_exceptions_insert_soft_hyphens_at_indonesian_syllables(mini):
-    words = hyphenation_exceptions(template_environment(mini, "handbook"), "id")
+    words = hyphenation_exceptions(template_environment(MINI, "handbook"), "id")
     assert words["pembelajaran"] == (3, 5, 7, 10)      # pem-be-la-jar-an
     html = str(prepare_html("<p>Proses Pembelajaran dan pembelajarannya.</p><pre>pembelajaran</pre>",
                             0, words))
     assert '<span class="hy">Pem\u00adbe\u00adla\u00adjar\u00adan</span>' in html
     assert "pem\u00adbe\u00adla\u00adjar\u00adan\u00adnya" in html
     assert "<pre>pembelajaran</pre>" in html          # code is never touched
-    assert hyphenation_exceptions(template_environment(mini, "handbook"), "xx") == {}
+    assert hyphenation_exceptions(template_environment(MINI, "handbook"), "xx") == {}
 
 
 def test_print_html_demotes_headings_unlinks_local_files_and_places_footnotes():
@@ -300,7 +305,7 @@ def test_resources_outside_the_course_are_refused_and_reported(mini, tmp_path):
     html = (f'<html><body><p>x</p><img src="{outside.as_uri()}" alt="a">'
             '<img src="https://example.org/logo.png" alt="b"></body></html>')
     result = typeset(html, MINI, [], (MINI,), None)
-    problems = log_problems(result.messages, mini, "templates/handbook")
+    problems = log_problems(result.messages, mini, MINI, "templates/handbook")
     messages = " ".join(p.message for p in problems)
     assert len([p for p in problems if p.severity == "error"]) == 2, messages
     assert "outside.svg" in messages and "example.org" in messages
@@ -308,10 +313,10 @@ def test_resources_outside_the_course_are_refused_and_reported(mini, tmp_path):
 
 def test_an_image_that_does_not_load_is_reported_at_its_users_with_a_reason(mini):
     url = "file:///coursepack/0/assets/diagram.svg"
-    root = mini.root.as_posix()
+    root = MINI.as_posix()
     problems = log_problems([(logging.WARNING, f"Failed to load image at '{url}': "),
                              (logging.WARNING, f"Failed to load image at '{url}': ParseError: not well-formed")],
-                            mini, "templates/handbook")
+                            mini, MINI, "templates/handbook")
     assert sorted(p.format() for p in problems) == sorted(
         f"{root}/{source}: image 'assets/diagram.svg' could not be loaded into the handbook: {reason}"
         for source in ("modules/01-dasar/01-pengantar.md", "modules/01-dasar/quiz.yaml")
@@ -349,11 +354,11 @@ def test_typesetting_pauses_the_garbage_collector_and_restores_it(monkeypatch, e
 # -- the mini course -------------------------------------------------------------------------
 
 def test_book_html_matches_the_golden_file(mini, tmp_path, golden):
-    ctx = BuildContext(tmp_path, HandbookOptions(), dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc),
-                       template_environment(mini, "handbook"), lambda message: None,
-                       exporter_labels(EXPORTERS["handbook"], mini))
+    ctx = ExportContext(HandbookOptions(), MINI, tmp_path, dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc),
+                        template_environment(MINI, "handbook"), lambda message: None,
+                        exporter_labels(EXPORTERS["handbook"], mini))
     html = render_handbook_html(mini, ctx)
-    assert str(mini.root.resolve()) not in html
+    assert str(MINI.resolve()) not in html
     golden.check_text("handbook/mini-course.html", html.encode("utf-8"))
 
 
@@ -499,9 +504,10 @@ def test_no_empty_pages(mini_pdf):
 
 @pytest.mark.parametrize("parallel", ["off", "on"])
 def test_a_course_without_questions_has_no_answer_key(tmp_path, parallel):
-    course = load(MINI)
+    loaded = load(MINI)
+    course = loaded.course
     course = dataclasses.replace(course, modules=tuple(dataclasses.replace(m, quiz=None) for m in course.modules))
-    pdf = build_pdf(course, tmp_path, parallel=parallel, jobs=2)
+    pdf = build_pdf(dataclasses.replace(loaded, course=course), tmp_path, parallel=parallel, jobs=2)
     assert [(level, title) for level, title, _ in outline(pdf)] == MINI_WITHOUT_QUIZZES_OUTLINE
     texts = pages_text(pdf)
     assert not any(exporter_labels(EXPORTERS["handbook"], course)["answer_key"] in text for text in texts)
@@ -510,8 +516,9 @@ def test_a_course_without_questions_has_no_answer_key(tmp_path, parallel):
 
 
 def test_letter_paper_and_right_hand_modules(tmp_path):
-    course = load(MINI)
-    pdf = build_pdf(course, tmp_path, paper="Letter", right_hand_modules=True)
+    loaded = load(MINI)
+    course = loaded.course
+    pdf = build_pdf(loaded, tmp_path, paper="Letter", right_hand_modules=True)
     assert pdfinfo(pdf)["Page size"].startswith("612 x 792 pts")
     texts = pages_text(pdf)
     openers = heading_pages(course, texts)
@@ -537,9 +544,9 @@ def test_course_can_restyle_and_keeps_the_shipped_fonts(tmp_path):
 def test_missing_image_is_an_error_at_the_lesson(tmp_path):
     copy = tmp_path / "course"
     shutil.copytree(MINI, copy)
-    course = load(copy)
+    loaded = load(copy)
     (copy / "assets" / "diagram.svg").unlink()        # vanished after validation
-    result, _ = build(course, tmp_path / "out")
+    result, _ = build(loaded, tmp_path / "out")
     assert not result.paths
     errors = [p for p in result.problems if p.severity == "error"]
     paths = {p.path for p in errors}
@@ -554,14 +561,15 @@ def test_writing_the_handbook_returns_its_problems_as_a_value(tmp_path):
     (no exporter object carries them): a missing image is an error at each file that uses it."""
     copy = tmp_path / "course"
     shutil.copytree(MINI, copy)
-    course = load(copy)
+    course = load(copy).course
     (copy / "assets" / "diagram.svg").unlink()
 
-    def context(folder: Path) -> BuildContext:
+    def context(folder: Path) -> ExportContext[HandbookOptions]:
         folder.mkdir()
-        return BuildContext(folder, HandbookOptions(parallel="off"), dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc),
-                            template_environment(course, "handbook"), lambda _: None,
-                            exporter_labels(EXPORTERS["handbook"], course))
+        return ExportContext(HandbookOptions(parallel="off"), copy, folder,
+                             dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc),
+                             template_environment(copy, "handbook"), lambda _: None,
+                             exporter_labels(EXPORTERS["handbook"], course))
 
     broken = write_handbook(course, context(tmp_path / "broken"), "book.pdf")
     assert broken.paths == (tmp_path / "broken" / "book.pdf",) and broken.paths[0].is_file()

@@ -113,7 +113,7 @@ def test_the_fixture_exercises_parts_on_both_sides(course_dir):
     """Modules must start on left and on right pages, or the side handling goes untested; each
     quiz's answer key must start a page (20 questions or more), or cutting the key into parts
     goes untested."""
-    course = load(course_dir)
+    course = load(course_dir).course
     assert len(course.modules) == 5
     assert all(len(m.quiz.questions) >= KEY_PAGE_QUESTIONS for m in course.modules)
 
@@ -346,7 +346,7 @@ def test_place_parts_inserts_blanks_before_right_hand_modules():
 
 
 def test_when_the_parallel_path_is_used(course_dir):
-    course = load(course_dir)                                # 14 lessons in 5 modules
+    course = load(course_dir).course                         # 14 lessons in 5 modules
     few = dataclasses.replace(course, modules=course.modules[:3])   # 9 lessons: below the threshold
     one = dataclasses.replace(course, modules=(dataclasses.replace(course.modules[0], lessons=course.lessons),))
     assert len(few.lessons) == 9 and len(one.modules) == 1 and len(one.lessons) == 14
@@ -389,7 +389,7 @@ def test_a_restyle_with_narrower_left_pages_and_page_numbers_in_lessons(tmp_path
     right pages differ in width, and a body printing page numbers needs them: both are typeset
     again, and the book still equals the one-process book."""
     folder = generate(tmp_path / "course", lessons=7, questions=8, per_module=2)
-    course = load(folder)
+    course = load(folder).course
     first, target = course.lessons[0], course.lessons[-1]
     with open(folder / first.source, "a", encoding="utf-8") as handle:
         handle.write(f"\n\nLihat juga [pelajaran terakhir](#lesson-{target.id}).\n")
@@ -421,7 +421,7 @@ def test_a_right_to_left_book_starts_on_a_left_hand_page(tmp_path, monkeypatch):
     yaml_file = folder / "course.yaml"
     yaml_file.write_text(re.sub(r"(?m)^language: .*$", "language: ar", yaml_file.read_text(encoding="utf-8")),
                          encoding="utf-8")
-    assert not use_parallel(load(folder), HandbookOptions(parallel="on", jobs=2))
+    assert not use_parallel(load(folder).course, HandbookOptions(parallel="on", jobs=2))
     single = build(folder, tmp_path / "single", parallel="off")
     monkeypatch.setattr(handbook, "use_parallel", lambda course, options: True)
     parallel = build(folder, tmp_path / "parallel", parallel="on", jobs=2)

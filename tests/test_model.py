@@ -17,11 +17,16 @@ MINI = Path(__file__).resolve().parent / "fixtures" / "courses" / "mini"
 
 
 @pytest.fixture(scope="module")
-def course() -> m.Course:
+def loaded():
     loaded, problems = load_course(MINI, discover_exporters())
     assert problems == []
     assert loaded is not None
     return loaded
+
+
+@pytest.fixture(scope="module")
+def course(loaded) -> m.Course:
+    return loaded.course
 
 
 def walk(value, seen=None):
@@ -62,13 +67,13 @@ def test_collections_are_tuples_never_lists(course: m.Course):
                 assert all(not isinstance(v, (list, dict, set)) for v in value)
 
 
-def test_options_cannot_be_mutated(course: m.Course):
-    assert isinstance(course.options, MappingProxyType)
+def test_options_cannot_be_mutated(loaded):
+    assert isinstance(loaded.options, MappingProxyType)
     with pytest.raises(TypeError):
-        course.options["scorm12"] = None  # type: ignore[index]
+        loaded.options["scorm12"] = None  # type: ignore[index]
     with pytest.raises(TypeError):
-        del course.options["moodle"]  # type: ignore[attr-defined]
-    options = course.options["scorm12"]
+        del loaded.options["moodle"]  # type: ignore[attr-defined]
+    options = loaded.options["scorm12"]
     with pytest.raises(Exception):  # pydantic's frozen model: ValidationError
         options.sco = "module"
     assert options.sco == "course"
@@ -141,7 +146,8 @@ def edit(path: Path, old: str, new: str) -> None:
 
 def test_explicit_module_order_wins_over_the_prefix(mini_copy: Path):
     edit(mini_copy / "course.yaml", "completion:", "modules: [02-lanjut, 01-dasar]\ncompletion:")
-    course, problems = load_course(mini_copy)
+    loaded, problems = load_course(mini_copy)
+    course = loaded.course
     assert problems == []
     assert [(mod.id, mod.number, mod.folder) for mod in course.modules] == [
         ("lanjut", 1, "02-lanjut"), ("dasar", 2, "01-dasar")]
@@ -151,14 +157,16 @@ def test_explicit_module_order_wins_over_the_prefix(mini_copy: Path):
 def test_explicit_modules_may_name_folders_without_prefix(mini_copy: Path):
     (mini_copy / "modules" / "02-lanjut").rename(mini_copy / "modules" / "Lanjutan Praktis")
     edit(mini_copy / "course.yaml", "completion:", "modules: [01-dasar, Lanjutan Praktis]\ncompletion:")
-    course, problems = load_course(mini_copy)
+    loaded, problems = load_course(mini_copy)
+    course = loaded.course
     assert problems == []
     assert [mod.id for mod in course.modules] == ["dasar", "lanjutan-praktis"]
 
 
 def test_footnote_ids_are_unique_per_lesson(mini_copy: Path):
     edit(mini_copy / "modules/02-lanjut/01-penerapan.md", "per hari.", "per hari[^1].\n\n[^1]: Angka contoh.")
-    course, _ = load_course(mini_copy)
+    loaded, _ = load_course(mini_copy)
+    course = loaded.course
     import re
     ids = [i for lesson in course.lessons for i in re.findall(r'id="([^"]+)"', lesson.html)]
     assert "fn-dasar-pengantar-1" in ids and "fn-lanjut-penerapan-1" in ids
@@ -168,7 +176,8 @@ def test_footnote_ids_are_unique_per_lesson(mini_copy: Path):
 def test_heading_anchors_are_unique_and_ascii(mini_copy: Path):
     edit(mini_copy / "modules/02-lanjut/01-penerapan.md", "## Contoh",
          "## Contoh\n\nSatu.\n\n## Contoh\n\nDua.\n\n## Ringkasan & Évaluasi\n\n### 🚀")
-    course, problems = load_course(mini_copy)
+    loaded, problems = load_course(mini_copy)
+    course = loaded.course
     assert problems == []
     lesson = course.lessons[2]
     assert [(h.level, h.anchor) for h in lesson.headings] == [
@@ -180,7 +189,8 @@ def test_heading_anchors_are_unique_and_ascii(mini_copy: Path):
 
 def test_image_without_title_is_not_a_figure(mini_copy: Path):
     edit(mini_copy / "modules/01-dasar/01-pengantar.md", ' "Gambar 1. Diagram sederhana")', ")")
-    course, _ = load_course(mini_copy)
+    loaded, _ = load_course(mini_copy)
+    course = loaded.course
     html = course.lessons[0].html
     assert "<figure" not in html
     assert '<p><img src="assets/diagram.svg" alt="Kotak biru dan kata Data"></p>' in html
@@ -189,13 +199,15 @@ def test_image_without_title_is_not_a_figure(mini_copy: Path):
 def test_admonition_labels_follow_the_course_language(mini_copy: Path):
     edit(mini_copy / "modules/02-lanjut/01-penerapan.md", "## Contoh",
          "## Contoh\n\n!!! warning\n    Hati-hati.\n\n!!! important\n    Penting sekali.")
-    course, _ = load_course(mini_copy)
+    loaded, _ = load_course(mini_copy)
+    course = loaded.course
     html = course.lessons[0].html + course.lessons[2].html
     for label in ("Catatan", "Peringatan", "Penting"):
         assert f'<p class="admonition-title">{label}</p>' in html
     assert '<p class="admonition-title">Kiat</p>' in html   # an explicit title is kept
     edit(mini_copy / "course.yaml", "language: id", "language: en")
-    english, _ = load_course(mini_copy)
+    english_loaded, _ = load_course(mini_copy)
+    english = english_loaded.course
     assert '<p class="admonition-title">Note</p>' in english.lessons[0].html
     assert english.modules[1].quiz.title == "Quiz: Lanjutan"
 
@@ -204,7 +216,8 @@ def test_links_to_course_files_become_assets(mini_copy: Path):
     (mini_copy / "assets" / "data.csv").write_text("a,b\n1,2\n", encoding="utf-8")
     edit(mini_copy / "modules/02-lanjut/01-penerapan.md", "per hari.",
          "per hari ([data](../../assets/data.csv), [web](https://example.org), [atas](#contoh)).")
-    course, problems = load_course(mini_copy)
+    loaded, problems = load_course(mini_copy)
+    course = loaded.course
     assert problems == []
     lesson = course.lessons[2]
     assert [a.path for a in lesson.assets] == ["assets/data.csv"]
@@ -219,7 +232,7 @@ def test_problems_never_stop_at_the_first(mini_copy: Path):
     edit(mini_copy / "course.yaml", 'version: "0.1"', "version: 1.0")
     edit(mini_copy / "modules/01-dasar/module.yaml", "title: Dasar-dasar", "titel: Dasar-dasar")
     edit(mini_copy / "modules/02-lanjut/quiz.yaml", "type: essay", "type: esay")
-    course, problems = load_course(mini_copy, display_root="c")
-    assert course is None
+    loaded, problems = load_course(mini_copy, display_root="c")
+    assert loaded is None
     assert [(p.path, p.line) for p in problems] == [
         ("c/course.yaml", 5), ("c/modules/01-dasar/module.yaml", 1), ("c/modules/02-lanjut/quiz.yaml", 25)]

@@ -12,11 +12,13 @@ import dataclasses
 import os
 import re
 import time
+from pathlib import Path
 
 import pytest
 from lxml import etree
 
 from coursepack.cli import main as cli_main
+from coursepack.exporter import SourceContext
 from coursepack.load import load_course
 from coursepack.registry import discover_exporters
 from coursepack.xsd import validate_xml
@@ -48,25 +50,35 @@ def load_fixture(name: str):
     return load(FIXTURES / name, display_root=f"course-{name}")
 
 
+@pytest.fixture(scope="module")
+def mini_loaded():
+    return load_fixture("mini")
+
+
+@pytest.fixture(scope="module")
+def edge_loaded():
+    return load_fixture("moodle-edge")
+
+
 def export_bytes(course, **options) -> bytes:
     labels = exporter_labels(discover_exporters()["moodle"], course)
     return serialize(BankWriter(course, MoodleOptions(**options), labels).bank(course.modules))
 
 
 @pytest.fixture(scope="module")
-def mini():
-    return load_fixture("mini")
+def mini(mini_loaded):
+    return mini_loaded.course
 
 
 @pytest.fixture(scope="module")
-def edge():
-    return load_fixture("moodle-edge")
+def edge(edge_loaded):
+    return edge_loaded.course
 
 
 # --- goldens ------------------------------------------------------------------------------
 
-def test_golden_whole_bank(mini, tmp_path, golden):
-    (path,) = build("moodle", mini, tmp_path)
+def test_golden_whole_bank(mini_loaded, tmp_path, golden):
+    (path,) = build("moodle", mini_loaded, tmp_path)
     assert path.name == "mini-course-moodle.xml"
     golden.check_text("moodle/mini-course-moodle.xml", path.read_bytes())
 
@@ -91,16 +103,16 @@ def test_golden_snippet_per_type(mini, golden):
         golden.check_text(f"moodle/{name}.xml", data)
 
 
-def test_golden_edge_bank(edge, tmp_path, golden):
-    (path,) = build("moodle", edge, tmp_path)
+def test_golden_edge_bank(edge_loaded, tmp_path, golden):
+    (path,) = build("moodle", edge_loaded, tmp_path)
     golden.check_text("moodle/moodle-edge-moodle.xml", path.read_bytes())
 
 
 # --- XSD ----------------------------------------------------------------------------------
 
-def test_every_output_validates(mini, edge, tmp_path):
-    paths = (build("moodle", mini, tmp_path / "a") + build("moodle", edge, tmp_path / "b")
-             + build("moodle", edge, tmp_path / "c", MoodleOptions(split=True)))
+def test_every_output_validates(mini_loaded, edge_loaded, tmp_path):
+    paths = (build("moodle", mini_loaded, tmp_path / "a") + build("moodle", edge_loaded, tmp_path / "b")
+             + build("moodle", edge_loaded, tmp_path / "c", MoodleOptions(split=True)))
     for path in paths:
         data = path.read_bytes()
         assert validate_xml(SCHEMA, data) == [], path.name
@@ -343,8 +355,9 @@ def test_options(mini, edge):
                 ).findtext("penalty") == "0.5000000"
 
 
-def test_split_one_file_per_module(edge, tmp_path):
-    paths = build("moodle", edge, tmp_path, MoodleOptions(split=True))
+def test_split_one_file_per_module(edge_loaded, tmp_path):
+    edge = edge_loaded.course
+    paths = build("moodle", edge_loaded, tmp_path, MoodleOptions(split=True))
     assert [p.name for p in paths] == ["moodle-edge-moodle-media.xml", "moodle-edge-moodle-angka.xml"]
     for path, module in zip(paths, edge.modules):
         root = etree.fromstring(path.read_bytes())
@@ -378,12 +391,12 @@ GRADES = ("(Moodle's grades are 0, ±5, ±10, ±11.11111, ±12.5, ±14.28571, ±
 
 
 def test_preflight_messages_on_a_bad_source():
-    course = load_fixture("moodle-bad")
-    quiz = f"{course.root.as_posix()}/modules/01-aturan/quiz.yaml"
+    course = load_fixture("moodle-bad").course
+    quiz = f"{(FIXTURES / 'moodle-bad').as_posix()}/modules/01-aturan/quiz.yaml"
     problems = [(p.path, p.line, p.severity, p.message)
-                for p in MoodleExporter().preflight(course, MoodleOptions())]
+                for p in preflight(course, FIXTURES / "moodle-bad")]
     assert problems == [
-        (f"{course.root.as_posix()}/modules/01-aturan/module.yaml", 0, "warning",
+        (f"{(FIXTURES / 'moodle-bad').as_posix()}/modules/01-aturan/module.yaml", 0, "warning",
          "Moodle category descriptions cannot carry files: the image or file link in this summary shows only "
          "its text in Moodle"),
         (quiz, 2, "error", "question 'two-pairs': Moodle needs at least 3 pairs in a matching question, this one "
@@ -418,6 +431,11 @@ def test_build_refuses_a_bad_source_with_located_messages(tmp_path, capsys):
     assert not list(tmp_path.glob("*.xml"))
 
 
+def preflight(course, root: Path) -> list:
+    """The Moodle preflight problems of ``course``, located in the course folder ``root``."""
+    return MoodleExporter().preflight(course, SourceContext(MoodleOptions(), root))
+
+
 def preflight_of(course, qid: str, **changes) -> list[str]:
     """Preflight messages after changing one question of ``course``."""
     modules = []
@@ -427,11 +445,11 @@ def preflight_of(course, qid: str, **changes) -> list[str]:
             module = dataclasses.replace(module, quiz=dataclasses.replace(module.quiz, questions=questions))
         modules.append(module)
     changed = dataclasses.replace(course, modules=tuple(modules))
-    return [f"{p.path}:{p.line}: {p.message}" for p in MoodleExporter().preflight(changed, MoodleOptions())]
+    return [f"{p.path}:{p.line}: {p.message}" for p in preflight(changed, FIXTURES / "mini")]
 
 
 def test_preflight_rules_one_by_one(mini):
-    root = f"{mini.root.as_posix()}/modules"
+    root = f"{(FIXTURES / 'mini').as_posix()}/modules"
     assert preflight_of(mini, "q-single") == []
     single = mini.questions[0]
     assert preflight_of(mini, "q-single", choices=(single.choices[0], dataclasses.replace(single.choices[1], weight=33.3))) == [
@@ -474,7 +492,7 @@ def test_preflight_rules_one_by_one(mini):
 
 
 def test_preflight_blank_texts_and_sums(mini):
-    root = f"{mini.root.as_posix()}/modules"
+    root = f"{(FIXTURES / 'mini').as_posix()}/modules"
     short = mini.questions[3]
     assert preflight_of(mini, "q-short", text_answers=(dataclasses.replace(short.text_answers[0], text="  "),)) == [
         f"{root}/01-dasar/quiz.yaml:39: question 'q-short': answer 1 is blank, and Moodle drops blank answers: "
@@ -495,15 +513,15 @@ def test_preflight_blank_texts_and_sums(mini):
 
 
 def test_preflight_long_titles_and_empty_course(mini):
-    problems = MoodleExporter().preflight(dataclasses.replace(mini, title="T" * 256), MoodleOptions())
+    problems = preflight(dataclasses.replace(mini, title="T" * 256), FIXTURES / "mini")
     assert [p.message for p in problems] == [
         "the course title is 256 characters; it names a Moodle question category, which holds at most 255: "
         "shorten it"] * 2
-    problems = MoodleExporter().preflight(dataclasses.replace(mini, title="Bell\x07"), MoodleOptions())
+    problems = preflight(dataclasses.replace(mini, title="Bell\x07"), FIXTURES / "mini")
     assert [p.message for p in problems] == [
         "the course title holds control character U+0007, which cannot be written to Moodle XML: delete it"] * 2
     empty = dataclasses.replace(mini, modules=tuple(dataclasses.replace(m, quiz=None) for m in mini.modules))
-    assert [(p.severity, p.message) for p in MoodleExporter().preflight(empty, MoodleOptions())] == [
+    assert [(p.severity, p.message) for p in preflight(empty, FIXTURES / "mini")] == [
         ("error", "the course has no quiz questions, and Moodle refuses to import a question bank without "
          "any: add a quiz.yaml to a module, or leave this exporter out (e.g. 'build scorm12 handbook', "
          "'validate --for scorm12,handbook')")]
@@ -551,11 +569,11 @@ def test_check_refuses_bom_and_bad_declaration(mini):
 
 # --- determinism, scale, speed ----------------------------------------------------------------
 
-def test_deterministic(edge, tmp_path):
-    first = build("moodle", edge, tmp_path / "one")[0].read_bytes()
+def test_deterministic(edge_loaded, tmp_path):
+    first = build("moodle", edge_loaded, tmp_path / "one")[0].read_bytes()
     os.environ["SOURCE_DATE_EPOCH"] = "1700000000"
     try:
-        second = build("moodle", edge, tmp_path / "two")[0].read_bytes()
+        second = build("moodle", edge_loaded, tmp_path / "two")[0].read_bytes()
     finally:
         del os.environ["SOURCE_DATE_EPOCH"]
     assert first == second
@@ -566,17 +584,18 @@ def test_generated_source_builds_through_the_loader(tmp_path):
     assert write_course(tmp_path / "gen2", 700) and all(
         (folder / p).read_bytes() == (tmp_path / "gen2" / p).read_bytes()
         for p in ("course.yaml", "modules/01-part1/quiz.yaml", "modules/02-part2/quiz.yaml"))
-    course, problems = load_course(folder, discover_exporters())
-    assert course is not None and not [p for p in problems if p.severity == "error"]
-    assert MoodleExporter().preflight(course, MoodleOptions()) == []
-    (path,) = build("moodle", course, tmp_path / "out")
+    loaded, problems = load_course(folder, discover_exporters())
+    assert loaded is not None and not [p for p in problems if p.severity == "error"]
+    course = loaded.course
+    assert preflight(course, loaded.root) == []
+    (path,) = build("moodle", loaded, tmp_path / "out")
     root = etree.fromstring(path.read_bytes())
     assert check_round_trip(course, root) == 700
 
 
 def test_ten_thousand_questions_export_validate_and_speed():
     course = generated_course(10_000)
-    assert MoodleExporter().preflight(course, MoodleOptions()) == []
+    assert preflight(course, Path("generated")) == []
     started = time.process_time()
     data = export_bytes(course)
     export_time = time.process_time() - started

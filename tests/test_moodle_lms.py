@@ -93,7 +93,7 @@ def bank_cases():
 def test_question_bank_imports_and_grades_in_moodle(moodle_site, tmp_path, course_dir, split):
     source = with_options(course_dir, tmp_path / "c", {"moodle": {"split": True}}) if split else course_dir
     banks = build("moodle", source, tmp_path / "out")
-    course = load(source)
+    course = load(source).course
     with_quiz = [m for m in course.modules if m.quiz]
     assert len(banks) == (len(with_quiz) if split else 1)
     imported = 0
@@ -170,7 +170,7 @@ def test_scorm_package_is_accepted_by_moodle(moodle_site, tmp_path, course_dir, 
     assert got["version"] == expected["version"]
     launchable = {s["identifier"]: s for s in got["scoes"] if s["scormtype"] == "sco"}
     assert set(launchable) == set(expected["scos"])
-    course = load(source)
+    course = load(source).course
     assert len(launchable) == (1 if mode == "course" else len(course.modules))
     for identifier, sco in launchable.items():
         want = expected["scos"][identifier]
@@ -290,7 +290,7 @@ def mini_packages(tmp_path_factory):
     for edition in EDITIONS:
         source = with_options(MINI, out / f"src-{edition}", {edition: {"sco": "module"}})
         packages[edition, "module"] = build(edition, source, out / f"{edition}-module")[0]
-    course = load(MINI)
+    course = load(MINI).course
     return packages, course
 
 
@@ -480,7 +480,7 @@ def test_numeric_response_beyond_five_digits_is_kept_in_moodle(moodle_site, chro
     """Moodle's 2004 runtime refuses a numeric response of 123456 (error 406): none is lost."""
     source = big_number_course(tmp_path / "big")
     [package] = build(edition, source, tmp_path / "out")
-    course = load(source)
+    course = load(source).course
     activity, username, password = enrol(moodle_site, package)
     player = Player(moodle_site, chromium, activity, username, password, org_of(package))
     player.launch()

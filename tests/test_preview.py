@@ -147,7 +147,8 @@ def test_only_changed_outputs_are_rebuilt(preview, mini_copy):
 
 
 def test_question_bank_lists_the_moodle_questions_with_their_answers(preview, mini_copy):
-    course, _ = load_course(mini_copy, discover_exporters())
+    loaded, _ = load_course(mini_copy, discover_exporters())
+    course = loaded.course
     status, body = get(preview, "/_preview/questions")
     assert status == 200
     questions = json.loads(body)["questions"]
@@ -329,7 +330,8 @@ def test_source_error_shows_overlay_until_fixed(page, preview, mini_copy):
 
 
 def test_inspector_shows_the_score_after_a_quiz(page, preview, mini_copy):
-    course, _ = load_course(mini_copy, discover_exporters())
+    loaded, _ = load_course(mini_copy, discover_exporters())
+    course = loaded.course
     [sco] = plan_scos(course, "course")
     study(learner(page), sco, correct=True)
     page.wait_for_function("() => coursepackPreview.cmi()['cmi.core.score.raw'] === '100'")
@@ -410,7 +412,8 @@ def test_one_sco_per_module_has_a_sco_picker(page, preview, mini_copy):
     course_yaml.write_text(course_yaml.read_text() + "exporters:\n  scorm12:\n    sco: module\n")
     page.locator("#cp-sco-pick").wait_for(state="visible", timeout=10_000)
     wait_for_launch(page, 2)
-    course, _ = load_course(mini_copy, discover_exporters())
+    loaded, _ = load_course(mini_copy, discover_exporters())
+    course = loaded.course
     scos = plan_scos(course, "module")
     assert page.locator("#cp-sco option").all_inner_texts() == [s.title for s in scos]
     page.wait_for_function("(href) => document.getElementById('cp-sco-frame').src.includes('/scorm12/' + href)",

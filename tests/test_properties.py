@@ -32,7 +32,7 @@ from hypothesis import HealthCheck, Phase, given, reject, settings
 from lxml import etree
 from lxml import html as lxml_html
 
-from coursepack.run import run_exporter
+from coursepack.run import run_exporter, run_preflights
 from coursepack.labels import text_direction
 from coursepack.load import load_course
 from coursepack.registry import discover_exporters
@@ -68,7 +68,7 @@ FAILURES = Path(tempfile.gettempdir()) / "coursepack-property-failures"
 
 @contextmanager
 def loaded(spec: CourseSpec):
-    """Write ``spec`` to a temporary folder, load it, and yield (course, folder for outputs).
+    """Write ``spec`` to a temporary folder, load it, and yield (the loaded course, folder for outputs).
 
     When the body fails, the course folder is kept under ``FAILURES`` and named in the error.
     """
@@ -76,10 +76,10 @@ def loaded(spec: CourseSpec):
         root = Path(tmp) / "course"
         write_course(spec, root)
         try:
-            course, problems = load_course(root, EXPORTERS)
+            loaded_course, problems = load_course(root, EXPORTERS)
             errors = [p.format() for p in problems if p.severity == "error"]
-            assert course is not None and not errors, errors
-            yield course, Path(tmp)
+            assert loaded_course is not None and not errors, errors
+            yield loaded_course, Path(tmp)
         except Exception as exc:
             digest = hashlib.sha256(repr(sorted(spec.files.items())).encode()).hexdigest()[:10]
             kept = FAILURES / f"{spec.course_id}-{digest}"
@@ -89,16 +89,15 @@ def loaded(spec: CourseSpec):
             raise
 
 
-def export(name: str, course, out: Path):
+def export(name: str, loaded_course, out: Path):
     """Preflight (no errors) then ``run_exporter`` (published files, no error problems)."""
     cls = EXPORTERS[name]
-    options = course.options.get(name) or cls.Options()
-    refused = [p.format() for p in cls().preflight(course, options) if p.severity == "error"]
+    refused = [p.format() for p in run_preflights([cls], loaded_course, [name]) if p.severity == "error"]
     if refused and all("suspend_data" in message for message in refused):
         reject()   # SCORM 1.2's 4,096-character suspend_data: a documented refusal, not a bug
     assert not refused, f"{name} preflight refuses a valid course: {refused}"
     warnings: list[str] = []
-    result = run_exporter(cls, course, out, warnings.append)
+    result = run_exporter(cls, loaded_course, out, warnings.append)
     errors = [p.format() for p in result.problems if p.severity == "error"]
     assert not result.crashed and not errors, f"{name}: {errors}"
     assert result.paths, f"{name} published nothing"
@@ -243,8 +242,8 @@ def check_scorm_zip(path: Path, edition: str, spec: CourseSpec) -> None:
 @examples(25)
 @given(spec=course_specs())
 def test_scorm_package_validates_and_carries_every_lesson(edition: str, spec: CourseSpec) -> None:
-    with loaded(spec) as (course, tmp):
-        paths = export(edition, course, tmp / "out")
+    with loaded(spec) as (loaded_course, tmp):
+        paths = export(edition, loaded_course, tmp / "out")
         assert [p.suffix for p in paths] == [".zip"] * len(paths)
         for path in paths:
             check_scorm_zip(path, edition, spec)
@@ -317,10 +316,11 @@ def check_question(element: etree._Element, q, files: dict[str, bytes]) -> None:
 @examples(40)
 @given(spec=course_specs())
 def test_moodle_xml_validates_and_carries_every_question(spec: CourseSpec) -> None:
-    with loaded(spec) as (course, tmp):
+    with loaded(spec) as (loaded_course, tmp):
+        course = loaded_course.course
         if not spec.questions:
             return   # nothing to import: the exporter's preflight refuses the course (test_moodle.py)
-        paths = export("moodle", course, tmp / "out")
+        paths = export("moodle", loaded_course, tmp / "out")
         categories, questions = [], []
         for path in paths:
             data = path.read_bytes()
@@ -425,8 +425,8 @@ def test_handbook_pdf_opens_and_shows_every_lesson_title(spec: CourseSpec) -> No
         from pypdf import PdfReader
     except ImportError:
         skip_or_fail("pypdf not installed")
-    with loaded(spec) as (course, tmp):
-        paths = export("handbook", course, tmp / "out")
+    with loaded(spec) as (loaded_course, tmp):
+        paths = export("handbook", loaded_course, tmp / "out")
         assert len(paths) == 1 and paths[0].suffix == ".pdf"
         reader = PdfReader(str(paths[0]))
         assert len(reader.pages) >= 1
@@ -459,12 +459,12 @@ def test_handbook_pdf_opens_and_shows_every_lesson_title(spec: CourseSpec) -> No
 @examples(10)
 @given(spec=course_specs(max_modules=2))
 def test_exporting_twice_gives_identical_bytes(spec: CourseSpec) -> None:
-    with loaded(spec) as (course, tmp):
+    with loaded(spec) as (loaded_course, tmp):
         for name in ("scorm12", "scorm2004", "moodle"):
             if name == "moodle" and not spec.questions:
                 continue
-            first = {p.name: digest(p) for p in export(name, course, tmp / "one")}
-            second = {p.name: digest(p) for p in export(name, course, tmp / "two")}
+            first = {p.name: digest(p) for p in export(name, loaded_course, tmp / "one")}
+            second = {p.name: digest(p) for p in export(name, loaded_course, tmp / "two")}
             assert first.keys() == second.keys()
             for filename in first:
                 assert first[filename] == second[filename], f"{name}: {filename} differs between two exports"
@@ -474,9 +474,9 @@ def test_exporting_twice_gives_identical_bytes(spec: CourseSpec) -> None:
 @examples(3)
 @given(spec=course_specs(max_modules=1, max_lessons=2, max_questions=3))
 def test_handbook_twice_gives_identical_bytes(spec: CourseSpec) -> None:
-    with loaded(spec) as (course, tmp):
-        first = [digest(p) for p in export("handbook", course, tmp / "one")]
-        second = [digest(p) for p in export("handbook", course, tmp / "two")]
+    with loaded(spec) as (loaded_course, tmp):
+        first = [digest(p) for p in export("handbook", loaded_course, tmp / "one")]
+        second = [digest(p) for p in export("handbook", loaded_course, tmp / "two")]
         assert first == second, "the handbook PDF differs between two exports"
 
 
@@ -487,8 +487,8 @@ def test_handbook_twice_gives_identical_bytes(spec: CourseSpec) -> None:
 @examples(5)
 @given(spec=course_specs(max_modules=1, max_lessons=1, max_questions=1, force=frozenset({"long-version"})))
 def test_regression_scorm12_long_version(spec: CourseSpec) -> None:
-    with loaded(spec) as (course, tmp):
-        for path in export("scorm12", course, tmp / "out"):
+    with loaded(spec) as (loaded_course, tmp):
+        for path in export("scorm12", loaded_course, tmp / "out"):
             check_scorm_zip(path, "scorm12", spec)
 
 
@@ -510,8 +510,8 @@ def test_regression_lesson_named_quiz_is_refused(spec: CourseSpec) -> None:
 @examples(5)
 @given(spec=course_specs(max_modules=1, max_questions=1, force=frozenset({"shared-id"})))
 def test_regression_shared_resource_identifier(edition: str, spec: CourseSpec) -> None:
-    with loaded(spec) as (course, tmp):
-        for path in export(edition, course, tmp / "out"):
+    with loaded(spec) as (loaded_course, tmp):
+        for path in export(edition, loaded_course, tmp / "out"):
             check_scorm_zip(path, edition, spec)
 
 
@@ -535,9 +535,9 @@ def build_all(files: dict[str, bytes], folder: Path, names: tuple[str, ...]) -> 
     for rel, data in files.items():
         (root / rel).parent.mkdir(parents=True, exist_ok=True)
         (root / rel).write_bytes(data)
-    course, problems = load_course(root, EXPORTERS)
-    assert course is not None, [p.format() for p in problems if p.severity == "error"]
-    return {p.name: digest(p) for name in names for p in export(name, course, folder / "out")}
+    loaded_course, problems = load_course(root, EXPORTERS)
+    assert loaded_course is not None, [p.format() for p in problems if p.severity == "error"]
+    return {p.name: digest(p) for name in names for p in export(name, loaded_course, folder / "out")}
 
 
 
@@ -584,8 +584,8 @@ def test_regression_handbook_with_png_is_the_same_in_any_folder() -> None:
 @examples(3)
 @given(spec=course_specs(max_modules=1, max_lessons=1, max_questions=1, force=frozenset({"rtl-language"})))
 def test_regression_rtl_course_has_dir(edition: str, spec: CourseSpec) -> None:
-    with loaded(spec) as (course, tmp):
-        for path in export(edition, course, tmp / "out"):
+    with loaded(spec) as (loaded_course, tmp):
+        for path in export(edition, loaded_course, tmp / "out"):
             check_scorm_zip(path, edition, spec)
 
 
@@ -614,9 +614,9 @@ def test_parallel_typesetting_prints_the_same_handbook(spec: CourseSpec) -> None
             for rel, data in files.items():
                 (root / rel).parent.mkdir(parents=True, exist_ok=True)
                 (root / rel).write_bytes(data)
-            course, problems = load_course(root, EXPORTERS)
-            assert course is not None, [p.format() for p in problems if p.severity == "error"]
-            (path,) = export("handbook", course, Path(tmp) / "out")
+            loaded_course, problems = load_course(root, EXPORTERS)
+            assert loaded_course is not None, [p.format() for p in problems if p.severity == "error"]
+            (path,) = export("handbook", loaded_course, Path(tmp) / "out")
             reader = PdfReader(str(path))
             text = subprocess.run([pdftotext, "-enc", "UTF-8", str(path), "-"], check=True,
                                   capture_output=True, text=True).stdout
@@ -630,13 +630,14 @@ def test_parallel_typesetting_prints_the_same_handbook(spec: CourseSpec) -> None
 @given(spec=course_specs(max_modules=1, max_lessons=1, max_questions=1, force=frozenset({"rtl-language"})))
 def test_regression_rtl_handbook_has_dir(spec: CourseSpec) -> None:
     from coursepack.run import source_date, template_environment
-    from coursepack.exporter import BuildContext, exporter_labels
+    from coursepack.exporter import ExportContext, exporter_labels
     from coursepack.exporters.handbook import HandbookOptions, render_handbook_html
 
-    with loaded(spec) as (course, tmp):
-        ctx = BuildContext(tmp, HandbookOptions(), source_date(course, {}),
-                           template_environment(course, "handbook"), lambda message: None,
-                           exporter_labels(discover_exporters()["handbook"], course))
+    with loaded(spec) as (loaded_course, tmp):
+        course = loaded_course.course
+        ctx = ExportContext(HandbookOptions(), loaded_course.root, tmp, source_date(course, {}),
+                            template_environment(loaded_course.root, "handbook"), lambda message: None,
+                            exporter_labels(discover_exporters()["handbook"], course))
         document = lxml_html.document_fromstring(render_handbook_html(course, ctx))
         assert document.get("lang") == spec.language
         assert document.get("dir") == "rtl", f"a {spec.language} handbook needs <html dir=\"rtl\">"

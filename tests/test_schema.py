@@ -129,7 +129,7 @@ def test_schema_and_loader_agree_on_a_broken_file(schemas, mini_copy: Path):
 
     quiz = mini_copy / "modules/01-dasar/quiz.yaml"
     quiz.write_text(quiz.read_text(encoding="utf-8").replace("type: single", "type: singel"), encoding="utf-8")
-    course, problems = load_course(mini_copy)
-    assert course is None and "unknown question type 'singel'" in problems[0].message
+    loaded, problems = load_course(mini_copy)
+    assert loaded is None and "unknown question type 'singel'" in problems[0].message
     data = as_json(yaml.safe_load(quiz.read_text(encoding="utf-8")))
     assert not validator(schemas["quiz"]).is_valid(data)

@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from lxml import etree, html as lxml_html
 
 from coursepack.run import source_date, template_environment
-from coursepack.exporter import BuildContext, exporter_labels
+from coursepack.exporter import Export, ExportContext, SourceContext, exporter_labels
 from coursepack.registry import discover_exporters
 from coursepack.exporters import SCORM12_MANIFEST_XSD, SCORM2004_MANIFEST_XSD
 from coursepack.xsd import validate_xml
@@ -64,9 +64,9 @@ def built(tmp_path_factory):
     def get(course_dir: Path, edition: str, mode: str = "course"):
         key = (course_dir, edition, mode)
         if key not in cache:
-            course = load(course_dir)
-            (path,) = build(edition, course, tmp_path_factory.mktemp(f"{edition}-{mode}"), ScormOptions(sco=mode))
-            cache[key] = (course, path)
+            loaded = load(course_dir)
+            (path,) = build(edition, loaded, tmp_path_factory.mktemp(f"{edition}-{mode}"), ScormOptions(sco=mode))
+            cache[key] = (loaded.course, path)
         return cache[key]
 
     return get
@@ -194,13 +194,14 @@ def test_plain_text_is_escaped_in_pages(built, edition):
 @pytest.mark.parametrize("course_dir", [pytest.param(MINI, id="mini"), pytest.param(REAL, id="course")])
 @pytest.mark.parametrize("edition", EDITIONS)
 def test_builds_are_byte_identical(tmp_path, course_dir, edition):
-    course = load(course_dir)
-    first = build(edition, course, tmp_path / "a", environ={})[0].read_bytes()
+    loaded = load(course_dir)
+    course = loaded.course
+    first = build(edition, loaded, tmp_path / "a", environ={})[0].read_bytes()
     second = build(edition, load(course_dir), tmp_path / "elsewhere" / "b", environ={})[0].read_bytes()
     assert first == second
     environ = {"SOURCE_DATE_EPOCH": "1767225600"}          # 2026-01-01T00:00:00Z
-    third = build(edition, course, tmp_path / "c", environ=environ)[0].read_bytes()
-    fourth = build(edition, course, tmp_path / "d" / "e", environ=environ)[0].read_bytes()
+    third = build(edition, loaded, tmp_path / "c", environ=environ)[0].read_bytes()
+    fourth = build(edition, loaded, tmp_path / "d" / "e", environ=environ)[0].read_bytes()
     assert third == fourth
     with zipfile.ZipFile(io.BytesIO(third)) as archive:
         infos = archive.infolist()
@@ -240,13 +241,14 @@ def write_essay_course(root: Path, essays: int) -> Path:
 
 def test_suspend_data_budget_fails_the_build(tmp_path):
     root = write_essay_course(tmp_path / "banyak-esai", essays=9)
-    course = load(root)
+    loaded = load(root)
+    course = loaded.course
     [sco] = plan_scos(course, "course")
     # header: "3" + location (1 digit: start, lesson, quiz, end) + "." + 1 hex + "." + 1 hex + "."
     # + one attempt digit + "." = 9; each essay: 500 written characters + its end mark "~." = 502
     assert suspend_worst_case(sco) == 9 + 9 * (ESSAY_CAP + 2) == 4527
     exporter = discover_exporters()["scorm12"]()
-    problems = exporter.preflight(course, ScormOptions())
+    problems = exporter.preflight(course, SourceContext(ScormOptions(), root))
     assert [p.format() for p in problems] == [
         f"{root.as_posix()}/modules/01-tulis/quiz.yaml:1: SCORM 1.2 suspend_data for SCO "
         "'banyak-esai' could need 4,527 characters, more than the limit of 4,096: each essay keeps "
@@ -254,9 +256,9 @@ def test_suspend_data_budget_fails_the_build(tmp_path):
         "cut essays or short-answer questions from this SCO's quizzes; or set "
         "'exporters: scorm12: sco: module' to save each module separately"]
     # SCORM 2004 allows 64,000 characters; 8 essays fit in 1.2
-    assert discover_exporters()["scorm2004"]().preflight(course, ScormOptions()) == []
+    assert discover_exporters()["scorm2004"]().preflight(course, SourceContext(ScormOptions(), root)) == []
     smaller = load(write_essay_course(tmp_path / "cukup", essays=8))
-    assert exporter.preflight(smaller, ScormOptions()) == []
+    assert exporter.preflight(smaller.course, SourceContext(ScormOptions(), smaller.root)) == []
 
 
 def test_cli_build_fails_on_the_budget(tmp_path):
@@ -269,9 +271,10 @@ def test_cli_build_fails_on_the_budget(tmp_path):
     assert not (tmp_path / "out" / "banyak-esai-scorm12.zip").exists()
 
 
-def context(course, edition: str, out: Path) -> BuildContext:
-    return BuildContext(out, ScormOptions(), source_date(course, {}), template_environment(course, edition, "scorm"),
-                        lambda m: None, exporter_labels(discover_exporters()[edition], course))
+def context(loaded, edition: str, out: Path) -> ExportContext:
+    return ExportContext(ScormOptions(), loaded.root, out, source_date(loaded.course, {}),
+                         template_environment(loaded.root, edition, "scorm"), lambda m: None,
+                         exporter_labels(discover_exporters()[edition], loaded.course))
 
 
 def rewrite_zip(path: Path, change) -> None:
@@ -285,11 +288,12 @@ def rewrite_zip(path: Path, change) -> None:
 
 @pytest.mark.parametrize("edition", EDITIONS)
 def test_check_catches_a_tampered_package(tmp_path, edition):
-    course = load(MINI)
+    loaded = load(MINI)
+    course = loaded.course
     exporter = discover_exporters()[edition]()
-    ctx = context(course, edition, tmp_path)
-    [path] = exporter.export(course, ctx)
-    assert exporter.check([path], ctx) == []
+    ctx = context(loaded, edition, tmp_path)
+    [path] = exporter.export(course, ctx).paths
+    assert exporter.check(Export((path,)), ctx) == []
 
     attr = b'adlcp:scormtype="sco"' if edition == "scorm12" else b'adlcp:scormType="sco"'
 
@@ -298,18 +302,18 @@ def test_check_catches_a_tampered_package(tmp_path, edition):
         entries["imsmanifest.xml"] = entries["imsmanifest.xml"].replace(attr, attr.replace(b'"sco"', b'"lesson"'))
 
     rewrite_zip(path, break_manifest)
-    problems = exporter.check([path], ctx)
+    problems = exporter.check(Export((path,)), ctx)
     assert problems and all(p.severity == "error" for p in problems)
     assert "does not validate against the" in problems[0].message
 
-    [path] = exporter.export(course, ctx)
+    [path] = exporter.export(course, ctx).paths
     rewrite_zip(path, lambda entries: entries.update({"notes.txt": b"stray"}))
-    assert [p.message for p in exporter.check([path], ctx)] == [
+    assert [p.message for p in exporter.check(Export((path,)), ctx)] == [
         "'notes.txt' is in the zip but not declared in imsmanifest.xml"]
 
-    [path] = exporter.export(course, ctx)
+    [path] = exporter.export(course, ctx).paths
     rewrite_zip(path, lambda entries: entries.pop("assets/diagram.svg"))
-    assert [p.message for p in exporter.check([path], ctx)] == [
+    assert [p.message for p in exporter.check(Export((path,)), ctx)] == [
         "imsmanifest.xml declares 'assets/diagram.svg' but the zip has no such file"]
 
 
@@ -332,21 +336,22 @@ def zip_entries(path: Path) -> dict[str, bytes]:
         return {name: archive.read(name) for name in archive.namelist()}
 
 
-def export_both_ways(course, edition: str, out: Path,
+def export_both_ways(loaded, edition: str, out: Path,
                      options: ScormOptions = ScormOptions()) -> tuple[dict[str, bytes], dict[str, bytes]]:
     """The package with the built-in templates, and with quiz.html overridden by the views one."""
     exporter = discover_exporters()[edition]()
+    course = loaded.course
     (out / "plain").mkdir(parents=True)
     (out / "views").mkdir()
-    plain = BuildContext(out / "plain", options, source_date(course, {}),
-                         template_environment(course, edition, "scorm"), lambda m: None,
-                         exporter_labels(discover_exporters()[edition], course))
-    views_env = template_environment(course, edition, "scorm")
+    labels = exporter_labels(discover_exporters()[edition], course)
+    plain = ExportContext(options, loaded.root, out / "plain", source_date(course, {}),
+                          template_environment(loaded.root, edition, "scorm"), lambda m: None, labels)
+    views_env = template_environment(loaded.root, edition, "scorm")
     views_env.loader = jinja2.FileSystemLoader([str(VIEWS_TEMPLATES), *views_env.loader.searchpath])
-    views = BuildContext(out / "views", options, source_date(course, {}), views_env, lambda m: None,
-                         exporter_labels(discover_exporters()[edition], course))
-    [a] = exporter.export(course, plain)
-    [b] = exporter.export(course, views)
+    views = ExportContext(options, loaded.root, out / "views", source_date(course, {}), views_env, lambda m: None,
+                          labels)
+    [a] = exporter.export(course, plain).paths
+    [b] = exporter.export(course, views).paths
     return zip_entries(a), zip_entries(b)
 
 
@@ -375,9 +380,9 @@ def test_question_sections_match_the_view_template_for_any_course(spec):
     import tempfile
     with tempfile.TemporaryDirectory(prefix="cp-views-") as tmp:
         write_course(spec, Path(tmp) / "course")
-        course = load(Path(tmp) / "course")
+        loaded = load(Path(tmp) / "course")
         for edition in EDITIONS:
-            assert_same_entries(*export_both_ways(course, edition, Path(tmp) / edition))
+            assert_same_entries(*export_both_ways(loaded, edition, Path(tmp) / edition))
 
 
 # --- words and markup of the pages -----------------------------------------------------------
@@ -392,8 +397,8 @@ def test_points_are_singular_for_exactly_one():
 
 
 def test_built_questions_say_point_or_points(tmp_path):
-    course = load(MINI)
-    [path] = discover_exporters()["scorm12"]().export(course, context(course, "scorm12", tmp_path))
+    loaded = load(MINI)
+    [path] = discover_exporters()["scorm12"]().export(loaded.course, context(loaded, "scorm12", tmp_path)).paths
     with zipfile.ZipFile(path) as archive:
         page = archive.read("index.html").decode("utf-8")
     assert "point(s)" not in page and "poin(s)" not in page

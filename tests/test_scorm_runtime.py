@@ -69,13 +69,13 @@ def packages(tmp_path_factory):
     def get(edition: str, mode: str = "course", course_dir: Path = MINI, attempts: int = 3):
         key = (str(course_dir), edition, mode, attempts)
         if key not in cache:
-            course = load(course_dir)
+            loaded = load(course_dir)
             out = tmp_path_factory.mktemp(f"{edition}-{mode}")
-            (package,) = build(edition, course, out / "zip", ScormOptions(sco=mode, attempts=attempts))
+            (package,) = build(edition, loaded, out / "zip", ScormOptions(sco=mode, attempts=attempts))
             folder = out / "pkg"
             with zipfile.ZipFile(package) as archive:
                 archive.extractall(folder)
-            cache[key] = (folder, course)
+            cache[key] = (folder, loaded.course)
         return cache[key]
 
     return get
@@ -699,7 +699,7 @@ def limit_course(root: Path, limit: int) -> Path:
     import shutil
 
     shutil.copytree(MINI, root)
-    course = load(root)
+    course = load(root).course
     [sco] = plan_scos(course, "course")
     room = limit - suspend_worst_case(sco)
     essays, room = divmod(room, 502)
@@ -712,7 +712,7 @@ def limit_course(root: Path, limit: int) -> Path:
     extra += "".join(f"  - id: x-tf-{n}\n    type: truefalse\n    stem: Benar {n}?\n    outcomes: [LO2]\n"
                      f"    answer: true\n" for n in range(trues))
     quiz.write_text(quiz.read_text(encoding="utf-8") + extra, encoding="utf-8")
-    [sco] = plan_scos(load(root), "course")
+    [sco] = plan_scos(load(root).course, "course")
     assert suspend_worst_case(sco) == limit
     return root
 

@@ -633,7 +633,8 @@ def test_accepted_source(name: str, mini_copy: Path, run_coursepack, monkeypatch
     result = run_coursepack("validate", "--course", "c", "--strict")
     assert result.code == 0, result
     assert result.stderr.startswith("0 error(s), 0 warning(s): the course is valid\n")
-    course, problems = load_course(mini_copy)
+    loaded, problems = load_course(mini_copy)
+    course = loaded.course
     assert problems == []
     assert course.title == title
     lesson = course.lessons[0]
@@ -643,8 +644,9 @@ def test_accepted_source(name: str, mini_copy: Path, run_coursepack, monkeypatch
 def test_script_never_reaches_the_model(mini_copy: Path):
     Replace("Sebuah model", "<script>alert(1)</script>\n\n<p onclick=\"steal()\">Klik</p>\n\n"
             "Lihat <a href=\"javascript:alert(2)\">ini</a>.\n\nSebuah model").apply(mini_copy / L1)
-    course, problems = load_course(mini_copy)
-    assert course is not None
+    loaded, problems = load_course(mini_copy)
+    assert loaded is not None
+    course = loaded.course
     assert [p.severity for p in problems] == ["warning", "warning", "warning"]
     html = course.lessons[0].html
     assert "<script" not in html and "alert(1)" not in html
@@ -656,14 +658,15 @@ def test_script_never_reaches_the_model(mini_copy: Path):
 def test_trust_html_passes_raw_html_through(mini_copy: Path):
     Replace("Sebuah model", '<div class="kotak" onclick="buka()">Kotak</div>\n\nSebuah model').apply(mini_copy / L1)
     Replace("licence: CC BY 4.0", "licence: CC BY 4.0\ntrust_html: true").apply(mini_copy / COURSE)
-    course, problems = load_course(mini_copy)
+    loaded, problems = load_course(mini_copy)
+    course = loaded.course
     assert problems == []
     assert '<div class="kotak" onclick="buka()">Kotak</div>' in course.lessons[0].html
 
 
 def test_zero_width_joiner_is_kept_but_bidi_override_warns(mini_copy: Path):
     Replace("title: Pengantar", "title: Pengantar 👩\u200d💻 \u2067x\u2069").apply(mini_copy / L1)
-    _course, problems = load_course(mini_copy)
+    loaded, problems = load_course(mini_copy)
     assert [(p.line, p.col, p.severity) for p in problems] == [(2, 22, "warning"), (2, 24, "warning")]
     assert "U+2067 (RIGHT-TO-LEFT ISOLATE)" in problems[0].message
 
@@ -717,20 +720,20 @@ def test_a_rule_shared_by_several_exporters_is_reported_once_naming_them(mini_co
     class First(Exporter):
         name = "first"
 
-        def preflight(self, course, options):
+        def preflight(self, course, ctx):
             return [error("c/course.yaml", 1, 1, "shared rule"), error("c/course.yaml", 2, 1, "own rule")]
 
     class Second(First):
         name = "second"
 
-        def preflight(self, course, options):
+        def preflight(self, course, ctx):
             return [error("c/course.yaml", 1, 1, "shared rule")]
 
-    course, _ = load_course(mini_copy)
-    assert sorted(p.format() for p in run_preflights([First, Second], course)) == [
+    loaded, _ = load_course(mini_copy)
+    assert sorted(p.format() for p in run_preflights([First, Second], loaded)) == [
         "c/course.yaml:1:1: shared rule (rule of the first and second exporters)",
         "c/course.yaml:2:1: own rule (rule of the first exporter)"]
-    assert [p.format() for p in run_preflights([Second], course)] == [
+    assert [p.format() for p in run_preflights([Second], loaded)] == [
         "c/course.yaml:1:1: shared rule (rule of the second exporter)"]
 
 
@@ -740,7 +743,8 @@ def test_task_lists_render_as_boxes_in_lessons_and_questions(mini_copy: Path):
     Replace("Lihat tabel berikut.", "Lihat tabel berikut.\n\n- [ ] belum\n- [x] sudah *ya*\n- biasa").apply(mini_copy / L1)
     Replace("stem: Pasangkan peran dengan fokusnya.",
             "stem: |\n      Pasangkan:\n\n      - [X] selesai").apply(mini_copy / Q2)
-    course, problems = load_course(mini_copy)
+    loaded, problems = load_course(mini_copy)
+    course = loaded.course
     assert problems == []
     assert ('<ul class="contains-task-list">\n<li class="task-list-item"><span class="task-box">\u2610</span> belum</li>\n'
             '<li class="task-list-item"><span class="task-box done">\u2611</span> sudah <em>ya</em></li>\n'
@@ -752,7 +756,8 @@ def test_task_lists_render_as_boxes_in_lessons_and_questions(mini_copy: Path):
 
 def test_raw_checkbox_html_is_still_sanitised(mini_copy: Path):
     Replace("Lihat tabel berikut.", 'Lihat <input class="task-list-item-checkbox" type="checkbox"> ini.').apply(mini_copy / L1)
-    course, problems = load_course(mini_copy)
+    loaded, problems = load_course(mini_copy)
+    course = loaded.course
     assert [p.message for p in problems] == ["raw HTML is sanitised: <input> removed; write it in Markdown, or "
                                              "set 'trust_html: true' in course.yaml if you trust it"]
     assert "<input" not in course.lessons[0].html

@@ -13,18 +13,15 @@ Two layers, kept apart so that the parallel typesetter reuses the first:
 
 ``checks`` turns WeasyPrint's log and the PDF's outline into problems, ``glyphs`` finds the
 characters of the source that no shipped font draws (the preflight rule); this module holds the
-exporter, which runs the layers and hands the problems on as values.
+exporter, which runs the layers and hands the problems on as values (an ``Export``).
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
 
-from pydantic import BaseModel
-
-from coursepack.exporter import BuildContext, Exporter
+from coursepack.exporter import Export, ExportContext, Exporter, SourceContext
 from coursepack.labels import text_direction
 from coursepack.model import Course
 from coursepack.problems import Problem
@@ -32,13 +29,13 @@ from coursepack.problems import Problem
 from .checks import log_problems, outline_problems, pdf_problems
 from .labels import HANDBOOK_LABELS
 from .glyphs import drawable_characters, font_files, undrawable_problems
-from .options import PARALLEL_MIN_LESSONS, PARALLEL_MIN_MODULES, VARIANTS, HandbookOptions, handbook_options
+from .options import PARALLEL_MIN_LESSONS, PARALLEL_MIN_MODULES, VARIANTS, HandbookOptions
 from .parallel import typeset_parallel
 from .typesetting import typeset
 from .views import brand_css, render_handbook_css, render_handbook_html
 from .workers import start_worker_server
 
-__all__ = ["HandbookExporter", "HandbookOptions", "Written", "render_handbook_css", "render_handbook_html", "typeset",
+__all__ = ["HandbookExporter", "HandbookOptions", "render_handbook_css", "render_handbook_html", "typeset",
            "use_parallel", "write_handbook"]
 
 
@@ -55,41 +52,34 @@ def use_parallel(course: Course, options: HandbookOptions) -> bool:
             and len(course.lessons) >= PARALLEL_MIN_LESSONS and (options.jobs or os.cpu_count() or 1) > 1)
 
 
-@dataclass(frozen=True)
-class Written:
-    """What one run of the handbook exporter produced: its files and the problems found on the way."""
-    paths: tuple[Path, ...]
-    problems: tuple[Problem, ...]
-
-
-def write_handbook(course: Course, ctx: BuildContext, name: str) -> Written:
+def write_handbook(course: Course, ctx: ExportContext[HandbookOptions], name: str) -> Export:
     """The book typeset into ``ctx.output(name)`` — in parts when ``use_parallel`` says so, else
     (or when the parts do not settle) in one process — with the problems of WeasyPrint's log and
     of the PDF's outline and link targets."""
-    options = handbook_options(ctx)
+    options = ctx.options
     fonts = ctx.templates.get_template("fonts.css")
     css_dir = Path(ctx.templates.get_template("handbook.css").filename).parent
     sheets = [(fonts.render(), Path(fonts.filename).parent), (render_handbook_css(course, ctx), css_dir)]
     if course.branding.accent or course.branding.css:
-        sheets.append((brand_css(course), course.root))
-    allowed = (course.root, *(Path(p) for p in getattr(ctx.templates.loader, "searchpath", [])))
+        sheets.append((brand_css(course), ctx.root))
+    allowed = (ctx.root, *(Path(p) for p in getattr(ctx.templates.loader, "searchpath", [])))
     parallel, workers = use_parallel(course, options), options.jobs or os.cpu_count() or 1
     if parallel and workers > 1:
         start_worker_server()
     book_html = render_handbook_html(course, ctx)
     result = None
     if parallel:
-        result = typeset_parallel(book_html, course.root, sheets, allowed, options.right_hand_modules,
+        result = typeset_parallel(book_html, ctx.root, sheets, allowed, options.right_hand_modules,
                                   workers, ctx.source_date)
         if result is None:
             ctx.warn("handbook: the book could not be typeset in parts; using one process")
     if result is None:
-        result = typeset(book_html, course.root, sheets, allowed, VARIANTS[options.pdf_variant])
+        result = typeset(book_html, ctx.root, sheets, allowed, VARIANTS[options.pdf_variant])
     target = ctx.output(name)
     target.write_bytes(result.pdf)
-    problems = log_problems(result.messages, course, css_dir.as_posix())
+    problems = log_problems(result.messages, course, ctx.root, css_dir.as_posix())
     problems += outline_problems(result, course, ctx.labels, target.name)
-    return Written((target,), tuple(problems))
+    return Export((target,), tuple(problems))
 
 
 class HandbookExporter(Exporter):
@@ -99,19 +89,14 @@ class HandbookExporter(Exporter):
     Options = HandbookOptions
     labels = (HANDBOOK_LABELS,)
 
-    def __init__(self) -> None:
-        # export() returns only paths: what it found waits here for check(), as one value
-        self.written = Written((), ())
+    def preflight(self, course: Course, ctx: SourceContext[HandbookOptions]) -> list[Problem]:
+        from coursepack.run import template_environment
 
-    def preflight(self, course: Course, options: BaseModel) -> list[Problem]:
-        from coursepack.build import template_environment
+        fonts = font_files(template_environment(ctx.root, self.name))
+        return undrawable_problems(course, ctx.root, drawable_characters(fonts)) if fonts else []
 
-        fonts = font_files(template_environment(course, self.name))
-        return undrawable_problems(course, drawable_characters(fonts)) if fonts else []
+    def export(self, course: Course, ctx: ExportContext[HandbookOptions]) -> Export:
+        return write_handbook(course, ctx, self.output_name(course))
 
-    def export(self, course: Course, ctx: BuildContext) -> list[Path]:
-        self.written = write_handbook(course, ctx, self.output_name(course))
-        return list(self.written.paths)
-
-    def check(self, paths: list[Path], ctx: BuildContext) -> list[Problem]:
-        return [*self.written.problems, *pdf_problems(paths)]
+    def check(self, export: Export, ctx: ExportContext[HandbookOptions]) -> list[Problem]:
+        return pdf_problems(export.paths)

@@ -44,12 +44,13 @@ def glyph_messages(messages: Iterable[tuple[int, str]]) -> tuple[list[tuple[int,
     return rest, counts
 
 
-def log_problems(messages: Iterable[tuple[int, str]], course: Course, template_dir: str) -> list[Problem]:
+def log_problems(messages: Iterable[tuple[int, str]], course: Course, course_root: Path,
+                 template_dir: str) -> list[Problem]:
     """WeasyPrint's log → problems: a resource that did not load is an error at the file that uses
     it; the per-glyph warnings about a font of the machine's own become one warning per font."""
-    root = course.root.resolve()
+    root = course_root.resolve()
     users = users_of(course)
-    display = course.root.as_posix()
+    display = course_root.as_posix()
     messages, glyphs = glyph_messages(messages)
     problems = []
     for family, count in sorted(glyphs.items()):

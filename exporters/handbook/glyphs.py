@@ -62,7 +62,7 @@ def source_files(course: Course) -> list[str]:
     return files
 
 
-def undrawable_problems(course: Course, drawable: frozenset[int]) -> list[Problem]:
+def undrawable_problems(course: Course, course_root: Path, drawable: frozenset[int]) -> list[Problem]:
     """A warning at each source line (file:line:col) that first uses a character none of the
     handbook's fonts draws, naming the characters: the author hears of the empty boxes before
     printing, at the lesson, not once per glyph while typesetting."""
@@ -71,7 +71,7 @@ def undrawable_problems(course: Course, drawable: frozenset[int]) -> list[Proble
     problems = []
     for rel in source_files(course):
         try:
-            text = (course.root / rel).read_text(encoding="utf-8")
+            text = (course_root / rel).read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):
             continue            # the loader reports unreadable sources
         reported: set[str] = set()
@@ -89,7 +89,7 @@ def undrawable_problems(course: Course, drawable: frozenset[int]) -> list[Proble
             listed = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
             verb = "is" if len(names) == 1 else "are"
             problems.append(warning(
-                f"{course.root.as_posix()}/{rel}", number, min(found.values()),
+                f"{course_root.as_posix()}/{rel}", number, min(found.values()),
                 f"{listed} {verb} in none of the handbook's fonts and would print as empty boxes: write "
                 "it another way, or add a font that has it to templates/handbook/fonts.css in the course "
                 "(with its fonts/ folder)"))

@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from coursepack.exporter import BuildContext
+from coursepack.exporter import ExportContext
 
 VARIANTS = {"none": None, "pdf/ua-1": "pdf/ua-1", "pdf/a-3b": "pdf/a-3b"}
 PARALLEL_MIN_MODULES = 2        # "auto": below these sizes one process is as fast (measured on
@@ -28,6 +28,6 @@ class HandbookOptions(BaseModel):
     jobs: int = Field(0, ge=0, description="worker processes for parallel typesetting (0: one per CPU core)")
 
 
-def handbook_options(ctx: BuildContext) -> HandbookOptions:
+def handbook_options(ctx: ExportContext) -> HandbookOptions:
     """The options of this build (the defaults when the context carries none of the handbook's)."""
     return ctx.options if isinstance(ctx.options, HandbookOptions) else HandbookOptions()

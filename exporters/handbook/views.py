@@ -16,7 +16,7 @@ from pathlib import Path
 from markupsafe import Markup
 
 from coursepack.colour import tint
-from coursepack.exporter import BuildContext
+from coursepack.exporter import ExportContext
 from coursepack.labels import text_direction
 from coursepack.model import Course, Lesson, Module, Question, Quiz
 
@@ -117,7 +117,7 @@ class Book:
     description: Markup
 
 
-def render_handbook_html(course: Course, ctx: BuildContext) -> str:
+def render_handbook_html(course: Course, ctx: ExportContext) -> str:
     """The whole handbook as one HTML document (cover, contents, modules, appendices)."""
     book = make_book(course, ctx)
     return ctx.templates.get_template("handbook.html").render(book=book, course=course, labels=book.labels,
@@ -125,7 +125,7 @@ def render_handbook_html(course: Course, ctx: BuildContext) -> str:
                                                               direction=text_direction(course.language))
 
 
-def render_handbook_css(course: Course, ctx: BuildContext) -> str:
+def render_handbook_css(course: Course, ctx: ExportContext) -> str:
     """The print stylesheet, with paper size and localised running footer filled in."""
     labels = ctx.labels
     options = handbook_options(ctx)
@@ -151,7 +151,7 @@ def brand_css(course: Course) -> str:
     return "".join(parts)
 
 
-def make_book(course: Course, ctx: BuildContext) -> Book:
+def make_book(course: Course, ctx: ExportContext) -> Book:
     """Everything the templates print, with lesson HTML adapted for print."""
     options = handbook_options(ctx)
     labels = ctx.labels
