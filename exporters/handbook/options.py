@@ -1,12 +1,10 @@
-"""The handbook's options (``exporters: handbook:`` in course.yaml) and the one place they are read."""
+"""The handbook's options (``exporters: handbook:`` in course.yaml); the exporter's context carries them."""
 
 from __future__ import annotations
 
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
-
-from coursepack.exporter import ExportContext
 
 VARIANTS = {"none": None, "pdf/ua-1": "pdf/ua-1", "pdf/a-3b": "pdf/a-3b"}
 PARALLEL_MIN_MODULES = 2        # "auto": below these sizes one process is as fast (measured on
@@ -27,7 +25,3 @@ class HandbookOptions(BaseModel):
         "PDF/UA, PDF/A and right-to-left books always use one process)")
     jobs: int = Field(0, ge=0, description="worker processes for parallel typesetting (0: one per CPU core)")
 
-
-def handbook_options(ctx: ExportContext) -> HandbookOptions:
-    """The options of this build (the defaults when the context carries none of the handbook's)."""
-    return ctx.options if isinstance(ctx.options, HandbookOptions) else HandbookOptions()

@@ -20,7 +20,7 @@ from coursepack.exporter import ExportContext
 from coursepack.labels import text_direction
 from coursepack.model import Course, Lesson, Module, Question, Quiz
 
-from .options import HandbookOptions, handbook_options
+from .options import HandbookOptions
 from .printhtml import prepare_html
 from .typography import CURLY_QUOTE_LANGUAGES, exception_pattern, hyphenation_exceptions
 
@@ -117,7 +117,7 @@ class Book:
     description: Markup
 
 
-def render_handbook_html(course: Course, ctx: ExportContext) -> str:
+def render_handbook_html(course: Course, ctx: ExportContext[HandbookOptions]) -> str:
     """The whole handbook as one HTML document (cover, contents, modules, appendices)."""
     book = make_book(course, ctx)
     return ctx.templates.get_template("handbook.html").render(book=book, course=course, labels=book.labels,
@@ -125,10 +125,10 @@ def render_handbook_html(course: Course, ctx: ExportContext) -> str:
                                                               direction=text_direction(course.language))
 
 
-def render_handbook_css(course: Course, ctx: ExportContext) -> str:
+def render_handbook_css(course: Course, ctx: ExportContext[HandbookOptions]) -> str:
     """The print stylesheet, with paper size and localised running footer filled in."""
     labels = ctx.labels
-    options = handbook_options(ctx)
+    options = ctx.options
     return ctx.templates.get_template("handbook.css").render(
         paper=options.paper, right_hand_modules=options.right_hand_modules,
         hyphenate=options.hyphenate,
@@ -151,9 +151,9 @@ def brand_css(course: Course) -> str:
     return "".join(parts)
 
 
-def make_book(course: Course, ctx: ExportContext) -> Book:
+def make_book(course: Course, ctx: ExportContext[HandbookOptions]) -> Book:
     """Everything the templates print, with lesson HTML adapted for print."""
-    options = handbook_options(ctx)
+    options = ctx.options
     labels = ctx.labels
     exceptions = hyphenation_exceptions(ctx.templates, course.language) if options.hyphenate else {}
 
