@@ -36,7 +36,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from coursepack.exporter import Export, ExportContext, Exporter, SourceContext
 from coursepack.model import Course, Lesson, Module, Question, Quiz
 from coursepack.problems import Problem, error, warning
-from coursepack.xsd import validate_xml
+from .xsd import validate_xml
 
 from . import CC11_MANIFEST_XSD, CC11_QTI_XSD
 from .scorm import format_number, href_problems, ncname, safe_asset_path, write_zip, zip_date_time

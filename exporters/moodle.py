@@ -31,7 +31,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from coursepack.exporter import Export, ExportContext, Exporter, SourceContext
 from coursepack.model import Asset, Course, Module, Question
 from coursepack.problems import Problem, error, warning
-from coursepack.xsd import load_schema
+from .xsd import load_schema
 
 from . import MOODLE_XML_XSD
 from .moodle_labels import MOODLE_LABELS

@@ -33,7 +33,7 @@ from coursepack.exporter import Export, ExportContext, Exporter, SourceContext
 from coursepack.labels import text_direction
 from coursepack.model import Course, Module, Question
 from coursepack.problems import Problem, error
-from coursepack.xsd import validate_xml
+from .xsd import validate_xml
 
 from . import SCHEMA_DIR, SCORM12_MANIFEST_XSD, SCORM2004_MANIFEST_XSD
 from .scorm_labels import RUNTIME_KEYS, SCORM_LABELS

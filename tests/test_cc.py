@@ -24,7 +24,7 @@ from coursepack.exporters.cc import (BANK_TYPE, CANVAS_TYPE, PROFILE, CcOptions,
                                      cartridge_problems)
 from coursepack.exporter import SourceContext
 from coursepack.exporters.scorm import safe_asset_path
-from coursepack.xsd import validate_xml
+from coursepack.exporters.xsd import validate_xml
 from courses import MINI, REPO, SAMPLE, build, buildable_courses, load
 from strategies import course_specs
 from test_properties import examples, export, loaded

@@ -21,7 +21,7 @@ from coursepack.cli import main as cli_main
 from coursepack.exporter import SourceContext
 from coursepack.load import load_course
 from coursepack.registry import discover_exporters
-from coursepack.xsd import validate_xml
+from coursepack.exporters.xsd import validate_xml
 from coursepack.exporters import MOODLE_XML_XSD as SCHEMA
 from coursepack.exporters.moodle import (
     BankWriter,

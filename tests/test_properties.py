@@ -37,7 +37,7 @@ from coursepack.labels import text_direction
 from coursepack.load import load_course
 from coursepack.registry import discover_exporters
 from coursepack.exporters import SCHEMA_DIR, SCORM12_MANIFEST_XSD, SCORM2004_MANIFEST_XSD
-from coursepack.xsd import validate_xml
+from coursepack.exporters.xsd import validate_xml
 from lms.harness import skip_or_fail
 from strategies import RAW_MARKER, SCRIPT_MARKER, CourseSpec, course_specs, write_course
 

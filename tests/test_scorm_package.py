@@ -20,7 +20,7 @@ from coursepack.run import source_date, template_environment
 from coursepack.exporter import Export, ExportContext, SourceContext, exporter_labels
 from coursepack.registry import discover_exporters
 from coursepack.exporters import SCORM12_MANIFEST_XSD, SCORM2004_MANIFEST_XSD
-from coursepack.xsd import validate_xml
+from coursepack.exporters.xsd import validate_xml
 from coursepack.exporters.scorm import ESSAY_CAP, ScormOptions, plan_scos, suspend_worst_case
 from courses import FIXTURES, MINI, REPO, SAMPLE, build, load
 from strategies import course_specs, write_course

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from coursepack.exporters import SCHEMA_DIR, SCORM12_MANIFEST_XSD, SCORM2004_MANIFEST_XSD
-from coursepack.xsd import load_schema, validate_xml
+from coursepack.exporters.xsd import load_schema, validate_xml
 from lms.harness import NODE_MODULES, skip_or_fail
 
 MANIFESTS = Path(__file__).parent / "fixtures" / "manifests"

@@ -1,12 +1,13 @@
-"""XML Schema validation with lxml (libxml2).
+"""XML Schema validation with lxml (libxml2), for the exporters' checks of what they wrote.
 
 Exporters keep the schemas of their formats beside them (the built-in ones in
-``coursepack.exporters.SCHEMA_DIR``) and pass the path of the one to check against.
+``coursepack.exporters.SCHEMA_DIR``) and pass the path of the one to check against; the
+core never validates XML, so this lives on the exporters' side.
 
 Example::
 
     from coursepack.exporters import SCORM2004_MANIFEST_XSD
-    from coursepack.xsd import validate_xml
+    from coursepack.exporters.xsd import validate_xml
 
     errors = validate_xml(SCORM2004_MANIFEST_XSD, manifest_bytes)
     assert not errors, "\\n".join(errors)
