@@ -1,4 +1,5 @@
-"""Cross-file rules: ids, outcome references and coverage, answers and weights, the keys of course.yaml's labels.
+"""Cross-file rules: ids, outcome references and coverage, answers and weights, characters no output can
+carry, the keys of course.yaml's labels.
 
 Each check reads the validated source (``discover.CourseSource``) and returns problems located
 at the value that is wrong.
@@ -7,6 +8,7 @@ at the value that is wrong.
 from __future__ import annotations
 
 import difflib
+import re
 import unicodedata
 from typing import Any, Iterable, Mapping
 
@@ -17,12 +19,16 @@ from .problems import Problem, error, warning
 from .sources import YamlDoc
 
 WEIGHT_EPSILON = 0.01
+#: what XML 1.0 forbids (C0 controls but tab, line feed and carriage return; lone surrogates;
+#: U+FFFE, U+FFFF), so no output can carry it; a source file cannot hold it as bytes
+#: (``sources.read_text``), but YAML escapes such as "\a" or "\x07" make it
+UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def check_source(src: CourseSource) -> list[Problem]:
     problems: list[Problem] = []
-    for check in (check_outcome_ids, check_outcome_references, check_outcome_coverage, check_ids,
-                  check_questions, check_glossary):
+    for check in (check_characters, check_outcome_ids, check_outcome_references, check_outcome_coverage,
+                  check_ids, check_questions, check_glossary):
         problems += check(src)
     return problems
 
@@ -212,6 +218,57 @@ def check_glossary(src: CourseSource) -> list[Problem]:
                                   f"{first_line}{same}: merge the two definitions into one entry"))
         else:
             seen[key] = (entry.term, line)
+    return problems
+
+
+def source_docs(src: CourseSource) -> Iterable[tuple[YamlDoc, bool]]:
+    """Every parsed YAML document of the course (course.yaml, glossary, modules, quizzes, front
+    matter), each with whether it is a quiz."""
+    yield from ((doc, False) for doc in (src.doc, src.glossary_doc) if doc is not None)
+    for module in src.modules:
+        yield from ((doc, False) for doc in (module.doc,) if doc is not None)
+        yield from ((doc, True) for doc in (module.quiz_doc,) if doc is not None)
+        yield from ((lesson.doc, False) for lesson in module.lessons if lesson.doc is not None)
+
+
+def strings(value, loc: tuple = ()) -> Iterable[tuple[tuple, str]]:
+    """Every string in parsed YAML data (keys included), with its key path."""
+    if isinstance(value, str):
+        yield loc, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from strings(key, loc + (key,))
+            yield from strings(item, loc + (key,))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from strings(item, loc + (i,))
+
+
+def field_name(loc: tuple) -> str:
+    """``("choices", 1, "text")`` → ``choices[2].text`` (list items counted from 1)."""
+    name = ""
+    for part in loc:
+        name += f"[{part + 1}]" if isinstance(part, int) else (f".{part}" if name else str(part))
+    return name
+
+
+def check_characters(src: CourseSource) -> list[Problem]:
+    """No text may hold a character that no output can carry: each is an error at its value,
+    naming the question (in a quiz) and the field."""
+    problems = []
+    for doc, is_quiz in source_docs(src):
+        for loc, text in strings(doc.data):
+            found = UNWRITABLE.search(text)
+            if not found:
+                continue
+            where = f"field '{field_name(loc)}'"
+            if is_quiz and len(loc) > 2 and loc[0] == "questions":
+                question = doc.data["questions"][loc[1]]
+                if isinstance(question, dict) and isinstance(question.get("id"), str):
+                    where = f"question '{question['id']}', field '{field_name(loc[2:])}'"
+            problems.append(error(*at(doc, loc), f"{where}: control character U+{ord(found.group()):04X} cannot "
+                                  "go into any output (XML forbids it): delete it (YAML escapes such as \"\\a\" "
+                                  "or \"\\x07\" produce it)"))
     return problems
 
 

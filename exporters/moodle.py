@@ -58,7 +58,6 @@ QTYPE = {"single": "multichoice", "multiple": "multichoice", "truefalse": "truef
          "essay": "essay", "description": "description"}
 NO_HINTS = ("essay", "description")   # qformat_xml imports no hints for these types
 
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _TAG = re.compile(r"""</?[A-Za-z][A-Za-z0-9]*(?:[^>"']|"[^"]*"|'[^']*')*>""")
 _BLOCK_TAG = re.compile(r"""</?(?:p|div|li|br|h[1-6]|tr|td|th|blockquote|pre|figure|figcaption|dt|dd|table|"""
                         r"""ul|ol|section|hr)\b(?:[^>"']|"[^"]*"|'[^']*')*>""", re.I)
@@ -436,23 +435,6 @@ def serialize(root: etree._Element) -> bytes:
 
 # --- preflight ------------------------------------------------------------------------------
 
-def question_texts(q: Question) -> Iterable[str]:
-    """Every piece of source text the exporter writes for ``q``."""
-    yield from (q.id, q.stem_html, q.feedback_html, q.image_alt, q.grader_notes_html, q.response_template,
-                q.feedback_true_html, q.feedback_false_html)
-    yield from q.hints_html
-    for c in q.choices:
-        yield from (c.html, c.feedback_html)
-    for a in q.text_answers:
-        yield from (a.text, a.feedback_html)
-    for n in q.number_answers:
-        yield n.feedback_html
-    for u in q.units:
-        yield u.unit
-    for p in q.pairs:
-        yield from (p.left_html, p.right)
-
-
 GRADES_HELP = ("Moodle's grades are 0, ±5, ±10, ±11.11111, ±12.5, ±14.28571, ±16.66667, ±20, ±25, ±30, "
                "±33.33333, ±40, ±50, ±60, ±66.66667, ±70, ±75, ±80, ±83.33333, ±90 and ±100")
 
@@ -467,12 +449,6 @@ def check_weight(weight: float, what: str, fail) -> str | None:
 
 def preflight_question(q: Question, fail) -> None:
     """Call ``fail(message)`` for everything in ``q`` that Moodle cannot take as it is."""
-    for text in question_texts(q):
-        found = _CONTROL.search(text)
-        if found:
-            fail(f"control character U+{ord(found.group()):04X} cannot be written to Moodle XML: "
-                 "delete it (YAML escapes such as \"\\a\" or \"\\x07\" produce it)")
-            break
     if q.hints_html and q.kind in NO_HINTS:
         fail(f"Moodle has no hints for {QTYPE[q.kind]} questions, so the {len(q.hints_html)} hint(s) "
              "would be lost: remove 'hints' from this question")
@@ -530,13 +506,8 @@ def preflight_course(course: Course, course_root: Path) -> list[Problem]:
         if not m.quiz or not m.quiz.questions:
             continue
         where = f"{root}/{m.quiz.source}"
-        for what, title in (("course title", course.title), ("module title", m.title),
-                            ("module summary", m.summary_html)):
-            found = _CONTROL.search(title)
-            if found:
-                problems.append(error(where, 0, 0, f"the {what} holds control character U+{ord(found.group()):04X}, "
-                                      "which cannot be written to Moodle XML: delete it"))
-            elif what != "module summary" and len(category_name(title)) > MAX_NAME:
+        for what, title in (("course title", course.title), ("module title", m.title)):
+            if len(category_name(title)) > MAX_NAME:
                 problems.append(error(where, 0, 0, f"the {what} is {len(title)} characters; it names a Moodle "
                                       f"question category, which holds at most {MAX_NAME}: shorten it"))
         if _ASSET_REF.search(m.summary_html):

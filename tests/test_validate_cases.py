@@ -217,6 +217,17 @@ CASES = [
     Case("escape-character-in-lesson", {L3: Bytes(b"Sebuah *chatbot*", b"Sebuah \x1b[1m*chatbot*")},
          [f"{L}/01-penerapan.md:9:8: control character U+001B is not allowed in course text: delete it "
           "(it often comes from copy-pasting)"]),
+    Case("yaml-escape-control-in-question", {Q1: Replace("stem: Apa fokus **AI Engineer**?",
+                                                          'stem: "Apa fokus \\a**AI Engineer**?"')},
+         [f"{D}/quiz.yaml:5:11: question 'q-single', field 'stem': control character U+0007 cannot go into any "
+          "output (XML forbids it): delete it (YAML escapes such as \"\\a\" or \"\\x07\" produce it)"]),
+    Case("yaml-escape-control-in-choice", {Q1: Replace("text: Menulis paper", 'text: "Menulis\\x1b paper"')},
+         [f"{D}/quiz.yaml:12:15: question 'q-single', field 'choices[2].text': control character U+001B cannot "
+          "go into any output (XML forbids it): delete it (YAML escapes such as \"\\a\" or \"\\x07\" "
+          "produce it)"]),
+    Case("yaml-escape-control-in-module-title", {M1: Replace("title: Dasar-dasar", 'title: "Dasar\\0dasar"')},
+         [f"{D}/module.yaml:1:8: field 'title': control character U+0000 cannot go into any output (XML "
+          "forbids it): delete it (YAML escapes such as \"\\a\" or \"\\x07\" produce it)"]),
     Case("double-encoded-text", {COURSE: Replace("title: Kursus Mini", "title: Kursus Mini âœ…")},
          ["c/course.yaml:2:20: warning: text looks double-encoded: 'âœ…' is probably '✅'; re-save the "
           "source as UTF-8 or replace it"], strict=True),
@@ -571,6 +582,17 @@ def expected_stderr(case: Case) -> str:
     return "\n".join(case.expected + [
         f"{errors} error(s), {warnings} warning(s): the course is invalid{extra}",
     ] + built) + "\n"
+
+
+def test_a_control_character_stops_every_output_not_only_moodle(run_coursepack, tmp_path):
+    """moodle-bad's question 'bell' holds U+0007 (a YAML escape): ``build cc`` crashed on it (exit 3)."""
+    bad = MINI.parent / "moodle-bad"
+    for name in ("cc", "scorm12", "handbook"):
+        result = run_coursepack("build", name, "--course", str(bad), "--out", str(tmp_path / name))
+        assert result.code == 1, (name, result)
+        assert "nothing was built" in result.stderr
+        assert (f"{bad}/modules/01-aturan/quiz.yaml:38:11: question 'bell', field 'stem': control character "
+                "U+0007 cannot go into any output") in result.stderr, (name, result.stderr)
 
 
 def test_there_are_enough_cases():
