@@ -12,6 +12,10 @@ exporter's ``Options`` model) and the course folder:
 3. ``check(export, ctx)`` — inspect what was written (XSD, structure, PDF outline …); the
    problems it returns are reported after those of the ``Export``.
 
+An exporter that follows another's options (``moodle-backup`` writes the ``moodle`` exporter's
+questions, with its penalty, numbering and units) reads that section from ``ctx.all_options``
+with ``options.options_for``; every other exporter reads only ``ctx.options``.
+
 Only when ``check`` finds no error are the files moved into the output folder, each with
 an atomic rename. A third party ships an exporter by subclassing ``Exporter[ItsOptions]``
 (setting ``Options = ItsOptions``) and registering the class under the entry-point group
@@ -21,8 +25,9 @@ an atomic rename. A third party ships an exporter by subclassing ``Exporter[ItsO
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
 from typing import Callable, ClassVar, Generic, Mapping, TypeVar
 
 import jinja2
@@ -46,6 +51,8 @@ class SourceContext(Generic[O]):
 
     options: O                      # this exporter's validated options from course.yaml
     root: Path                      # the course folder as the user named it (problem paths, files)
+    # every exporter's validated section by exporter name, for one that follows another's options
+    all_options: Mapping[str, BaseModel] = field(default_factory=lambda: MappingProxyType({}), kw_only=True)
 
 
 @dataclass(frozen=True)

@@ -81,7 +81,7 @@ def run_preflights(classes: list[type[Exporter]], loaded: Loaded, named: Iterabl
     for cls in classes:
         if getattr(cls, "preflight_when_named_only", False) and cls.name not in named:
             continue
-        ctx = SourceContext(options_for(cls, loaded.options), loaded.root)
+        ctx = SourceContext(options_for(cls, loaded.options), loaded.root, all_options=loaded.options)
         for problem in cls().preflight(loaded.course, ctx):
             names = found.setdefault(problem, [])
             if cls.name not in names:
@@ -145,7 +145,7 @@ def run_exporter(exporter_cls: type[Exporter], loaded: Loaded, out_dir: Path,
         ctx = ExportContext(options_for(exporter_cls, loaded.options), loaded.root, staging,
                             source_date(course, environ),
                             template_environment(loaded.root, name, exporter.template_folder), warn,
-                            exporter_labels(exporter_cls, course))
+                            exporter_labels(exporter_cls, course), all_options=loaded.options)
         export = exporter.export(course, ctx)
         paths = [Path(p) for p in export.paths]
         outside = [p for p in paths if p.resolve().parent != staging.resolve()]

@@ -18,13 +18,13 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from coursepack.build import run_exporter
+import courses
 from coursepack.exporters.moodle import category_idnumber, question_name
-from coursepack.exporters.moodle_backup import MoodleBackupExporter, MoodleBackupOptions
+from coursepack.exporters.moodle_backup import MoodleBackupOptions
 from coursepack.exporters.moodle_backup.archive import read_mbz
 from coursepack.exporters.moodle_backup.checks import backup_problems, preflight_backup
-from coursepack.load import load_course
-from coursepack.registry import discover_exporters
+from courses import load
+from test_moodle import moodle_bad_without_bell
 
 HERE = Path(__file__).parent
 REPO = HERE.parent
@@ -36,20 +36,10 @@ QTYPE = {"single": "multichoice", "multiple": "multichoice", "truefalse": "truef
          "numerical": "numerical", "matching": "match", "essay": "essay"}
 
 
-def load(folder: Path):
-    course, problems = load_course(folder, discover_exporters())
-    assert course is not None, [p.format() for p in problems]
-    return course
-
-
-def build(course, out: Path, **options) -> Path:
-    if options:
-        course = dataclasses.replace(course, options={**course.options,
-                                                      "moodle-backup": MoodleBackupOptions(**options)})
-    result = run_exporter(MoodleBackupExporter, course, out, warn=lambda m: None)
-    assert result.paths, [p.format() for p in result.problems]
-    (path,) = result.paths
-    return Path(path)
+def build(loaded, out: Path, **options) -> Path:
+    """The one backup the exporter publishes (``options``: MoodleBackupOptions)."""
+    (path,) = courses.build("moodle-backup", loaded, out, MoodleBackupOptions(**options) if options else None)
+    return path
 
 
 def xml(members: dict[str, bytes], name: str) -> etree._Element:
@@ -64,9 +54,9 @@ def course_cases():
 
 @pytest.fixture(scope="module")
 def sample(tmp_path_factory):
-    course = load(SAMPLE)
-    path = build(course, tmp_path_factory.mktemp("sample"))
-    return course, path, read_mbz(path)
+    loaded = load(SAMPLE)
+    path = build(loaded, tmp_path_factory.mktemp("sample"))
+    return loaded.course, path, read_mbz(path)
 
 
 def test_output_name_and_the_files_restore_reads(sample):
@@ -176,10 +166,11 @@ def test_quiz_slots_marks_and_pass_grade(sample):
 
 
 def test_completion_follows_completion_require(tmp_path):
-    course = load(MINI)
+    loaded = load(MINI)
+    course = loaded.course
     only_quiz = dataclasses.replace(course, completion=dataclasses.replace(course.completion, require=("quiz",),
                                                                          mastery_score=0))
-    members = read_mbz(build(only_quiz, tmp_path))
+    members = read_mbz(build(dataclasses.replace(loaded, course=only_quiz), tmp_path))
     modules = {n: xml(members, n) for n in members if n.endswith("/module.xml")}
     for name, root in modules.items():
         kind = root.findtext("modulename")
@@ -199,14 +190,15 @@ def test_glossary_entries(sample):
 
 
 def test_lesson_links_become_restore_links(tmp_path):
-    course = load(MINI)
+    loaded = load(MINI)
+    course = loaded.course
     first, second = course.modules[0].lessons[:2]
     linked = dataclasses.replace(first, html=first.html + f'<p><a href="{second.source}">next</a></p>',
                                  assets=first.assets + (dataclasses.replace(first.assets[0], path=second.source),))
     module = dataclasses.replace(course.modules[0], lessons=(linked,) + course.modules[0].lessons[1:])
     course = dataclasses.replace(course, modules=(module,) + course.modules[1:])
     for lessons, pattern in (("page", r"\$@PAGEVIEWBYID\*(\d+)@\$"), ("book", r"\$@BOOKVIEWBYIDCH\*(\d+)\*(\d+)@\$")):
-        members = read_mbz(build(course, tmp_path / lessons, lessons=lessons))
+        members = read_mbz(build(dataclasses.replace(loaded, course=course), tmp_path / lessons, lessons=lessons))
         texts = b"".join(members[n] for n in members if n.endswith(("/page.xml", "/book.xml"))).decode()
         assert second.source not in texts
         assert re.search(pattern, texts), lessons
@@ -214,8 +206,9 @@ def test_lesson_links_become_restore_links(tmp_path):
 
 
 def test_book_option_gives_one_book_per_module(tmp_path):
-    course = load(SAMPLE)
-    members = read_mbz(build(course, tmp_path, lessons="book"))
+    loaded = load(SAMPLE)
+    course = loaded.course
+    members = read_mbz(build(loaded, tmp_path, lessons="book"))
     books = [xml(members, n) for n in sorted(members) if n.endswith("/book.xml")]
     assert [b.findtext("book/name") for b in books] == [m.title for m in course.modules if m.lessons]
     assert not [n for n in members if n.endswith("/page.xml")]
@@ -226,22 +219,24 @@ def test_book_option_gives_one_book_per_module(tmp_path):
 
 @pytest.mark.parametrize("course_dir", course_cases())
 def test_every_fixture_builds_a_backup_that_checks(tmp_path, course_dir):
-    course = load(course_dir)
-    members = read_mbz(build(course, tmp_path))
+    loaded = load(course_dir)
+    course = loaded.course
+    members = read_mbz(build(loaded, tmp_path))
     assert backup_problems(members) == []
     assert len(list(xml(members, "questions.xml").iter("question"))) == len(course.questions)
 
 
-def test_the_refused_fixture_is_refused_with_the_moodle_rules():
-    course = load(COURSES / "moodle-bad")
-    problems = [p for p in preflight_backup(course) if p.severity == "error"]
+def test_the_refused_fixture_is_refused_with_the_moodle_rules(tmp_path):
+    loaded = load(moodle_bad_without_bell(tmp_path))
+    problems = [p for p in preflight_backup(loaded.course, loaded.root) if p.severity == "error"]
     assert problems and all("quiz.yaml" in p.path for p in problems)
 
 
 def test_same_source_same_bytes_and_fixed_archive_metadata(tmp_path, monkeypatch):
-    course = load(MINI)
-    one = build(course, tmp_path / "a").read_bytes()
-    two = build(course, tmp_path / "b").read_bytes()
+    loaded = load(MINI)
+    course = loaded.course
+    one = build(loaded, tmp_path / "a").read_bytes()
+    two = build(loaded, tmp_path / "b").read_bytes()
     assert one == two
     assert one[4:8] == b"\0\0\0\0"             # gzip header: no timestamp
     with tarfile.open(fileobj=io.BytesIO(one), mode="r:gz") as archive:
@@ -253,7 +248,7 @@ def test_same_source_same_bytes_and_fixed_archive_metadata(tmp_path, monkeypatch
     assert {(m.mtime, m.uid, m.gid, m.uname, m.gname, m.mode) for m in members} == {(midnight, 0, 0, "", "", 0o644)}
     assert gzip.decompress(one)[:17] == b"moodle_backup.xml"
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
-    other = read_mbz(build(course, tmp_path / "c"))
+    other = read_mbz(build(loaded, tmp_path / "c"))
     assert xml(other, "moodle_backup.xml").findtext("information/backup_date") == "1700000000"
 
 
@@ -287,12 +282,29 @@ def test_the_check_catches_a_broken_backup(sample):
 
 
 def test_long_names_are_refused_at_their_file(tmp_path):
-    course = load(MINI)
+    course = load(MINI).course
     module = dataclasses.replace(course.modules[0], title="M" * 300)
     course = dataclasses.replace(course, id="x" * 120, modules=(module,) + course.modules[1:])
-    messages = [(p.path.rsplit("/", 1)[-1], p.message) for p in preflight_backup(course)]
+    messages = [(p.path.rsplit("/", 1)[-1], p.message) for p in preflight_backup(course, MINI)]
     assert any(path == "module.yaml" and "course section" in m for path, m in messages), messages
     assert any(path == "course.yaml" and "short name" in m for path, m in messages), messages
+
+
+def test_the_questions_follow_the_moodle_exporters_options(tmp_path):
+    """The backup's questions are the Moodle XML bank's: the ``moodle`` exporter's options (read
+    beside the backup's own) set their numbering and unit penalty, in both."""
+    from coursepack.exporters.moodle import MoodleOptions
+
+    loaded = load(MINI)
+    changed = dataclasses.replace(loaded, options={**loaded.options,
+                                                   "moodle": MoodleOptions(answernumbering="IIII", unitpenalty=0.5)})
+    for what, source, numbering, unitpenalty in (("default", loaded, "abc", "0.1000000"),
+                                                 ("changed", changed, "IIII", "0.5000000")):
+        questions = xml(read_mbz(build(source, tmp_path / what)), "questions.xml")
+        assert {n.text for n in questions.iter("answernumbering")} == {numbering}, what
+        assert {n.text for n in questions.iter("unitpenalty")} == {unitpenalty}, what
+        (bank,) = courses.build("moodle", source, tmp_path / f"{what}-bank")
+        assert f"<answernumbering>{numbering}</answernumbering>" in bank.read_text(encoding="utf-8"), what
 
 
 def test_options_are_validated(run_coursepack, mini_copy):

@@ -48,9 +48,9 @@ def build(course_dir: Path, out: Path) -> Path:
 
 
 def load(course_dir: Path):
-    course, problems = load_course(course_dir, discover_exporters())
-    assert course is not None, problems
-    return course
+    loaded, problems = load_course(course_dir, discover_exporters())
+    assert loaded is not None, problems
+    return loaded.course
 
 
 def restore(site, mbz: Path) -> dict:

@@ -19,10 +19,11 @@ from pathlib import Path
 
 from lxml import etree
 
+from coursepack.checks import UNWRITABLE
 from coursepack.model import Course
 from coursepack.problems import Problem, error
 
-from ..moodle import _CONTROL, _PLUGINFILE, preflight_course
+from ..moodle import _PLUGINFILE, preflight_course
 from .archive import read_mbz
 from .plan import BACKUP_RELEASE, BACKUP_VERSION
 
@@ -36,10 +37,10 @@ ROOT_FILES = ("moodle_backup.xml", "files.xml", "questions.xml", "gradebook.xml"
 _TOKEN = re.compile(r"\$@(PAGEVIEWBYID|BOOKVIEWBYIDCH)\*(\d+)(?:\*(\d+))?@\$")
 
 
-def preflight_backup(course: Course) -> list[Problem]:
+def preflight_backup(course: Course, course_root: Path) -> list[Problem]:
     """Every rule of a Moodle course backup that the source does not meet."""
-    root = course.root.as_posix()
-    problems = list(preflight_course(course)) if course.questions else []
+    root = course_root.as_posix()
+    problems = list(preflight_course(course, course_root)) if course.questions else []
     if len(course.title) > MAX_FULLNAME:
         problems.append(error(f"{root}/course.yaml", 0, 0, f"the course title is {len(course.title)} characters; "
                               f"a Moodle course's full name holds at most {MAX_FULLNAME}: shorten it"))
@@ -53,7 +54,7 @@ def preflight_backup(course: Course) -> list[Problem]:
                                   f"Moodle course section, which holds at most {MAX_SECTION_NAME}: shorten it"))
         for lesson in module.lessons:
             for what, text in (("title", lesson.title), ("text", lesson.html)):
-                found = _CONTROL.search(text)
+                found = UNWRITABLE.search(text)
                 if found:
                     problems.append(error(f"{root}/{lesson.source}", 0, 0, f"the lesson {what} holds control "
                                           f"character U+{ord(found.group()):04X}, which XML cannot carry: delete it"))
@@ -62,7 +63,7 @@ def preflight_backup(course: Course) -> list[Problem]:
             problems.append(error(f"{root}/glossary.yaml", 0, 0, f"glossary term '{entry.term[:30]}…' is "
                                   f"{len(entry.term)} characters; Moodle's glossary holds at most {MAX_CONCEPT}: "
                                   "shorten it"))
-        elif _CONTROL.search(entry.term + entry.definition_html):
+        elif UNWRITABLE.search(entry.term + entry.definition_html):
             problems.append(error(f"{root}/glossary.yaml", 0, 0, f"glossary term '{entry.term}' holds a control "
                                   "character, which XML cannot carry: delete it"))
     return problems

@@ -10,16 +10,16 @@ course agree.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Literal, Mapping
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from coursepack.exporter import BuildContext, Exporter
+from coursepack.exporter import Export, ExportContext, Exporter, SourceContext
 from coursepack.model import Course
+from coursepack.options import options_for
 from coursepack.problems import Problem
 
-from ..moodle import BankWriter, MoodleOptions
+from ..moodle import BankWriter, MoodleExporter, MoodleOptions
 from ..moodle_labels import MOODLE_LABELS
 from .activities import ActivityWriter, lesson_links
 from .archive import write_mbz
@@ -39,14 +39,14 @@ class MoodleBackupOptions(BaseModel):
         "(one chapter per lesson)")
 
 
-def question_options(course: Course) -> MoodleOptions:
+def question_options(ctx: SourceContext) -> MoodleOptions:
     """The ``moodle`` exporter's options of this course (penalty, numbering, shuffling, units), so
     that the questions in the backup are the questions of its Moodle XML bank."""
-    options = course.options.get("moodle")
-    return options if isinstance(options, MoodleOptions) else MoodleOptions()
+    return options_for(MoodleExporter, ctx.all_options)
 
 
-def backup_members(course: Course, plan: Plan, filename: str, labels: Mapping[str, str]) -> dict[str, object]:
+def backup_members(course: Course, plan: Plan, filename: str, labels: Mapping[str, str],
+                   questions: MoodleOptions) -> dict[str, object]:
     """Every member of the backup: path → a function giving its bytes (files are read when written)."""
     pool = FilePool(plan.timestamp)
     links = lesson_links(plan)
@@ -56,7 +56,7 @@ def backup_members(course: Course, plan: Plan, filename: str, labels: Mapping[st
         members.update(section_files(plan, section, pool, labels["outcomes"], links))
     for activity in plan.activities:
         members.update(activities.files(activity))
-    bank = BankWriter(course, question_options(course), labels)
+    bank = BankWriter(course, questions, labels)
     members["questions.xml"] = QuestionsWriter(plan, bank, pool).write()
     members["moodle_backup.xml"] = moodle_backup_xml(plan, filename)
     members.update(course_folder(plan))
@@ -75,16 +75,15 @@ class MoodleBackupExporter(Exporter):
     Options = MoodleBackupOptions
     labels = (MOODLE_LABELS,)        # its question bank's combined feedback, as the moodle exporter's
 
-    def preflight(self, course: Course, options: BaseModel) -> list[Problem]:
-        return preflight_backup(course)
+    def preflight(self, course: Course, ctx: SourceContext[MoodleBackupOptions]) -> list[Problem]:
+        return preflight_backup(course, ctx.root)
 
-    def export(self, course: Course, ctx: BuildContext) -> list[Path]:
-        options = ctx.options if isinstance(ctx.options, MoodleBackupOptions) else MoodleBackupOptions()
-        plan = make_plan(course, ctx.source_date, options.lessons, ctx.labels["glossary"])
+    def export(self, course: Course, ctx: ExportContext[MoodleBackupOptions]) -> Export:
+        plan = make_plan(course, ctx.source_date, ctx.options.lessons, ctx.labels["glossary"])
         plan_categories(plan)
         path = ctx.output(self.output_name(course))
-        write_mbz(path, backup_members(course, plan, path.name, ctx.labels), plan.timestamp)
-        return [path]
+        write_mbz(path, backup_members(course, plan, path.name, ctx.labels, question_options(ctx)), plan.timestamp)
+        return Export((path,))
 
-    def check(self, paths: list[Path], ctx: BuildContext) -> list[Problem]:
-        return [problem for path in paths for problem in check_backup(path)]
+    def check(self, export: Export, ctx: ExportContext[MoodleBackupOptions]) -> list[Problem]:
+        return [problem for path in export.paths for problem in check_backup(path)]
