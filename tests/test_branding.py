@@ -34,7 +34,7 @@ def test_a_valid_branding_is_in_the_model(mini_copy: Path):
                                                     encoding="utf-8")
     brand(mini_copy, "  logo: assets/logo.svg\n  logo_alt: Contoh Akademi\n  accent: '#0B6E4F'\n"
           "  css: assets/brand.css\n")
-    course = load(mini_copy)
+    course = load(mini_copy).course
     b = course.branding
     assert (b.logo.path, b.logo.media_type, b.logo_alt) == ("assets/logo.svg", "image/svg+xml", "Contoh Akademi")
     assert (b.accent, b.css.path) == ("#0b6e4f", "assets/brand.css")
@@ -124,9 +124,10 @@ def test_scorm_package_carries_and_declares_the_branding(mini_copy: Path, tmp_pa
     (mini_copy / "assets" / "brand.css").write_text(".page-kicker { font-variant: small-caps; }\n",
                                                     encoding="utf-8")
     brand(mini_copy, "  logo: assets/logo.svg\n  accent: '#0b6e4f'\n  css: assets/brand.css\n")
-    course = load(mini_copy)
+    loaded = load(mini_copy)
+    course = loaded.course
     for edition in ("scorm12", "scorm2004"):
-        [path] = build(edition, course, tmp_path / edition)       # check() validated the manifest
+        [path] = build(edition, loaded, tmp_path / edition)       # check() validated the manifest
         with zipfile.ZipFile(path) as archive:
             css = archive.read("shared/brand.css").decode()
             assert archive.read("shared/brand-logo.svg") == SVG.encode()
@@ -151,11 +152,13 @@ def test_the_preview_prints_a_lesson_in_the_accent(mini_copy: Path, tmp_path: Pa
     from coursepack.preview import lesson_print_pdf
 
     brand(mini_copy, "  accent: '#7c2d12'\n")
-    course = load(mini_copy)
+    loaded = load(mini_copy)
+    course = loaded.course
     pdftoppm = shutil.which("pdftoppm")
     if not pdftoppm:
         pytest.skip("pdftoppm is not installed (Debian package poppler-utils)")
-    (tmp_path / "lesson.pdf").write_bytes(lesson_print_pdf(course, course.lessons[0].id, tmp_path / "scratch"))
+    (tmp_path / "lesson.pdf").write_bytes(lesson_print_pdf(loaded, EXPORTERS["handbook"], course.lessons[0].id,
+                                                                tmp_path / "scratch"))
     subprocess.run([pdftoppm, "-png", "-r", "100", "-f", "1", "-l", "1", str(tmp_path / "lesson.pdf"),
                     str(tmp_path / "p")], check=True)
     from PIL import Image

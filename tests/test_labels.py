@@ -81,7 +81,7 @@ def test_resolution_order_and_fallback():
 
 
 def test_each_exporter_gets_the_core_words_and_its_own():
-    course = load(MINI)
+    course = load(MINI).course
     scorm = exporter_labels(EXPORTERS["scorm12"], course)
     assert scorm["next"] == "Berikutnya" and scorm["contents"] == "Daftar Isi"
     assert "handbook_kicker" not in scorm and "moodle_correct" not in scorm
@@ -94,10 +94,11 @@ def test_each_exporter_gets_the_core_words_and_its_own():
 def test_overrides_reach_the_scorm_page_and_the_model(mini_copy: Path, tmp_path: Path):
     edit(mini_copy / "course.yaml", "language: id", "language: fr")
     add_to_course_yaml(mini_copy, 'labels:\n  next: "Continuer"\n  note: "À savoir"\n  quiz: "Évaluation"\n')
-    course = load(mini_copy)
+    loaded = load(mini_copy)
+    course = loaded.course
     assert '<p class="admonition-title">À savoir</p>' in course.lessons[0].html
     assert course.modules[1].quiz.title.startswith("Évaluation: ")
-    [path] = build("scorm12", course, tmp_path / "out")
+    [path] = build("scorm12", loaded, tmp_path / "out")
     with zipfile.ZipFile(path) as archive:
         page = archive.read(plan_scos(course, "course")[0].href).decode()
     assert "Continuer" in page and ">Suivant<" not in page

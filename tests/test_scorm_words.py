@@ -34,8 +34,8 @@ def branded_copy(target: Path, language: str = "fr") -> Path:
     return target
 
 
-def package(course, out: Path) -> Path:
-    [path] = build("scorm12", course, out / "zip")
+def package(loaded, out: Path) -> Path:
+    [path] = build("scorm12", loaded, out / "zip")
     folder = out / "pkg"
     with zipfile.ZipFile(path) as archive:
         archive.extractall(folder)
@@ -72,8 +72,9 @@ def submit_first_quiz(session, sco) -> None:
 
 @pytest.mark.parametrize("size", sorted(SIZES))
 def test_branded_course_pages_pass_axe(lms, tmp_path, size):
-    course = load(branded_copy(tmp_path / "c"))
-    folder = package(course, tmp_path / "out")
+    loaded = load(branded_copy(tmp_path / "c"))
+    course = loaded.course
+    folder = package(loaded, tmp_path / "out")
     session, sco = open_sco(lms, folder, course, size)
     frame = session.sco
     assert frame.evaluate("() => getComputedStyle(document.documentElement).getPropertyValue('--accent')"
@@ -95,9 +96,10 @@ def test_branded_course_pages_pass_axe(lms, tmp_path, size):
 
 
 def test_an_accent_that_validation_refuses_fails_axe(lms, tmp_path):
-    course = load(branded_copy(tmp_path / "c"))
+    loaded = load(branded_copy(tmp_path / "c"))
+    course = loaded.course
     too_light = dataclasses.replace(course, branding=dataclasses.replace(course.branding, accent="#ffcc00"))
-    folder = package(too_light, tmp_path / "out")
+    folder = package(dataclasses.replace(loaded, course=too_light), tmp_path / "out")
     session, sco = open_sco(lms, folder, too_light, "desktop")
     found = {v["id"] for v in serious(session)}
     assert "color-contrast" in found, found
@@ -106,8 +108,9 @@ def test_an_accent_that_validation_refuses_fails_axe(lms, tmp_path):
 
 @pytest.mark.parametrize("size", sorted(SIZES))
 def test_arabic_course_reads_right_to_left_and_passes_axe(lms, tmp_path, size):
-    course = load(FIXTURES / "arabic")
-    folder = package(course, tmp_path / "out")
+    loaded = load(FIXTURES / "arabic")
+    course = loaded.course
+    folder = package(loaded, tmp_path / "out")
     session, sco = open_sco(lms, folder, course, size)
     frame = session.sco
     assert frame.evaluate("() => [document.documentElement.dir, document.documentElement.lang]") == ["rtl", "ar"]
