@@ -23,14 +23,14 @@ from pathlib import Path
 
 import pytest
 
-from coursepack.build import template_environment
-from coursepack.exporter import BuildContext, exporter_labels
+from coursepack.exporter import ExportContext, SourceContext, exporter_labels
 from coursepack.exporters.handbook import HandbookExporter, HandbookOptions, render_handbook_html, typeset
 from coursepack.exporters.handbook.checks import log_problems
 from coursepack.exporters.handbook.printhtml import prepare_html
 from coursepack.exporters.handbook.typesetting import render_document
 from coursepack.exporters.handbook.views import (choice_order, format_number, render_handbook_css, svg_width,
                                                 written_number)
+from coursepack.run import template_environment
 from courses import SAMPLE, load
 from test_handbook import assert_fonts_embedded_and_shipped, build_pdf, pages_text, require, squash
 
@@ -151,13 +151,18 @@ def write_course(root: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def course(tmp_path_factory):
+def loaded(tmp_path_factory):
     return load(write_course(tmp_path_factory.mktemp("print-course") / "course"))
 
 
 @pytest.fixture(scope="module")
-def pdf(course, tmp_path_factory) -> Path:
-    return build_pdf(course, tmp_path_factory.mktemp("print-pdf"))
+def course(loaded):
+    return loaded.course
+
+
+@pytest.fixture(scope="module")
+def pdf(loaded, tmp_path_factory) -> Path:
+    return build_pdf(loaded, tmp_path_factory.mktemp("print-pdf"))
 
 
 @pytest.fixture(scope="module")
@@ -165,13 +170,13 @@ def texts(pdf) -> list[str]:
     return [BIDI_MARKS.sub("", t) for t in pages_text(pdf)]
 
 
-def book_html(course) -> str:
+def book_html(loaded) -> str:
     import datetime as dt
 
-    ctx = BuildContext(Path("."), HandbookOptions(), dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc),
-                       template_environment(course, "handbook"), lambda message: None,
-                       exporter_labels(HandbookExporter, course))
-    return render_handbook_html(course, ctx)
+    ctx = ExportContext(HandbookOptions(), loaded.root, Path("."), dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc),
+                        template_environment(loaded.root, "handbook"), lambda message: None,
+                        exporter_labels(HandbookExporter, loaded.course))
+    return render_handbook_html(loaded.course, ctx)
 
 
 def page_of(texts: list[str], needle: str, start: int = 0) -> int:
@@ -310,8 +315,8 @@ def test_validate_reads_the_fonts_the_course_itself_ships(tmp_path):
     shutil.copy(TEMPLATES / "fonts" / "NotoSerif-Regular.ttf", own / "fonts")
     (own / "fonts.css").write_text('@font-face { font-family: "Handbook Serif"; src: url(fonts/NotoSerif-Regular.ttf); }\n',
                                    encoding="utf-8")
-    course = load(root)
-    problems = HandbookExporter().preflight(course, HandbookOptions())
+    loaded = load(root)
+    problems = HandbookExporter().preflight(loaded.course, SourceContext(HandbookOptions(), loaded.root))
     flagged = " ".join(p.message for p in problems)
     assert "ROCKET" in flagged and "PARTY POPPER" in flagged and "ARABIC LETTER ALEF" in flagged
     assert any(p.path.endswith("/course.yaml") and (p.line, p.col) == (2, 19) for p in problems)   # the title's 🚀
@@ -319,54 +324,53 @@ def test_validate_reads_the_fonts_the_course_itself_ships(tmp_path):
                for p in problems)                     # the table row with Arabic and Hebrew
 
 
-def test_weasyprint_per_glyph_font_warnings_become_one_warning_at_the_course(course):
+def test_weasyprint_per_glyph_font_warnings_become_one_warning_at_the_course(loaded):
     import logging
 
     messages = [(logging.WARNING, f'Unknown bitmap metrics in "Noto Color Emoji" for glyph: {n}') for n in range(40)]
     messages.append((logging.WARNING, "Anchor defined twice: x"))
-    problems = log_problems(messages, course, "templates/handbook")
+    problems = log_problems(messages, loaded.course, loaded.root, "templates/handbook")
     glyphs = [p for p in problems if "Noto Color Emoji" in p.message]
     assert len(glyphs) == 1 and glyphs[0].message.startswith("40 glyph(s)") and glyphs[0].severity == "warning"
-    assert glyphs[0].path == course.root.as_posix() and "coursepack validate" in glyphs[0].message
+    assert glyphs[0].path == loaded.root.as_posix() and "coursepack validate" in glyphs[0].message
     assert any("Anchor defined twice" in p.message for p in problems)      # other messages stay
 
 
 # -- worksheets, figures, answer keys, lesson headers ----------------------------------------------
 
-def test_worksheet_choices_are_shuffled_by_question_id(course):
-    html = book_html(course)
+def test_worksheet_choices_are_shuffled_by_question_id(loaded, course):
+    html = book_html(loaded)
     letters = re.findall(r'<li><strong>([A-D])\.</strong> The right answer \d', html)
     assert len(letters) == 6 and len(set(letters)) > 1, letters      # not always A
-    assert book_html(course) == html                                 # same source, same book
+    assert book_html(loaded) == html                                 # same source, same book
     q = next(q for q in course.questions if q.id == "q-first-1")
     assert sorted(choice_order(q)) == [0, 1, 2, 3]
     assert choice_order(dataclasses.replace(q, shuffle=False)) == (0, 1, 2, 3)
 
 
 def test_the_sample_course_no_longer_prints_most_right_answers_as_a():
-    course = load(SAMPLE)
-    html = book_html(course)
+    html = book_html(load(SAMPLE))
     letters = re.findall(r'<ul class="key-answers">\s*<li><strong>([A-F])\.</strong>', html)
     assert letters and letters.count("A") <= len(letters) // 2, letters
 
 
-def test_svg_figures_get_their_own_width(course, tmp_path):
-    assert svg_width(course.root / "assets" / "small.svg") == 240.0     # from the viewBox
+def test_svg_figures_get_their_own_width(loaded, tmp_path):
+    assert svg_width(loaded.root / "assets" / "small.svg") == 240.0     # from the viewBox
     (tmp_path / "mm.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" width="50mm" height="20mm"/>')
     assert round(svg_width(tmp_path / "mm.svg"), 1) == 189.0
     (tmp_path / "bad.svg").write_text("<svg")
     assert svg_width(tmp_path / "bad.svg") is None
     assert ('<img src="assets/small.svg" alt="A small diagram labelled Launch" style="--image-width: 240px">'
-            in book_html(course))
+            in book_html(loaded))
 
 
-def test_the_svg_figure_prints_at_its_own_size(course, tmp_path):
-    ctx = BuildContext(tmp_path, HandbookOptions(), __import__("datetime").datetime(2026, 1, 1),
-                       template_environment(course, "handbook"), lambda message: None,
-                       exporter_labels(HandbookExporter, course))
+def test_the_svg_figure_prints_at_its_own_size(loaded, course, tmp_path):
+    ctx = ExportContext(HandbookOptions(), loaded.root, tmp_path, __import__("datetime").datetime(2026, 1, 1),
+                        template_environment(loaded.root, "handbook"), lambda message: None,
+                        exporter_labels(HandbookExporter, course))
     sheets = [((TEMPLATES / "fonts.css").read_text(encoding="utf-8"), TEMPLATES),
               (render_handbook_css(course, ctx), TEMPLATES)]
-    document, _, _ = render_document(book_html(course), course.root, sheets, (course.root, TEMPLATES), None)
+    document, _, _ = render_document(book_html(loaded), loaded.root, sheets, (loaded.root, TEMPLATES), None)
 
     def boxes(box):
         yield box
