@@ -437,3 +437,20 @@ def test_the_sample_handbook_passes_the_pdf_ua_checker(tmp_path):
     walk(PdfReader(io.BytesIO(pdf.read_bytes())).trailer["/Root"]["/StructTreeRoot"])
     assert len(figures) >= 4                              # the four SVG figures of the sample course
     assert all(alt and str(alt).strip() for alt in figures), figures
+
+
+def test_worksheet_points_say_point_for_one_and_points_for_more(loaded):
+    html = book_html(loaded)
+    spans = re.findall(r'<span class="q-points">([^<]*)</span>', html)
+    assert spans and "point(s)" not in html
+    assert set(spans) == {"1 point"}, spans          # every question of this course is worth 1
+    two = dataclasses.replace(loaded, course=with_points(loaded.course, 2))
+    assert set(re.findall(r'<span class="q-points">([^<]*)</span>', book_html(two))) == {"2 points"}
+
+
+def with_points(course, points: float):
+    """``course`` with every question worth ``points``."""
+    modules = tuple(dataclasses.replace(m, quiz=dataclasses.replace(m.quiz, questions=tuple(
+        dataclasses.replace(q, points=points) for q in m.quiz.questions))) if m.quiz else m
+        for m in course.modules)
+    return dataclasses.replace(course, modules=modules)

@@ -116,13 +116,13 @@ def test_an_unknown_label_is_an_error_with_the_near_miss(mini_copy: Path):
 
 
 def test_an_override_must_keep_the_fields(mini_copy: Path):
-    add_to_course_yaml(mini_copy, 'labels:\n  points: "{count} poin"\n  minutes: "menit"\n'
+    add_to_course_yaml(mini_copy, 'labels:\n  points_other: "{count} poin"\n  minutes: "menit"\n'
                        '  handbook_months: "Jan,Feb"\n  page_of: "{page"\n')
     course, problems = load_course(mini_copy, EXPORTERS, display_root="c")
     assert course is None
     found = messages(problems)
     assert len(found) == 4, found
-    assert "label 'points' must use {n}, as the built-in text '{n} point(s)' does (found {count})" in found[0]
+    assert "label 'points_other' must use {n}, as the built-in text '{n} points' does (found {count})" in found[0]
     assert "label 'minutes' must use {n}" in found[1] and "(found none)" in found[1]
     assert "twelve month names separated by commas (found 2)" in found[2]
     assert "unpaired '{' or '}'" in found[3]

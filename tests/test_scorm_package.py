@@ -389,10 +389,10 @@ def test_question_sections_match_the_view_template_for_any_course(spec):
 
 def test_points_are_singular_for_exactly_one():
     from coursepack.exporters.scorm import points_text
-    from coursepack.exporters.scorm_labels import SCORM_LABELS
-    en, fr = SCORM_LABELS["en"], SCORM_LABELS["fr"]
+    from coursepack.labels import CORE_LABELS
+    en, fr = CORE_LABELS["en"], CORE_LABELS["fr"]
     assert [points_text(n, en) for n in (1, 2, 0.5, 1.5)] == ["1 point", "2 points", "0.5 points", "1.5 points"]
-    assert points_text(1, SCORM_LABELS["id"]) == "1 poin"
+    assert points_text(1, CORE_LABELS["id"]) == "1 poin"
     assert [points_text(n, fr) for n in (1, 2)] == ["1 point", "2 points"]
 
 
