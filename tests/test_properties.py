@@ -598,6 +598,15 @@ def with_handbook_options(files: dict[str, bytes], **values) -> dict[str, bytes]
     return {**files, "course.yaml": yaml.safe_dump(course, allow_unicode=True, sort_keys=False).encode("utf-8")}
 
 
+def undrawable(loaded_course) -> bool:
+    """Whether the course uses a character the handbook's shipped fonts cannot draw."""
+    from coursepack.exporters.handbook.glyphs import drawable_characters, font_files, undrawable_problems
+    from coursepack.run import template_environment
+
+    fonts = font_files(template_environment(loaded_course.root, "handbook"))
+    return bool(undrawable_problems(loaded_course.course, loaded_course.root, drawable_characters(fonts)))
+
+
 @pytest.mark.slow
 @examples(3)
 @given(spec=course_specs(max_lessons=2, max_questions=3))
@@ -616,6 +625,7 @@ def test_parallel_typesetting_prints_the_same_handbook(spec: CourseSpec) -> None
                 (root / rel).write_bytes(data)
             loaded_course, problems = load_course(root, EXPORTERS)
             assert loaded_course is not None, [p.format() for p in problems if p.severity == "error"]
+            machine_fonts = undrawable(loaded_course)
             (path,) = export("handbook", loaded_course, Path(tmp) / "out")
             reader = PdfReader(str(path))
             text = subprocess.run([pdftotext, "-enc", "UTF-8", str(path), "-"], check=True,
@@ -623,7 +633,19 @@ def test_parallel_typesetting_prints_the_same_handbook(spec: CourseSpec) -> None
             seen.append((len(reader.pages), [squash(e.title) for e in flatten(reader.outline)], text))
     assert seen[0][0] == seen[1][0], f"page count: {seen[0][0]} in one pass, {seen[1][0]} in parallel"
     assert seen[0][1] == seen[1][1], "the outline differs between one pass and parallel typesetting"
-    assert seen[0][2] == seen[1][2], "the text differs between one pass and parallel typesetting"
+    if machine_fonts:
+        # a character none of the shipped fonts draws (validate warns) falls back to the machine's
+        # fonts or to .notdef boxes, and the contents' dot leaders then break differently in a part
+        # than in one pass: for such courses the words must match, not where the leaders wrap
+        assert without_leaders(seen[0][2]) == without_leaders(seen[1][2]), \
+            "the text differs between one pass and parallel typesetting"
+    else:
+        assert seen[0][2] == seen[1][2], "the text differs between one pass and parallel typesetting"
+
+
+def without_leaders(text: str) -> str:
+    """``text`` without the contents' dot leaders and without whitespace."""
+    return squash(re.sub(r"(?:\.\s*){2,}", "", text))
 
 
 @examples(2)
