@@ -501,7 +501,8 @@ class Preview:
         self.builder = Builder(self.course_dir, self.display_root, self.work, self.log)
         self.state = BuildState()
         self._listeners: list[queue.Queue] = []
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()               # guards state and listeners
+        self._build_lock = threading.Lock()         # one build at a time: the builder's bookkeeping is not shared
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
         self._httpd: PreviewHTTPServer | None = None
@@ -545,6 +546,12 @@ class Preview:
 
     # building
     def rebuild(self, changed: set[str] | None = None) -> None:
+        """Validate and rebuild what changed. Builds never overlap: a call made while the
+        watcher's build runs waits for it, then finds only what is still out of date."""
+        with self._build_lock:
+            self._rebuild(changed)
+
+    def _rebuild(self, changed: set[str] | None) -> None:
         with self._lock:
             self.state.building = True
             if changed:
@@ -607,8 +614,9 @@ class Preview:
             self.rebuild({path for _, path in changes})
 
     # life cycle
-    def start(self) -> str:
-        """Bind, build once (progress on the log), start serving and watching; return the URL."""
+    def start(self, watch: bool = True) -> str:
+        """Bind, build once (progress on the log), start serving and (unless ``watch`` is false,
+        for callers that rebuild by themselves) watching; return the URL."""
         try:
             self._httpd = PreviewHTTPServer(self.port, self)
         except OSError as exc:
@@ -620,9 +628,10 @@ class Preview:
         self._threads.append(serve)
         self.log(f"preview: {self.url} — first build of {self.display_root} …")
         self.rebuild()
-        watch = threading.Thread(target=self._watch, name="preview-watch", daemon=True)
-        watch.start()
-        self._threads.append(watch)
+        if watch:
+            watcher = threading.Thread(target=self._watch, name="preview-watch", daemon=True)
+            watcher.start()
+            self._threads.append(watcher)
         return self.url
 
     def stop(self) -> None:

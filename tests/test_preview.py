@@ -48,6 +48,16 @@ def preview(mini_copy):
     server.stop()
 
 
+@pytest.fixture
+def unwatched(mini_copy):
+    """The same preview without its file watcher: the test alone decides when it rebuilds, so
+    what one rebuild did is not mixed with what the watcher did for the same edit."""
+    server = Preview(mini_copy, 0, log=lambda message: None, display_root=str(mini_copy))
+    server.start(watch=False)
+    yield server
+    server.stop()
+
+
 def get(server: Preview, path: str, host: str | None = None) -> tuple[int, bytes]:
     """A raw GET: the path is sent exactly as written (no client-side normalising)."""
     port = server.url.rsplit(":", 1)[1].strip("/")
@@ -135,7 +145,8 @@ def test_a_malformed_source_date_epoch_is_shown_not_a_crash(preview, monkeypatch
     assert preview.state_json()["ok"]
 
 
-def test_only_changed_outputs_are_rebuilt(preview, mini_copy):
+def test_only_changed_outputs_are_rebuilt(unwatched, mini_copy):
+    preview = unwatched
     assert set(preview.state.rebuilt) == {"scorm12", "scorm2004", "moodle", "handbook"}
     lesson = mini_copy / LESSON
     lesson.write_text(lesson.read_text() + "\nSatu kalimat lagi.\n")
@@ -144,6 +155,34 @@ def test_only_changed_outputs_are_rebuilt(preview, mini_copy):
     assert preview.state.editing == "dasar-istilah"
     preview.rebuild()
     assert preview.state.rebuilt == ()
+
+
+def test_builds_never_overlap(unwatched, mini_copy):
+    """The watcher's rebuild and another caller's must not run at once: the builder's
+    fingerprints and packages are one set, and two builds interleaved lost the handbook
+    from what the later one reported as rebuilt."""
+    preview, active, most = unwatched, [0], [0]
+    build = preview.builder.build
+
+    def slow_build(state):
+        active[0] += 1
+        most[0] = max(most[0], active[0])
+        time.sleep(0.3)
+        try:
+            build(state)
+        finally:
+            active[0] -= 1
+
+    preview.builder.build = slow_build
+    lesson = mini_copy / LESSON
+    lesson.write_text(lesson.read_text() + "\nSatu kalimat lagi.\n")
+    threads = [threading.Thread(target=preview.rebuild, args=({str(lesson)},)) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert most[0] == 1
+    assert preview.state.ok and preview.state.rebuilt == ()     # the second found nothing left to do
 
 
 def test_question_bank_lists_the_moodle_questions_with_their_answers(preview, mini_copy):
