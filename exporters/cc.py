@@ -27,7 +27,6 @@ import posixpath
 import re
 import zipfile
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Literal
 
 from lxml import etree
@@ -36,10 +35,11 @@ from pydantic import BaseModel, ConfigDict, Field
 from coursepack.exporter import Export, ExportContext, Exporter, SourceContext
 from coursepack.model import Course, Lesson, Module, Question, Quiz
 from coursepack.problems import Problem, error, warning
+from coursepack.references import package_path, point_references
 from .xsd import validate_xml
 
 from . import CC11_MANIFEST_XSD, CC11_QTI_XSD
-from .scorm import format_number, href_problems, ncname, safe_asset_path, write_zip, zip_date_time
+from .scorm import format_number, href_problems, ncname, write_zip, zip_date_time
 
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
 CP = "http://www.imsglobal.org/xsd/imsccv1p1/imscp_v1p1"
@@ -97,7 +97,7 @@ class Plan:
 
 
 def plan(course: Course, options: CcOptions) -> Plan:
-    files = {a.path: f"{FILES}/{safe_asset_path(a.path)}" for a in course.assets}
+    files = {a.path: f"{FILES}/{package_path(a.path)}" for a in course.assets}
     pages = {lesson.source: f"{PAGES}/{ncname(lesson.id)}.html" for lesson in course.lessons}
     return Plan(course, options, files, pages)
 
@@ -123,21 +123,6 @@ def ident(kind: str, key: str) -> str:
 
 
 # --- HTML ------------------------------------------------------------------------------------
-
-def attribute_forms(path: str) -> set[str]:
-    return {path, html.escape(path, quote=True)}
-
-
-def rewrite_links(text: str, targets: dict[str, str]) -> str:
-    """Point ``src``/``href`` attributes that name a course file at ``targets[path]``."""
-    if not text or not targets or ("src=" not in text and "href=" not in text):
-        return text
-    for old, new in targets.items():
-        for form in attribute_forms(old):
-            if form in text:
-                text = text.replace(f'src="{form}"', f'src="{new}"').replace(f'href="{form}"', f'href="{new}"')
-    return text
-
 
 def page_targets(p: Plan, page: str) -> dict[str, str]:
     """How a page at ``page`` reaches each course file and each lesson."""
@@ -182,19 +167,19 @@ def outcomes_html(title: str, outcomes) -> str:
 
 def lesson_page(p: Plan, lesson: Lesson) -> bytes:
     page = p.page(lesson)
-    return html_page(p.course.language, lesson.title, rewrite_links(lesson.html, page_targets(p, page)))
+    return html_page(p.course.language, lesson.title, point_references(lesson.html, page_targets(p, page)))
 
 
 def overview_page(p: Plan, module: Module, labels: dict[str, str]) -> bytes:
     page = module_page(module)
-    body = rewrite_links(module.summary_html, page_targets(p, page)) + "\n" + \
+    body = point_references(module.summary_html, page_targets(p, page)) + "\n" + \
         outcomes_html(labels["outcomes"], module.outcomes)
     return html_page(p.course.language, module.title, body)
 
 
 def glossary_page(p: Plan, labels: dict[str, str]) -> bytes:
     targets = page_targets(p, GLOSSARY_PAGE)
-    rows = "".join(f"<dt>{html.escape(e.term)}</dt>\n<dd>{rewrite_links(e.definition_html, targets)}</dd>\n"
+    rows = "".join(f"<dt>{html.escape(e.term)}</dt>\n<dd>{point_references(e.definition_html, targets)}</dd>\n"
                    for e in p.course.glossary)
     return html_page(p.course.language, labels["glossary"], f'<dl class="glossary">\n{rows}</dl>')
 
@@ -231,7 +216,7 @@ class QtiWriter:
         self.labels = labels
 
     def text(self, value: str) -> str:
-        return rewrite_links(value.strip(), self.targets)
+        return point_references(value.strip(), self.targets)
 
     def stem(self, question: Question) -> str:
         stem = question.stem_html.strip()
@@ -615,7 +600,7 @@ def link_problem(where: str, page: str, link: str, names: set[str], qti: bool) -
 
 # --- the exporter ------------------------------------------------------------------------------
 
-class CommonCartridgeExporter(Exporter):
+class CommonCartridgeExporter(Exporter[CcOptions]):
     name = "cc"
     description = "IMS Common Cartridge 1.1 (.imscc): pages, QTI quizzes, question bank"
     suffix = ".imscc"

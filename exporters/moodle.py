@@ -19,7 +19,6 @@ import hashlib
 import html
 import math
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -31,6 +30,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from coursepack.exporter import Export, ExportContext, Exporter, SourceContext
 from coursepack.model import Asset, Course, Module, Question
 from coursepack.problems import Problem, error, warning
+from coursepack.references import file_area_name, point_references, referenced
 from .xsd import load_schema
 
 from . import MOODLE_XML_XSD
@@ -66,7 +66,6 @@ _IMG_ALT = re.compile(r"""<img\b(?:[^>"']|"[^"]*"|'[^']*')*?\balt="([^"]*)"(?:[^
 _ASSET_LINK = re.compile(r"""<a\b[^>]*\bhref="(?!https?:|mailto:|#)[^"]*"[^>]*>(.*?)</a>""", re.S)
 _ASSET_REF = re.compile(r'\b(?:src|href)="(?!https?:|mailto:|#|@@PLUGINFILE@@/|data:)([^"]*)"')
 _PLUGINFILE = re.compile(r'@@PLUGINFILE@@/([^"\'\s<>?#]+)')
-_SAFE_FILE = re.compile(r"[^A-Za-z0-9._-]+")
 
 
 class MoodleOptions(BaseModel):
@@ -193,31 +192,6 @@ def summary_for_category(summary_html: str) -> str:
     return _ASSET_LINK.sub(lambda m: m.group(1), text).strip()
 
 
-def attribute_forms(path: str) -> tuple[str, ...]:
-    """How ``path`` can appear as an attribute value in the rendered (and sanitised) HTML."""
-    minimal = path.replace("&", "&amp;").replace('"', "&quot;")
-    full = minimal.replace("<", "&lt;").replace(">", "&gt;")
-    return tuple(dict.fromkeys((minimal, full)))
-
-
-def safe_file_name(asset: Asset, taken: set[str]) -> str:
-    """A file name Moodle accepts (PARAM_FILE) and needs no URL encoding, unique in ``taken``."""
-    stem, dot, ext = asset.name.rpartition(".")
-    if not dot:
-        stem, ext = asset.name, ""
-    stem = unicodedata.normalize("NFKD", stem).encode("ascii", "ignore").decode("ascii")
-    stem = _SAFE_FILE.sub("-", stem).strip("-.") or "file"
-    ext = _SAFE_FILE.sub("-", unicodedata.normalize("NFKD", ext).encode("ascii", "ignore").decode("ascii")).strip("-.")
-    base = f"{stem}.{ext}" if ext else stem
-    name = base
-    if name in taken:
-        stem, dot, ext = base.rpartition(".")
-        digest = hashlib.sha256(asset.path.encode()).hexdigest()[:8]
-        name = f"{stem}-{digest}.{ext}" if dot and stem else f"{base}-{digest}"
-    taken.add(name)
-    return name
-
-
 def cdata_text(parent: etree._Element, text: str) -> etree._Element:
     """``<text>`` holding ``text``: CDATA, split where the text itself contains ``]]>``."""
     if not text:
@@ -268,19 +242,9 @@ class BankWriter:
     def fill(self, element: etree._Element, html_text: str, assets: tuple[Asset, ...]) -> etree._Element:
         """Write ``<text>`` (HTML, CDATA) and the ``<file>`` of every course file it uses."""
         html_text = html_text.strip()
-        files: list[tuple[str, Asset]] = []
-        if assets and ("src=" in html_text or "href=" in html_text):
-            taken: set[str] = set()
-            for asset in assets:
-                forms = [f for f in attribute_forms(asset.path)
-                         if f'src="{f}"' in html_text or f'href="{f}"' in html_text]
-                if not forms:
-                    continue
-                name = safe_file_name(asset, taken)
-                for form in forms:
-                    html_text = (html_text.replace(f'src="{form}"', f'src="@@PLUGINFILE@@/{name}"')
-                                 .replace(f'href="{form}"', f'href="@@PLUGINFILE@@/{name}"'))
-                files.append((name, asset))
+        taken: set[str] = set()
+        files = [(file_area_name(asset, taken), asset) for asset in referenced(html_text, assets)]
+        html_text = point_references(html_text, {asset.path: f"@@PLUGINFILE@@/{name}" for name, asset in files})
         cdata_text(element, html_text)
         for name, asset in files:
             plain(element, "file", self.encode(asset), name=name, path="/", encoding="base64")
@@ -319,7 +283,7 @@ class BankWriter:
         sub(sub(element, "name"), "text").text = question_name(q, width)
         stem = q.stem_html.strip()
         if q.image is not None:
-            src = attribute_forms(q.image.path)[0]
+            src = html.escape(q.image.path, quote=True)
             stem += f'\n<p><img src="{src}" alt="{html.escape(q.image_alt, quote=True)}" /></p>'
         self.text_field(element, "questiontext", stem, q)
         self.optional_field(element, "generalfeedback", q.feedback_html, q)
@@ -609,7 +573,7 @@ def check_file(data: bytes) -> list[tuple[int, str]]:
 
 # --- the exporter ---------------------------------------------------------------------------
 
-class MoodleExporter(Exporter):
+class MoodleExporter(Exporter[MoodleOptions]):
     name = "moodle"
     description = "Moodle XML question bank (.xml)"
     suffix = ".xml"

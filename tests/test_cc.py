@@ -23,7 +23,7 @@ from coursepack.exporters import CC11_MANIFEST_XSD, CC11_QTI_XSD
 from coursepack.exporters.cc import (BANK_TYPE, CANVAS_TYPE, PROFILE, CcOptions, CommonCartridgeExporter,
                                      cartridge_problems)
 from coursepack.exporter import SourceContext
-from coursepack.exporters.scorm import safe_asset_path
+from coursepack.references import package_path
 from coursepack.exporters.xsd import validate_xml
 from courses import MINI, REPO, SAMPLE, build, buildable_courses, load
 from strategies import course_specs
@@ -73,7 +73,7 @@ def test_every_file_validates_and_every_href_is_present(folder, tmp_path):
         # a question's image is in web_resources/, linked as $IMS-CC-FILEBASE$/<path>
         for question in course.questions:
             if question.image is not None:
-                name = safe_asset_path(question.image.path)
+                name = package_path(question.image.path)
                 assert archive.read(f"web_resources/{name}") == question.image.source.read_bytes()
                 if question.kind in PROFILE:
                     module = next(m for m in course.modules if m.quiz and question in m.quiz.questions)
@@ -87,8 +87,8 @@ def test_every_file_validates_and_every_href_is_present(folder, tmp_path):
             assert tree.findtext(".//h1") == lesson.title
             for asset in lesson.assets:
                 if not asset.path.endswith(".md"):
-                    assert f"web_resources/{safe_asset_path(asset.path)}" in names
-                    assert archive.read(f"web_resources/{safe_asset_path(asset.path)}") == asset.source.read_bytes()
+                    assert f"web_resources/{package_path(asset.path)}" in names
+                    assert archive.read(f"web_resources/{package_path(asset.path)}") == asset.source.read_bytes()
 
 
 def test_golden_cartridge(tmp_path, golden):
@@ -352,7 +352,7 @@ def test_generated_courses_give_valid_cartridges(spec):
 def test_check_finds_a_question_image_that_is_missing(sample, tmp_path):
     course, archive = sample
     question = next(q for q in course.questions if q.image is not None and q.kind in PROFILE)
-    missing = f"web_resources/{safe_asset_path(question.image.path)}"
+    missing = f"web_resources/{package_path(question.image.path)}"
     broken = tmp_path / "broken.imscc"
     with zipfile.ZipFile(broken, "w") as out:
         for name in archive.namelist():

@@ -28,7 +28,7 @@ from lxml import etree
 
 from coursepack.exporters.cc import OUTSIDE_PROFILE
 from coursepack.exporters.moodle import plain_text
-from coursepack.exporters.scorm import safe_asset_path
+from coursepack.references import package_path
 from coursepack.exporter import exporter_labels
 from coursepack.registry import discover_exporters
 from lms.harness import skip_or_fail
@@ -88,7 +88,7 @@ def test_moodle_restores_the_cartridge_as_a_course(moodle_site, tmp_path, course
                              or a.media_type == "text/vtt"}, key=lambda a: a.path)
             files = {f["path"]: f["size"] for f in page["files"]}
             for asset in images:
-                stored = f"/web_resources/{safe_asset_path(asset.path)}"
+                stored = f"/web_resources/{package_path(asset.path)}"
                 assert files.get(stored) == asset.size, (lesson.id, stored, files)
                 assert f'="@@PLUGINFILE@@{stored}"' in page["content"]       # an img src or a link
             assert "../web_resources/" not in page["content"]
@@ -101,7 +101,7 @@ def test_moodle_restores_the_cartridge_as_a_course(moodle_site, tmp_path, course
                 assert plain_text(stored["generalfeedback"]) == plain_text(question.feedback_html)
                 if question.image is not None:
                     # the image element arrives; its file does not (README: Moodle's importer)
-                    name = safe_asset_path(question.image.path).rsplit("/", 1)[-1]
+                    name = package_path(question.image.path).rsplit("/", 1)[-1]
                     text = stored["questiontext"]
                     assert "<img " in text and re.search(rf'src="[^"]*/{re.escape(name)}"', text)
                 answers = stored["answers"]
@@ -210,7 +210,7 @@ def test_cc2olx_converts_the_cartridge(cc2olx, tmp_path, course_dir):
             assert f"<h1>{html.escape(lesson.title, quote=False)}</h1>" in text
             for asset in lesson.assets:
                 if asset.media_type.startswith("image/"):
-                    name = safe_asset_path(asset.path)
+                    name = package_path(asset.path)
                     assert f'="/static/{name}"' in text, (lesson.id, name)      # an img src or a link
                     assert name in static
         problems = [b for b in blocks if b.tag == "problem"]
@@ -219,7 +219,7 @@ def test_cc2olx_converts_the_cartridge(cc2olx, tmp_path, course_dir):
         for problem, question in zip(problems, questions):
             response = problem[0]
             if question.image is not None:
-                name = safe_asset_path(question.image.path)
+                name = package_path(question.image.path)
                 assert f'src="/static/{name}"' in etree.tostring(problem, encoding="unicode")
                 assert name in static
             if question.kind == "single":
@@ -248,4 +248,4 @@ def test_cc2olx_with_relative_links_keeps_them_relative(cc2olx, tmp_path):
     root, static, _ = convert(cc2olx, path, tmp_path)
     lesson = next(lesson for lesson in course.lessons if lesson.assets)
     block = next(b for b in root.iter("html") if b.get("display_name") == lesson.title)
-    assert f'src="../web_resources/{safe_asset_path(lesson.assets[0].path)}"' in block.text
+    assert f'src="../web_resources/{package_path(lesson.assets[0].path)}"' in block.text

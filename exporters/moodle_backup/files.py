@@ -3,8 +3,8 @@
 Moodle stores a file once per content (its SHA-1, the ``contenthash``) and one record per place
 that uses it: context, component, file area, item. Texts name their files ``@@PLUGINFILE@@/name``;
 restore points those at the new context's file area. The course's own paths
-(``src="assets/x.png"``) are replaced here, by exact string replacement of the attribute values
-the model writes, so nothing else in the HTML changes.
+(``src="assets/x.png"``) are pointed there with ``coursepack.references``, so nothing else in the
+HTML changes.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from coursepack.model import Asset
+from coursepack.references import file_area_name, point_references, referenced
 
-from ..moodle import attribute_forms, safe_file_name
 from .plan import element, fields, serialize
 
 
@@ -58,23 +58,17 @@ class FilePool:
              itemid: int, links: dict[str, str] | None = None) -> tuple[str, list[int]]:
         """``html_text`` with course files as ``@@PLUGINFILE@@/name`` (each stored in the given file
         area) and lessons as ``links[source]``; returns the text and the ids of its file records."""
-        if not html_text or ("src=" not in html_text and "href=" not in html_text):
-            return html_text, []
         used: list[int] = []
         taken: set[str] = set()
-        for asset in assets:
-            forms = [f for f in attribute_forms(asset.path) if f'src="{f}"' in html_text or f'href="{f}"' in html_text]
-            if not forms:
-                continue
+        targets: dict[str, str] = {}
+        for asset in referenced(html_text, assets):
             if links is not None and asset.path in links:
-                target = links[asset.path]
+                targets[asset.path] = links[asset.path]
             else:
-                name = safe_file_name(asset, taken)
+                name = file_area_name(asset, taken)
                 used.append(self.add(asset, contextid, component, filearea, itemid, name).id)
-                target = f"@@PLUGINFILE@@/{name}"
-            for form in forms:
-                html_text = (html_text.replace(f'src="{form}"', f'src="{target}"')
-                             .replace(f'href="{form}"', f'href="{target}"'))
+                targets[asset.path] = f"@@PLUGINFILE@@/{name}"
+        html_text = point_references(html_text, targets)
         return html_text, used
 
 
