@@ -31,7 +31,7 @@ from coursepack.exporters.handbook.typesetting import render_document
 from coursepack.exporters.handbook.views import (choice_order, format_number, render_handbook_css, svg_width,
                                                 written_number)
 from coursepack.run import template_environment
-from courses import SAMPLE, load
+from courses import REPO, SAMPLE, load
 from test_handbook import assert_fonts_embedded_and_shipped, build_pdf, pages_text, require, squash
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "handbook"
@@ -454,3 +454,25 @@ def with_points(course, points: float):
         dataclasses.replace(q, points=points) for q in m.quiz.questions))) if m.quiz else m
         for m in course.modules)
     return dataclasses.replace(course, modules=modules)
+
+
+def test_the_glyph_rule_opens_no_more_fonts_than_it_needs(monkeypatch):
+    """Fonts are read in fonts.css order until every character the course uses is found: a Latin
+    course reads the first font only; a character in none of them reads every one."""
+    import fontTools.ttLib
+    from coursepack.exporters.handbook.glyphs import drawable_characters
+
+    fonts = sorted((REPO / "templates" / "handbook" / "fonts").glob("*.ttf"))
+    opened = []
+    real = fontTools.ttLib.TTFont
+
+    def counting(path, *args, **kwargs):
+        opened.append(path)
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(fontTools.ttLib, "TTFont", counting)
+    latin = {ord(c) for c in "Pengantar AI Engineering"}
+    assert drawable_characters(fonts, latin) == latin and len(opened) == 1
+    opened.clear()
+    javanese = ord("ꦲ")
+    assert drawable_characters(fonts, latin | {javanese}) == latin and len(opened) == len(fonts)

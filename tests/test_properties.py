@@ -600,11 +600,12 @@ def with_handbook_options(files: dict[str, bytes], **values) -> dict[str, bytes]
 
 def undrawable(loaded_course) -> bool:
     """Whether the course uses a character the handbook's shipped fonts cannot draw."""
-    from coursepack.exporters.handbook.glyphs import drawable_characters, font_files, undrawable_problems
+    from coursepack.exporters.handbook.glyphs import drawable_characters, font_files, undrawable_problems, used_characters
     from coursepack.run import template_environment
 
     fonts = font_files(template_environment(loaded_course.root, "handbook"))
-    return bool(undrawable_problems(loaded_course.course, loaded_course.root, drawable_characters(fonts)))
+    drawable = drawable_characters(fonts, used_characters(loaded_course.course, loaded_course.root))
+    return bool(undrawable_problems(loaded_course.course, loaded_course.root, drawable))
 
 
 @pytest.mark.slow

@@ -28,7 +28,7 @@ from coursepack.problems import Problem
 
 from .checks import log_problems, outline_problems, pdf_problems
 from .labels import HANDBOOK_LABELS
-from .glyphs import drawable_characters, font_files, undrawable_problems
+from .glyphs import drawable_characters, font_files, undrawable_problems, used_characters
 from .options import PARALLEL_MIN_LESSONS, PARALLEL_MIN_MODULES, VARIANTS, HandbookOptions
 from .parallel import typeset_parallel
 from .typesetting import typeset
@@ -82,7 +82,7 @@ def write_handbook(course: Course, ctx: ExportContext[HandbookOptions], name: st
     return Export((target,), tuple(problems))
 
 
-class HandbookExporter(Exporter):
+class HandbookExporter(Exporter[HandbookOptions]):
     name = "handbook"
     description = "printable PDF handbook (.pdf)"
     suffix = ".pdf"
@@ -93,7 +93,10 @@ class HandbookExporter(Exporter):
         from coursepack.run import template_environment
 
         fonts = font_files(template_environment(ctx.root, self.name))
-        return undrawable_problems(course, ctx.root, drawable_characters(fonts)) if fonts else []
+        if not fonts:
+            return []
+        drawable = drawable_characters(fonts, used_characters(course, ctx.root))
+        return undrawable_problems(course, ctx.root, drawable)
 
     def export(self, course: Course, ctx: ExportContext[HandbookOptions]) -> Export:
         return write_handbook(course, ctx, self.output_name(course))

@@ -68,7 +68,7 @@ def backup_members(course: Course, plan: Plan, filename: str, labels: Mapping[st
     return makers
 
 
-class MoodleBackupExporter(Exporter):
+class MoodleBackupExporter(Exporter[MoodleBackupOptions]):
     name = "moodle-backup"
     description = "Moodle course backup (.mbz): the whole course, restored by Moodle 4.5"
     suffix = ".mbz"
