@@ -304,6 +304,7 @@ def test_validate_warns_at_the_source_line_about_characters_no_font_draws(tmp_pa
     assert problem["path"].endswith("modules/01-launch/01-checklist.md")
     assert (problem["line"], problem["col"]) == (10, 21)
     assert "U+A9B2 JAVANESE LETTER HA" in problem["message"] and "and 3 more" in problem["message"]
+    assert "validate --for scorm12" in problem["message"]        # the way out for a course that is not printed
     # the emoji, Arabic and Hebrew of the same lesson are drawn: no warning names them
     assert "ROCKET" not in done.stdout and "ARABIC" not in done.stdout and "HEBREW" not in done.stdout
 

@@ -113,5 +113,6 @@ def undrawable_problems(course: Course, course_root: Path, drawable: frozenset[i
                 f"{course_root.as_posix()}/{rel}", number, min(found.values()),
                 f"{listed} {verb} in none of the handbook's fonts and would print as empty boxes: write "
                 "it another way, or add a font that has it to templates/handbook/fonts.css in the course "
-                "(with its fonts/ folder)"))
+                "(with its fonts/ folder); a course that is not printed can leave the handbook's rules out: "
+                "validate --for scorm12 (the outputs you build)"))
     return problems
