@@ -713,3 +713,24 @@ def test_real_course_no_heading_is_left_at_the_foot_of_a_page(real, real_pdf):
         lines = [line for line in text.splitlines() if line.strip() and not re.match(r"Halaman \d+ dari", line)]
         body = [line for line in lines if not re.match(r"^\d+\. ", line)]    # footnotes sit below
         assert not body or squash(body[-1]) not in headings, f"page {number} ends with a heading"
+
+
+@pytest.mark.parametrize("language", ["id", "ar"])
+def test_modules_start_on_a_recto_and_running_heads_sit_on_their_sides(tmp_path, language):
+    """The first page is a recto: WeasyPrint makes it a right page in a left-to-right book and a
+    left page in a right-to-left one. right_hand_modules puts every module on a recto (odd page)
+    in both; the verso's running head is the module, the recto's the lesson."""
+    loaded = load(MINI)
+    course = dataclasses.replace(loaded.course, language=language)
+    pdf = build_pdf(dataclasses.replace(loaded, course=course), tmp_path, right_hand_modules=True)
+    marks = outline(pdf)
+    modules = [(title, page) for level, title, page in marks if level == 1 and title.startswith(("Modul", "الوحدة"))]
+    assert len(modules) == len(course.modules) and all(page % 2 == 1 for _, page in modules), modules
+    texts = pages_text(pdf)
+    lesson_pages = {page: title for level, title, page in marks if level == 2 and title[0].isdigit()}
+    for page, title in lesson_pages.items():
+        module = next(m for m in course.modules if title.startswith(f"{m.number}."))
+        lesson = next(l for l in module.lessons if title.endswith(l.title))
+        head = texts[page - 1].strip().splitlines()[0]         # the running head prints first
+        expected = lesson.title if page % 2 == 1 else module.title
+        assert squash(expected) in squash(head), (page, head, expected)

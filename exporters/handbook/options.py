@@ -14,8 +14,9 @@ PARALLEL_MIN_LESSONS = 10       # 2 cores: 8 lessons in 2 modules, 30 pages, bre
 class HandbookOptions(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     paper: Literal["A4", "Letter"] = Field("A4", description="paper size")
-    right_hand_modules: bool = Field(False, description="modules start on a right-hand page "
-                                     "(a blank left page is inserted when needed)")
+    right_hand_modules: bool = Field(False, description="modules start on a recto: a right-hand page, "
+                                     "a left-hand one in a right-to-left book (a blank page is inserted "
+                                     "when needed)")
     pdf_variant: Literal["none", "pdf/ua-1", "pdf/a-3b"] = Field(
         "none", description="none; pdf/ua-1 (tagged, accessible PDF); pdf/a-3b (archival PDF/A)")
     hyphenate: bool = Field(True, description="hyphenate words in the course language")

@@ -131,7 +131,7 @@ def render_handbook_css(course: Course, ctx: ExportContext[HandbookOptions]) -> 
     options = ctx.options
     return ctx.templates.get_template("handbook.css").render(
         paper=options.paper, right_hand_modules=options.right_hand_modules,
-        hyphenate=options.hyphenate,
+        hyphenate=options.hyphenate, direction=text_direction(course.language),
         page_of=Markup(css_page_of(labels["page_of"])),
         page_word=Markup(css_string(labels["handbook_page_abbr"])),
     )
