@@ -4,7 +4,8 @@
   cartridge as a new course as Moodle's restore page does; the sections, pages with their files,
   quizzes with their questions by type and the question bank are compared with the source.
 * **Open edX's converter cc2olx** (marker ``slow``): installed once per session from
-  ``../shared/cc2olx`` into ``build/cc2olx-cache/`` with Python 3.12 (what cc2olx 0.4 runs on); the OLX it writes has a
+  ``../shared/cc2olx`` into ``build/cc2olx-cache/`` with Python 3.12 (what cc2olx 0.4 runs on)
+  and cc2olx's own pinned requirements; the OLX it writes has a
   chapter per module, an html block per lesson with its images, a problem per auto-graded
   question of the types it converts.
 
@@ -153,7 +154,7 @@ def cc2olx() -> Path:
     if not archives:
         skip_or_fail(f"no cc2olx source in {CC2OLX_SOURCE}")
     archive = archives[-1]
-    folder = CC2OLX_CACHE / archive.name.removesuffix(".tar.gz")
+    folder = CC2OLX_CACHE / f"{archive.name.removesuffix('.tar.gz')}-pinned"
     command = folder / "venv" / "bin" / "cc2olx"
     if command.exists():
         return command
@@ -166,7 +167,9 @@ def cc2olx() -> Path:
         tar.extractall(folder / "src", filter="data")
     (source,) = [p for p in (folder / "src").iterdir() if p.is_dir()]
     steps = [[python, "-m", "venv", str(folder / "venv")],
-             [str(folder / "venv" / "bin" / "pip"), "install", "--quiet", str(source)]]
+             # cc2olx's own pins (its requirements/base.txt), not whatever the registry has today
+             [str(folder / "venv" / "bin" / "pip"), "install", "--quiet",
+              "--constraint", str(source / "requirements" / "base.txt"), str(source)]]
     for step in steps:
         done = subprocess.run(step, capture_output=True, text=True, timeout=900)
         if done.returncode != 0:
