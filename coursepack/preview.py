@@ -357,6 +357,28 @@ def lesson_print_pdf(loaded, exporter: type, lesson_id: str, scratch: Path) -> b
 
 # --- the server ------------------------------------------------------------------------------
 
+UNSATISFIABLE = (-1, -1)
+
+
+def byte_range(header: str, size: int) -> tuple[int, int] | None:
+    """The inclusive ``(first, last)`` byte range of a ``Range`` header for a body of ``size``
+    bytes (RFC 9110, one range: ``bytes=a-b``, ``bytes=a-``, ``bytes=-n``); None to send the whole
+    body (no header, several ranges, or one that cannot be read); ``UNSATISFIABLE`` when the range
+    starts past the end (a 416)."""
+    match = re.fullmatch(r"\s*bytes\s*=\s*(\d*)\s*-\s*(\d*)\s*", header)
+    if not match or match.group(1) == match.group(2) == "":
+        return None
+    start, end = match.groups()
+    if start == "":                                  # the last n bytes
+        n = int(end)
+        return (max(0, size - n), size - 1) if n and size else UNSATISFIABLE
+    first = int(start)
+    if first >= size:
+        return UNSATISFIABLE
+    last = min(int(end), size - 1) if end else size - 1
+    return (first, last) if last >= first else None
+
+
 class PreviewHandler(http.server.BaseHTTPRequestHandler):
     server_version = "coursepack-preview"
     protocol_version = "HTTP/1.1"
@@ -426,12 +448,26 @@ class PreviewHandler(http.server.BaseHTTPRequestHandler):
                 self.send_text(404, "not found\n")
 
     def send_file(self, root: Path, rest: str) -> None:
+        """A file of ``root``, whole or the one byte range the request asks for: browsers seek
+        in audio and video by ranges, and without them an Ogg clip shows no length."""
         target = safe_join(root, rest)
         if target is None:
             self.send_text(404, "not found\n")
             return
-        self.send_body(200, target.read_bytes(),
-                       STATIC_TYPES.get(target.suffix.lower(), "application/octet-stream"))
+        data = target.read_bytes()
+        kind = STATIC_TYPES.get(target.suffix.lower(), "application/octet-stream")
+        wanted = byte_range(self.headers.get("Range", ""), len(data))
+        if wanted is None:
+            self.send_body(200, data, kind, ranges=True)
+        elif wanted == UNSATISFIABLE:
+            self.send_response(416)
+            self.send_header("Content-Range", f"bytes */{len(data)}")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+        else:
+            first, last = wanted
+            self.send_body(206, data[first:last + 1], kind, ranges=True,
+                           content_range=f"bytes {first}-{last}/{len(data)}")
 
     def send_json(self, data: Any) -> None:
         self.send_body(200, json.dumps(data, ensure_ascii=False).encode("utf-8"), "application/json")
@@ -439,11 +475,16 @@ class PreviewHandler(http.server.BaseHTTPRequestHandler):
     def send_text(self, status: int, text: str) -> None:
         self.send_body(status, text.encode("utf-8"), "text/plain; charset=utf-8")
 
-    def send_body(self, status: int, body: bytes | str, kind: str) -> None:
+    def send_body(self, status: int, body: bytes | str, kind: str, ranges: bool = False,
+                  content_range: str = "") -> None:
         data = body.encode("utf-8") if isinstance(body, str) else body
         self.send_response(status)
         self.send_header("Content-Type", kind)
         self.send_header("Content-Length", str(len(data)))
+        if ranges:
+            self.send_header("Accept-Ranges", "bytes")
+        if content_range:
+            self.send_header("Content-Range", content_range)
         self.send_header("Cache-Control", "no-store")
         self.send_header("X-Content-Type-Options", "nosniff")
         self.end_headers()

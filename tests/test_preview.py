@@ -26,7 +26,7 @@ import pytest
 from coursepack.run import BUILTIN_TEMPLATES
 from coursepack.exporters.scorm import plan_scos
 from coursepack.load import load_course
-from coursepack.preview import Preview, checked_segments, Refused
+from coursepack.preview import UNSATISFIABLE, Preview, Refused, byte_range, checked_segments
 from coursepack.registry import discover_exporters
 from lms.harness import NODE_MODULES, REPO_ROOT, require_node_modules, run_axe
 from test_scorm_runtime import study, visible
@@ -118,6 +118,40 @@ def test_serves_only_its_own_files_on_loopback(preview, mini_copy, tmp_path):
     assert status == 403 and b"secret" not in body
     # another host name (DNS rebinding) is refused
     assert get(preview, "/", host="attacker.example:80")[0] == 403
+
+
+@pytest.mark.parametrize("header, expected", [
+    ("", None), ("bytes=0-99", (0, 99)), ("bytes=100-", (100, 999)), ("bytes=-10", (990, 999)),
+    ("bytes=900-5000", (900, 999)), ("bytes=1000-", UNSATISFIABLE), ("bytes=-0", UNSATISFIABLE),
+    ("bytes=5-3", None), ("bytes=0-1,5-9", None), ("items=0-1", None), ("bytes=-", None),
+])
+def test_byte_ranges_are_read_as_rfc_9110_says(header, expected):
+    assert byte_range(header, 1000) == expected
+
+
+def test_package_files_are_served_in_byte_ranges(preview):
+    """Browsers seek audio and video with Range requests; without them an Ogg clip has no length
+    and a video cannot be scrubbed."""
+    whole = get(preview, "/scorm12/imsmanifest.xml")[1]
+    port = int(preview.url.rsplit(":", 1)[1].strip("/"))
+
+    def ranged(value: str):
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        connection.request("GET", "/scorm12/imsmanifest.xml", headers={"Range": value})
+        response = connection.getresponse()
+        body = response.read()
+        connection.close()
+        return response.status, dict(response.getheaders()), body
+
+    status, headers, body = ranged("bytes=10-19")
+    assert (status, body, headers["Content-Range"]) == (206, whole[10:20], f"bytes 10-19/{len(whole)}")
+    assert headers["Accept-Ranges"] == "bytes" and headers["Content-Length"] == "10"
+    status, headers, body = ranged("bytes=-5")
+    assert (status, body) == (206, whole[-5:])
+    status, headers, body = ranged(f"bytes={len(whole)}-")
+    assert (status, body, headers["Content-Range"]) == (416, b"", f"bytes */{len(whole)}")
+    status, headers, body = ranged("bytes=0-1,4-5")              # several ranges: the whole file
+    assert (status, body) == (200, whole)
 
 
 def test_problems_are_those_validate_prints(preview, mini_copy, run_coursepack):

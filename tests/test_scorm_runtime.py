@@ -1109,6 +1109,61 @@ def test_lesson_video_loads_with_its_captions_is_keyboard_operable_and_never_aut
     session.close()
 
 
+def audio_course(root: Path) -> Path:
+    """The mini course with a narrated audio clip (tests/fixtures/audio) in its first lesson."""
+    import shutil
+
+    shutil.copytree(MINI, root)
+    for name in ("sapaan.ogg", "sapaan.transcript.md"):
+        shutil.copy(FIXTURES.parent / "audio" / name, root / "assets" / name)
+    lesson = root / "modules" / "01-dasar" / "01-pengantar.md"
+    lesson.write_text(lesson.read_text(encoding="utf-8") +
+                      '\n![Audio: sambutan narator tentang isi kursus](../../assets/sapaan.ogg "Audio 1. Sambutan")\n',
+                      encoding="utf-8")
+    return root
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_lesson_audio_loads_plays_from_the_keyboard_and_never_autoplays(lms, packages, tmp_path, edition):
+    """A lesson's audio, packaged: its metadata loads from the package, nothing plays until the
+    learner asks, Space plays and pauses it, its transcript opens, and axe finds nothing serious."""
+    folder, course = packages(edition, "course", audio_course(tmp_path / "audio"))
+    [sco] = plan_scos(course, "course")
+    lesson = course.modules[0].lessons[0]
+    session = launch(lms, folder, sco, edition)
+    session.page.set_viewport_size({"width": 1280, "height": 800})
+    page_id = f"page-{lesson.id}" if f"page-{lesson.id}" in session.sco.content() else None
+    assert page_id, "the lesson page has no id page-<lesson id>"
+    if current_page(session) != page_id:
+        press(session, f'.toc a[href="#{page_id}"]', "Enter")
+    assert current_page(session) == page_id
+    audio = visible("figure.media audio")
+    session.sco.wait_for_function(f"() => {{ const a = document.querySelector('{audio}'); "
+                                  "return a && a.readyState >= 1; }")
+    session.page.wait_for_timeout(500)      # time enough for an autoplay to have started
+    got = session.sco.eval_on_selector(audio, "(a) => ({paused: a.paused, autoplay: a.autoplay, "
+                                       "controls: a.controls, duration: a.duration, src: a.currentSrc})")
+    assert (got["paused"], got["autoplay"], got["controls"]) == (True, False, True)
+    assert 6 < got["duration"] < 7.5 and got["src"].endswith("/assets/sapaan.ogg")
+    assert "Audio 1. Sambutan" in session.sco.inner_text(visible("figure.media figcaption"))
+    serious = [v for v in session.run_axe() if v["impact"] in ("serious", "critical")]
+    assert serious == [], format_violations(serious)
+    session.sco.focus(audio)
+    session.page.keyboard.press("Space")
+    session.sco.wait_for_function(f"() => !document.querySelector('{audio}').paused && "
+                                  f"document.querySelector('{audio}').currentTime > 0")
+    session.page.keyboard.press("Space")
+    session.sco.wait_for_function(f"() => document.querySelector('{audio}').paused")
+    summary = visible("figure.media details.transcript > summary")
+    session.sco.focus(summary)
+    session.page.keyboard.press("Enter")
+    assert session.sco.evaluate(f"() => document.querySelector('{visible('figure.media details.transcript')}').open")
+    assert "empat peran" in session.sco.inner_text(visible("figure.media details.transcript"))
+    leave(session)
+    assert_clean(session, edition)
+    session.close()
+
+
 # --- links, start and end pages ------------------------------------------------------------------
 
 def linked_course(root: Path) -> Path:
