@@ -225,7 +225,7 @@ class ActivityWriter:
         return serialize(root)
 
     def grade_item_id(self, activity: Activity) -> int:
-        return 1 + self.plan.graded().index(activity) + 1       # 1 is the course's own grade item
+        return self.plan.grade_items[activity.cmid]
 
     def grades(self, activity: Activity) -> bytes:
         root = element("activity_gradebook")

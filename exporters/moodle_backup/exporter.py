@@ -79,8 +79,9 @@ class MoodleBackupExporter(Exporter[MoodleBackupOptions]):
         return preflight_backup(course, ctx.root)
 
     def export(self, course: Course, ctx: ExportContext[MoodleBackupOptions]) -> Export:
-        plan = make_plan(course, ctx.source_date, ctx.options.lessons, ctx.labels["glossary"])
-        plan_categories(plan)
+        categories, question_ids = plan_categories(course)
+        plan = make_plan(course, ctx.source_date, ctx.options.lessons, ctx.labels["glossary"], categories,
+                         question_ids)
         path = ctx.output(self.output_name(course))
         write_mbz(path, backup_members(course, plan, path.name, ctx.labels, question_options(ctx)), plan.timestamp)
         return Export((path,))
