@@ -107,7 +107,7 @@ foreach ($modinfo->get_section_info_all() as $section) {
             $scorm = $DB->get_record('scorm', ['id' => $cm->instance], '*', MUST_EXIST);
             $item = grade_item::fetch(['courseid' => $courseid, 'itemtype' => 'mod', 'itemmodule' => 'scorm',
                                        'iteminstance' => $scorm->id, 'itemnumber' => 0]);
-            $module['scorm'] = ['version' => $scorm->version, 'reference' => $scorm->reference,
+            $module['scorm'] = ['id' => (int) $scorm->id, 'version' => $scorm->version, 'reference' => $scorm->reference,
                 'sha1hash' => $scorm->sha1hash, 'maxgrade' => (float) $scorm->maxgrade,
                 'grademethod' => (int) $scorm->grademethod, 'whatgrade' => (int) $scorm->whatgrade,
                 'hidetoc' => (int) $scorm->hidetoc, 'auto' => (int) $scorm->auto,
@@ -117,7 +117,7 @@ foreach ($modinfo->get_section_info_all() as $section) {
                 'launch' => $scorm->launch ? $DB->get_field('scorm_scoes', 'identifier', ['id' => $scorm->launch]) : null];
             $module['scoes'] = [];
             foreach ($DB->get_records('scorm_scoes', ['scorm' => $scorm->id], 'sortorder, id') as $sco) {
-                $module['scoes'][] = ['identifier' => $sco->identifier, 'title' => $sco->title,
+                $module['scoes'][] = ['id' => (int) $sco->id, 'identifier' => $sco->identifier, 'title' => $sco->title,
                     'scormtype' => $sco->scormtype, 'launch' => $sco->launch, 'parent' => $sco->parent,
                     'organization' => $sco->organization,
                     'data' => $DB->get_records_menu('scorm_scoes_data', ['scoid' => $sco->id], 'name', 'name, value')];
