@@ -343,3 +343,95 @@ def test_the_check_refuses_what_is_not_a_backup_archive(tmp_path):
         assert problems and "not a gzip-compressed tar archive" in problems[0].message, (what, problems)
     assert read_mbz(good) == {m.name: tarfile.open(good).extractfile(m).read()
                               for m in tarfile.open(good).getmembers()}
+
+
+# --- the SCORM activity (scorm: course | module) ----------------------------------------------
+
+def with_scorm12(loaded, **options):
+    """``loaded`` with ``exporters: scorm12:`` options, which the backup's package follows."""
+    from coursepack.exporters.scorm import ScormOptions
+
+    return dataclasses.replace(loaded, options={**loaded.options, "scorm12": ScormOptions(**options)})
+
+
+@pytest.mark.parametrize("sco", ["course", "module"])
+def test_the_course_scorm_package_is_the_scorm12_exporters(tmp_path, sco):
+    loaded = with_scorm12(load(MINI), sco=sco)
+    path = build(loaded, tmp_path / "mbz", scorm="course")
+    members = read_mbz(path)
+    (zip_path,) = courses.build("scorm12", loaded, tmp_path / "zip")
+    package = zip_path.read_bytes()
+    files = xml(members, "files.xml")
+    records = {(f.findtext("filearea"), f.findtext("filepath") + f.findtext("filename")): f.findtext("contenthash")
+               for f in files.iterfind("file") if f.findtext("component") == "mod_scorm"}
+    assert records[("package", f"/{loaded.course.id}-scorm12.zip")] == hashlib.sha1(package).hexdigest()
+    assert members[f"files/{hashlib.sha1(package).hexdigest()[:2]}/{hashlib.sha1(package).hexdigest()}"] == package
+    import zipfile
+    with zipfile.ZipFile(zip_path) as archive:
+        entries = {("content", f"/{n}"): hashlib.sha1(archive.read(n)).hexdigest() for n in archive.namelist()}
+    assert {k: v for k, v in records.items() if k[0] == "content"} == entries
+    # one SCORM activity, last in section 0, listed and set to be restored
+    info = xml(members, "moodle_backup.xml")
+    scorms = [a for a in info.iterfind("information/contents/activities/activity") if a.findtext("modulename") == "scorm"]
+    assert [(a.findtext("title"), a.findtext("sectionid")) for a in scorms] == [(loaded.course.title, "1")]
+    section = xml(members, "sections/section_1/section.xml")
+    assert section.findtext("sequence").split(",")[-1] == scorms[0].findtext("moduleid")
+    scorm = xml(members, f"{scorms[0].findtext('directory')}/scorm.xml")
+    items = [s.findtext("identifier") for s in scorm.iter("sco")]
+    modules = loaded.course.modules
+    assert items == [f"ORG-{loaded.course.id}"] + ([f"ITEM-{m.id}" for m in modules] if sco == "module"
+                                                   else [f"ITEM-{loaded.course.id}"])
+    assert scorm.findtext("scorm/sha1hash") == hashlib.sha1(package).hexdigest()
+    grades = xml(members, f"{scorms[0].findtext('directory')}/grades.xml")
+    assert grades.findtext("grade_items/grade_item/itemmodule") == "scorm"
+    assert grades.findtext("grade_items/grade_item/gradepass") == f"{loaded.course.completion.mastery_score:.5f}"
+    completion = xml(members, "completion.xml")
+    assert "scorm" not in {c.findtext("module") for c in completion.iter("course_completion_criteria")}
+    assert backup_problems(members) == []
+
+
+def test_a_scorm_package_per_module_holds_that_module(tmp_path):
+    loaded = with_scorm12(load(MINI), sco="module")
+    members = read_mbz(build(loaded, tmp_path / "mbz", scorm="module"))
+    info = xml(members, "moodle_backup.xml")
+    scorms = [a for a in info.iterfind("information/contents/activities/activity") if a.findtext("modulename") == "scorm"]
+    modules = loaded.course.modules
+    assert [a.findtext("title") for a in scorms] == [m.title for m in modules]
+    for activity, module in zip(scorms, modules):
+        scorm = xml(members, f"{activity.findtext('directory')}/scorm.xml")
+        assert [s.findtext("launch") for s in scorm.iter("sco")] == ["", f"{module.id}.html"]
+        assert scorm.findtext("scorm/reference") == f"{loaded.course.id}-scorm12-{module.id}.zip"
+        section = xml(members, f"sections/section_{module.number + 1}/section.xml")
+        assert section.findtext("sequence").split(",")[-1] == activity.findtext("moduleid")
+    assert backup_problems(members) == []
+
+
+def test_the_scorm_option_keeps_the_backup_reproducible_and_the_other_ids(tmp_path):
+    loaded = load(MINI)
+    path = build(loaded, tmp_path / "a", scorm="module")
+    assert path.read_bytes() == build(loaded, tmp_path / "b", scorm="module").read_bytes()
+    plain, with_scorm = read_mbz(build(loaded, tmp_path / "c")), read_mbz(path)
+    # the SCORM activities come after every other one: the others keep their folders and bytes
+    for name, data in plain.items():
+        if name.startswith("activities/"):
+            assert with_scorm[name] == data, name
+
+
+def test_the_check_catches_a_scorm_without_its_files(tmp_path):
+    members = read_mbz(build(load(MINI), tmp_path, scorm="course"))
+    scorm = next(n for n in members if n.endswith("/scorm.xml"))
+    no_launch = broken(members, scorm, b"<launch>index.html</launch>", b"<launch>start.html</launch>")
+    assert any("launches start.html, which mod_scorm/content lacks" in p for p in backup_problems(no_launch))
+    no_package = broken(members, scorm, b"-scorm12.zip</reference>", b"-other.zip</reference>")
+    assert any("has no files.xml record in mod_scorm/package" in p for p in backup_problems(no_package))
+
+
+def test_the_scorm_option_is_validated_with_a_suggestion(run_coursepack, mini_copy):
+    source = mini_copy / "course.yaml"
+    source.write_text(source.read_text(encoding="utf-8") + "exporters:\n  moodle-backup:\n    scorm: modul\n",
+                      encoding="utf-8")
+    result = run_coursepack("validate", "--course", str(mini_copy))
+    out = result.stdout + result.stderr
+    assert result.code == 1
+    assert re.search(r"course\.yaml:\d+:\d+: exporters.moodle-backup: 'scorm' must be one of", out), out
+    assert "did you mean 'module'?" in out, out

@@ -6,7 +6,7 @@ The check reads the archive back as restore would: ``moodle_backup.xml`` and its
 every listed section and activity with its files, every XML file well-formed, every
 ``files.xml`` record with its content (SHA-1 and size), every ``@@PLUGINFILE@@`` name and
 ``inforef`` file id with its record, every quiz slot with its question bank entry, every
-restore link with its activity.
+restore link with its activity, every SCORM activity with its package and each SCO's launch page.
 """
 
 from __future__ import annotations
@@ -120,6 +120,30 @@ def backup_problems(members: dict[str, bytes]) -> list[str]:
         found.append("users.xml holds users: a course package carries none")
     found += file_problems(members, trees)
     found += reference_problems(trees, cmids)
+    found += scorm_problems(trees)
+    return found
+
+
+def scorm_problems(trees: dict[str, etree._Element]) -> list[str]:
+    """Every SCORM activity has its package in ``mod_scorm/package`` and each SCO's launch page
+    in ``mod_scorm/content`` (restore copies the files and never unzips the package again)."""
+    found: list[str] = []
+    scorms = {tree.get("contextid"): (name, tree) for name, tree in trees.items() if name.endswith("/scorm.xml")}
+    if not scorms:
+        return found
+    stored: dict[tuple[str, str], set[str]] = {}
+    for file in trees["files.xml"].iterfind("file"):
+        if file.findtext("component") == "mod_scorm":
+            key = (file.findtext("contextid") or "", file.findtext("filearea") or "")
+            stored.setdefault(key, set()).add((file.findtext("filepath") or "") + (file.findtext("filename") or ""))
+    for context, (name, tree) in scorms.items():
+        reference = tree.findtext("scorm/reference") or ""
+        if f"/{reference}" not in stored.get((context, "package"), set()):
+            found.append(f"{name}: the package {reference} has no files.xml record in mod_scorm/package")
+        for sco in tree.iterfind("scorm/scoes/sco"):
+            launch = sco.findtext("launch") or ""
+            if launch and f"/{launch.split('?')[0]}" not in stored.get((context, "content"), set()):
+                found.append(f"{name}: SCO {sco.findtext('identifier')} launches {launch}, which mod_scorm/content lacks")
     return found
 
 
