@@ -435,3 +435,29 @@ def test_the_scorm_option_is_validated_with_a_suggestion(run_coursepack, mini_co
     assert result.code == 1
     assert re.search(r"course\.yaml:\d+:\d+: exporters.moodle-backup: 'scorm' must be one of", out), out
     assert "did you mean 'module'?" in out, out
+
+
+@pytest.mark.parametrize("where", ["lesson text", "lesson title", "glossary term"])
+def test_control_characters_are_refused_by_the_core_rule_at_their_line(run_coursepack, mini_copy, where):
+    """The backup has no control-character rule of its own: the core's (every output's) refuses
+    them at their line before the backup is built."""
+    lesson = next(mini_copy.glob("modules/*/*.md"))
+    if where == "lesson text":
+        target = lesson
+        lesson.write_text(lesson.read_text(encoding="utf-8") + "\nBel \x07 di sini.\n", encoding="utf-8")
+    elif where == "lesson title":
+        target = lesson
+        text = lesson.read_text(encoding="utf-8")
+        title = re.search(r"^title: (.+)$", text, re.M)
+        lesson.write_text(text.replace(title.group(0), f'title: "{title.group(1)} \\a"', 1), encoding="utf-8")
+    else:
+        target = mini_copy / "glossary.yaml"
+        text = target.read_text(encoding="utf-8")
+        term = re.search(r"term: (.+)$", text, re.M)
+        target.write_text(text.replace(term.group(0), f'term: "{term.group(1)} \\x07"', 1), encoding="utf-8")
+    out_dir = mini_copy.parent / "out"
+    result = run_coursepack("build", "moodle-backup", "--course", str(mini_copy), "--out", str(out_dir))
+    out = result.stdout + result.stderr
+    assert result.code == 1, out
+    assert re.search(re.escape(target.name) + r":\d+:\d+: .*control character U\+0007", out), out
+    assert not list(out_dir.glob("*.mbz"))

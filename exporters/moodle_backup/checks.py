@@ -1,7 +1,8 @@
 """What a Moodle course backup cannot carry (preflight), and the check of a written ``.mbz``.
 
 The questions go through the ``moodle`` exporter's own rules (the same questions, the same
-limits). Beyond them: names longer than Moodle's columns, and characters XML cannot hold.
+limits). Beyond them: names longer than Moodle's columns (characters XML cannot hold are the
+core's rule, ``checks.check_characters`` and the Markdown loader, for every output).
 The check reads the archive back as restore would: ``moodle_backup.xml`` and its version,
 every listed section and activity with its files, every XML file well-formed, every
 ``files.xml`` record with its content (SHA-1 and size), every ``@@PLUGINFILE@@`` name and
@@ -19,7 +20,6 @@ from pathlib import Path
 
 from lxml import etree
 
-from coursepack.checks import UNWRITABLE
 from coursepack.model import Course
 from coursepack.problems import Problem, error
 
@@ -52,20 +52,11 @@ def preflight_backup(course: Course, course_root: Path) -> list[Problem]:
         if len(module.title) > MAX_SECTION_NAME:
             problems.append(error(where, 0, 0, f"the module title is {len(module.title)} characters; it names a "
                                   f"Moodle course section, which holds at most {MAX_SECTION_NAME}: shorten it"))
-        for lesson in module.lessons:
-            for what, text in (("title", lesson.title), ("text", lesson.html)):
-                found = UNWRITABLE.search(text)
-                if found:
-                    problems.append(error(f"{root}/{lesson.source}", 0, 0, f"the lesson {what} holds control "
-                                          f"character U+{ord(found.group()):04X}, which XML cannot carry: delete it"))
     for entry in course.glossary:
         if len(entry.term) > MAX_CONCEPT:
             problems.append(error(f"{root}/glossary.yaml", 0, 0, f"glossary term '{entry.term[:30]}…' is "
                                   f"{len(entry.term)} characters; Moodle's glossary holds at most {MAX_CONCEPT}: "
                                   "shorten it"))
-        elif UNWRITABLE.search(entry.term + entry.definition_html):
-            problems.append(error(f"{root}/glossary.yaml", 0, 0, f"glossary term '{entry.term}' holds a control "
-                                  "character, which XML cannot carry: delete it"))
     return problems
 
 
