@@ -146,17 +146,7 @@ foreach ($modinfo->get_section_info_all() as $section) {
             $module['completionminattempts'] = (int) $quiz->completionminattempts;
             $module['shufflequestions'] = (int) $DB->get_field('quiz_sections', 'shufflequestions', ['quizid' => $quiz->id, 'firstslot' => 1]);
             $module['slots'] = [];
-            $sql = "SELECT s.slot, s.maxmark, q.id, q.qtype, q.name, e.idnumber, qc.name AS category, qc.contextid
-                      FROM {quiz_slots} s
-                      JOIN {question_references} r ON r.itemid = s.id AND r.component = 'mod_quiz'
-                           AND r.questionarea = 'slot'
-                      JOIN {question_bank_entries} e ON e.id = r.questionbankentryid
-                      JOIN {question_versions} v ON v.questionbankentryid = e.id
-                      JOIN {question} q ON q.id = v.questionid
-                      JOIN {question_categories} qc ON qc.id = e.questioncategoryid
-                     WHERE s.quizid = ?
-                  ORDER BY s.slot";
-            foreach ($DB->get_records_sql($sql, [$quiz->id]) as $row) {
+            foreach (cp_quiz_questions((int) $quiz->id) as $row) {
                 $files = [];
                 foreach ($DB->get_records_select('files', "contextid = ? AND filename <> '.' AND (component = 'question' OR component LIKE 'qtype\\_%')",
                         [$row->contextid]) as $file) {
