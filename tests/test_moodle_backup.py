@@ -275,6 +275,8 @@ def test_the_check_catches_a_broken_backup(sample):
         "missing module.xml": ({k: v for k, v in members.items() if not k.endswith(quiz.replace("quiz.xml", "module.xml"))},
                                "module.xml is missing"),
         "a user": (broken(members, "users.xml", b"<users/>", b"<users><user id='2'/></users>"), "holds users"),
+        "link to no page": (broken(members, page, b"@@PLUGINFILE@@/", b"$@PAGEVIEWBYID*9999@$ @@PLUGINFILE@@/"),
+                            "link to page 9999, which the backup lacks"),
     }
     for what, (damaged, message) in cases.items():
         problems = backup_problems(damaged)

@@ -34,7 +34,7 @@ MAX_SHORTNAME = 100         # restore cuts a course's short name to 100 characte
 ACTIVITY_FILES = ("module.xml", "inforef.xml", "grades.xml", "roles.xml")
 ROOT_FILES = ("moodle_backup.xml", "files.xml", "questions.xml", "gradebook.xml", "completion.xml", "roles.xml",
               "users.xml", "course/course.xml", "course/inforef.xml")
-_TOKEN = re.compile(r"\$@(PAGEVIEWBYID|BOOKVIEWBYIDCH)\*(\d+)(?:\*(\d+))?@\$")
+_TOKEN = re.compile(rb"\$@(PAGEVIEWBYID|BOOKVIEWBYIDCH)\*(\d+)(?:\*(\d+))?@\$")
 
 
 def preflight_backup(course: Course, course_root: Path) -> list[Problem]:
@@ -110,7 +110,7 @@ def backup_problems(members: dict[str, bytes]) -> list[str]:
     if trees["users.xml"].find("user") is not None:
         found.append("users.xml holds users: a course package carries none")
     found += file_problems(members, trees)
-    found += reference_problems(trees, cmids)
+    found += reference_problems(members, trees, cmids)
     found += scorm_problems(trees)
     return found
 
@@ -179,7 +179,7 @@ def file_problems(members: dict[str, bytes], trees: dict[str, etree._Element]) -
     return found
 
 
-def reference_problems(trees: dict[str, etree._Element], cmids: dict[str, str]) -> list[str]:
+def reference_problems(members: dict[str, bytes], trees: dict[str, etree._Element], cmids: dict[str, str]) -> list[str]:
     found = []
     bank = list(trees["questions.xml"].iter("question_bank_entry"))
     entries = {e.get("id") for e in bank}
@@ -192,11 +192,11 @@ def reference_problems(trees: dict[str, etree._Element], cmids: dict[str, str]) 
                     found.append(f"{name}: slot refers to question bank entry {ref.findtext('questionbankentryid')}, "
                                  "which questions.xml lacks")
         if name.endswith(("/page.xml", "/book.xml", "/section.xml")):
-            text = etree.tostring(tree, encoding="unicode")
-            for kind, cmid, _chapter in _TOKEN.findall(text):
-                want = "page" if kind == "PAGEVIEWBYID" else "book"
-                if cmids.get(cmid) != want:
-                    found.append(f"{name}: link to {want} {cmid}, which the backup lacks")
+            # the tokens hold no character XML escapes: they are found in the bytes as written
+            for kind, cmid, _chapter in _TOKEN.findall(members[name]):
+                want = "page" if kind == b"PAGEVIEWBYID" else "book"
+                if cmids.get(cmid.decode()) != want:
+                    found.append(f"{name}: link to {want} {cmid.decode()}, which the backup lacks")
     return found
 
 

@@ -11,7 +11,7 @@ course agree.
 
 from __future__ import annotations
 
-from typing import Literal, Mapping
+from typing import Callable, Literal, Mapping
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -52,11 +52,12 @@ def question_options(ctx: SourceContext) -> MoodleOptions:
 
 
 def backup_members(course: Course, plan: Plan, filename: str, labels: Mapping[str, str],
-                   questions: MoodleOptions) -> dict[str, object]:
-    """Every member of the backup: path → a function giving its bytes (files are read when written)."""
+                   questions: MoodleOptions) -> dict[str, bytes | Callable[[], bytes]]:
+    """Every member of the backup: path → its bytes, or a function giving them (course files are
+    read when written)."""
     pool = FilePool(plan.timestamp)
     links = lesson_links(plan)
-    members: dict[str, bytes] = {}
+    members: dict[str, bytes | Callable[[], bytes]] = {}
     activities = ActivityWriter(plan, pool, links)
     for section in plan.sections:
         members.update(section_files(plan, section, pool, labels["outcomes"], links))
@@ -68,9 +69,8 @@ def backup_members(course: Course, plan: Plan, filename: str, labels: Mapping[st
     members.update(course_folder(plan))
     members.update(root_files(plan))
     members["files.xml"] = files_xml(pool)
-    makers: dict[str, object] = {name: (lambda data=data: data) for name, data in members.items()}
-    makers.update(pool_members(pool))
-    return makers
+    members.update(pool_members(pool))
+    return members
 
 
 class MoodleBackupExporter(Exporter[MoodleBackupOptions]):

@@ -100,11 +100,11 @@ def files_xml(pool: FilePool) -> bytes:
     return serialize(root)
 
 
-def pool_members(pool: FilePool) -> dict[str, Callable[[], bytes]]:
-    """``files/<first two hex>/<hash>`` → a function giving those bytes (a course file is read then)."""
-    members: dict[str, Callable[[], bytes]] = {
+def pool_members(pool: FilePool) -> dict[str, bytes | Callable[[], bytes]]:
+    """``files/<first two hex>/<hash>`` → those bytes, or a function reading them (a course file)."""
+    members: dict[str, bytes | Callable[[], bytes]] = {
         f"files/{digest[:2]}/{digest}": asset.source.read_bytes for digest, asset in pool.contents.items()}
     for digest, data in pool.blobs.items():
-        members.setdefault(f"files/{digest[:2]}/{digest}", lambda data=data: data)
+        members.setdefault(f"files/{digest[:2]}/{digest}", data)
     return members
 
