@@ -13,6 +13,7 @@ import hashlib
 import io
 import re
 import tarfile
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -356,6 +357,12 @@ def with_scorm12(loaded, **options):
     return dataclasses.replace(loaded, options={**loaded.options, "scorm12": ScormOptions(**options)})
 
 
+def scorm_activities(members: dict[str, bytes]) -> list[etree._Element]:
+    """The SCORM activities moodle_backup.xml lists, in its order."""
+    info = xml(members, "moodle_backup.xml")
+    return [a for a in info.iterfind("information/contents/activities/activity") if a.findtext("modulename") == "scorm"]
+
+
 @pytest.mark.parametrize("sco", ["course", "module"])
 def test_the_course_scorm_package_is_the_scorm12_exporters(tmp_path, sco):
     loaded = with_scorm12(load(MINI), sco=sco)
@@ -368,13 +375,11 @@ def test_the_course_scorm_package_is_the_scorm12_exporters(tmp_path, sco):
                for f in files.iterfind("file") if f.findtext("component") == "mod_scorm"}
     assert records[("package", f"/{loaded.course.id}-scorm12.zip")] == hashlib.sha1(package).hexdigest()
     assert members[f"files/{hashlib.sha1(package).hexdigest()[:2]}/{hashlib.sha1(package).hexdigest()}"] == package
-    import zipfile
     with zipfile.ZipFile(zip_path) as archive:
         entries = {("content", f"/{n}"): hashlib.sha1(archive.read(n)).hexdigest() for n in archive.namelist()}
     assert {k: v for k, v in records.items() if k[0] == "content"} == entries
     # one SCORM activity, last in section 0, listed and set to be restored
-    info = xml(members, "moodle_backup.xml")
-    scorms = [a for a in info.iterfind("information/contents/activities/activity") if a.findtext("modulename") == "scorm"]
+    scorms = scorm_activities(members)
     assert [(a.findtext("title"), a.findtext("sectionid")) for a in scorms] == [(loaded.course.title, "1")]
     section = xml(members, "sections/section_1/section.xml")
     assert section.findtext("sequence").split(",")[-1] == scorms[0].findtext("moduleid")
@@ -395,8 +400,7 @@ def test_the_course_scorm_package_is_the_scorm12_exporters(tmp_path, sco):
 def test_a_scorm_package_per_module_holds_that_module(tmp_path):
     loaded = with_scorm12(load(MINI), sco="module")
     members = read_mbz(build(loaded, tmp_path / "mbz", scorm="module"))
-    info = xml(members, "moodle_backup.xml")
-    scorms = [a for a in info.iterfind("information/contents/activities/activity") if a.findtext("modulename") == "scorm"]
+    scorms = scorm_activities(members)
     modules = loaded.course.modules
     assert [a.findtext("title") for a in scorms] == [m.title for m in modules]
     for activity, module in zip(scorms, modules):
@@ -463,3 +467,30 @@ def test_control_characters_are_refused_by_the_core_rule_at_their_line(run_cours
     assert result.code == 1, out
     assert re.search(re.escape(target.name) + r":\d+:\d+: .*control character U\+0007", out), out
     assert not list(out_dir.glob("*.mbz"))
+
+
+def test_the_scorm_packages_own_rules_apply_only_with_the_option():
+    """With ``scorm: course | module`` the scorm12 exporter's preflight is the backup's too (a
+    package it would refuse cannot go in); without it, only Moodle's rules apply."""
+    from coursepack.exporter import SourceContext
+    from coursepack.exporters.moodle_backup import MoodleBackupExporter
+
+    loaded = load(MINI)
+    course = loaded.course
+    module = next(m for m in course.modules if m.quiz and any(q.kind == "multiple" for q in m.quiz.questions))
+    q = next(q for q in module.quiz.questions if q.kind == "multiple")
+    many = tuple(dataclasses.replace(q.choices[-1], correct=False, weight=0) for _ in range(40))
+    wide = dataclasses.replace(q, choices=q.choices + many)
+    quiz = dataclasses.replace(module.quiz, questions=tuple(wide if x is q else x for x in module.quiz.questions))
+    course = dataclasses.replace(course, modules=tuple(dataclasses.replace(m, quiz=quiz) if m is module else m
+                                                       for m in course.modules))
+    exporter = MoodleBackupExporter()
+
+    def messages(scorm: str) -> list[str]:
+        ctx = SourceContext(MoodleBackupOptions(scorm=scorm), MINI, all_options=loaded.options)
+        return [p.message for p in exporter.preflight(course, ctx)]
+
+    assert not any("SCORM 1.2 interactions allow at most" in m for m in messages("none"))
+    for scorm in ("course", "module"):
+        assert any(f"question '{q.id}'" in m and "SCORM 1.2 interactions allow at most" in m
+                   for m in messages(scorm)), scorm

@@ -17,7 +17,6 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import re
-import shutil
 import subprocess
 import uuid
 import zipfile

@@ -134,7 +134,8 @@ def scorm_problems(trees: dict[str, etree._Element]) -> list[str]:
         for sco in tree.iterfind("scorm/scoes/sco"):
             launch = sco.findtext("launch") or ""
             if launch and f"/{launch.split('?')[0]}" not in stored.get((context, "content"), set()):
-                found.append(f"{name}: SCO {sco.findtext('identifier')} launches {launch}, which mod_scorm/content lacks")
+                found.append(f"{name}: SCO {sco.findtext('identifier')} launches {launch}, "
+                             "which mod_scorm/content lacks")
     return found
 
 
