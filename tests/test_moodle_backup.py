@@ -13,6 +13,7 @@ import hashlib
 import io
 import re
 import tarfile
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -275,6 +276,8 @@ def test_the_check_catches_a_broken_backup(sample):
         "missing module.xml": ({k: v for k, v in members.items() if not k.endswith(quiz.replace("quiz.xml", "module.xml"))},
                                "module.xml is missing"),
         "a user": (broken(members, "users.xml", b"<users/>", b"<users><user id='2'/></users>"), "holds users"),
+        "link to no page": (broken(members, page, b"@@PLUGINFILE@@/", b"$@PAGEVIEWBYID*9999@$ @@PLUGINFILE@@/"),
+                            "link to page 9999, which the backup lacks"),
     }
     for what, (damaged, message) in cases.items():
         problems = backup_problems(damaged)
@@ -343,3 +346,151 @@ def test_the_check_refuses_what_is_not_a_backup_archive(tmp_path):
         assert problems and "not a gzip-compressed tar archive" in problems[0].message, (what, problems)
     assert read_mbz(good) == {m.name: tarfile.open(good).extractfile(m).read()
                               for m in tarfile.open(good).getmembers()}
+
+
+# --- the SCORM activity (scorm: course | module) ----------------------------------------------
+
+def with_scorm12(loaded, **options):
+    """``loaded`` with ``exporters: scorm12:`` options, which the backup's package follows."""
+    from coursepack.exporters.scorm import ScormOptions
+
+    return dataclasses.replace(loaded, options={**loaded.options, "scorm12": ScormOptions(**options)})
+
+
+def scorm_activities(members: dict[str, bytes]) -> list[etree._Element]:
+    """The SCORM activities moodle_backup.xml lists, in its order."""
+    info = xml(members, "moodle_backup.xml")
+    return [a for a in info.iterfind("information/contents/activities/activity") if a.findtext("modulename") == "scorm"]
+
+
+@pytest.mark.parametrize("sco", ["course", "module"])
+def test_the_course_scorm_package_is_the_scorm12_exporters(tmp_path, sco):
+    loaded = with_scorm12(load(MINI), sco=sco)
+    path = build(loaded, tmp_path / "mbz", scorm="course")
+    members = read_mbz(path)
+    (zip_path,) = courses.build("scorm12", loaded, tmp_path / "zip")
+    package = zip_path.read_bytes()
+    files = xml(members, "files.xml")
+    records = {(f.findtext("filearea"), f.findtext("filepath") + f.findtext("filename")): f.findtext("contenthash")
+               for f in files.iterfind("file") if f.findtext("component") == "mod_scorm"}
+    assert records[("package", f"/{loaded.course.id}-scorm12.zip")] == hashlib.sha1(package).hexdigest()
+    assert members[f"files/{hashlib.sha1(package).hexdigest()[:2]}/{hashlib.sha1(package).hexdigest()}"] == package
+    with zipfile.ZipFile(zip_path) as archive:
+        entries = {("content", f"/{n}"): hashlib.sha1(archive.read(n)).hexdigest() for n in archive.namelist()}
+    assert {k: v for k, v in records.items() if k[0] == "content"} == entries
+    # one SCORM activity, last in section 0, listed and set to be restored
+    scorms = scorm_activities(members)
+    assert [(a.findtext("title"), a.findtext("sectionid")) for a in scorms] == [(loaded.course.title, "1")]
+    section = xml(members, "sections/section_1/section.xml")
+    assert section.findtext("sequence").split(",")[-1] == scorms[0].findtext("moduleid")
+    scorm = xml(members, f"{scorms[0].findtext('directory')}/scorm.xml")
+    items = [s.findtext("identifier") for s in scorm.iter("sco")]
+    modules = loaded.course.modules
+    assert items == [f"ORG-{loaded.course.id}"] + ([f"ITEM-{m.id}" for m in modules] if sco == "module"
+                                                   else [f"ITEM-{loaded.course.id}"])
+    assert scorm.findtext("scorm/sha1hash") == hashlib.sha1(package).hexdigest()
+    grades = xml(members, f"{scorms[0].findtext('directory')}/grades.xml")
+    assert grades.findtext("grade_items/grade_item/itemmodule") == "scorm"
+    assert grades.findtext("grade_items/grade_item/gradepass") == f"{loaded.course.completion.mastery_score:.5f}"
+    completion = xml(members, "completion.xml")
+    assert "scorm" not in {c.findtext("module") for c in completion.iter("course_completion_criteria")}
+    assert backup_problems(members) == []
+
+
+def test_a_scorm_package_per_module_holds_that_module(tmp_path):
+    loaded = with_scorm12(load(MINI), sco="module")
+    members = read_mbz(build(loaded, tmp_path / "mbz", scorm="module"))
+    scorms = scorm_activities(members)
+    modules = loaded.course.modules
+    assert [a.findtext("title") for a in scorms] == [m.title for m in modules]
+    for activity, module in zip(scorms, modules):
+        scorm = xml(members, f"{activity.findtext('directory')}/scorm.xml")
+        assert [s.findtext("launch") for s in scorm.iter("sco")] == ["", f"{module.id}.html"]
+        assert scorm.findtext("scorm/reference") == f"{loaded.course.id}-scorm12-{module.id}.zip"
+        section = xml(members, f"sections/section_{module.number + 1}/section.xml")
+        assert section.findtext("sequence").split(",")[-1] == activity.findtext("moduleid")
+    assert backup_problems(members) == []
+
+
+def test_the_scorm_option_keeps_the_backup_reproducible_and_the_other_ids(tmp_path):
+    loaded = load(MINI)
+    path = build(loaded, tmp_path / "a", scorm="module")
+    assert path.read_bytes() == build(loaded, tmp_path / "b", scorm="module").read_bytes()
+    plain, with_scorm = read_mbz(build(loaded, tmp_path / "c")), read_mbz(path)
+    # the SCORM activities come after every other one: the others keep their folders and bytes
+    for name, data in plain.items():
+        if name.startswith("activities/"):
+            assert with_scorm[name] == data, name
+
+
+def test_the_check_catches_a_scorm_without_its_files(tmp_path):
+    members = read_mbz(build(load(MINI), tmp_path, scorm="course"))
+    scorm = next(n for n in members if n.endswith("/scorm.xml"))
+    no_launch = broken(members, scorm, b"<launch>index.html</launch>", b"<launch>start.html</launch>")
+    assert any("launches start.html, which mod_scorm/content lacks" in p for p in backup_problems(no_launch))
+    no_package = broken(members, scorm, b"-scorm12.zip</reference>", b"-other.zip</reference>")
+    assert any("has no files.xml record in mod_scorm/package" in p for p in backup_problems(no_package))
+
+
+def test_the_scorm_option_is_validated_with_a_suggestion(run_coursepack, mini_copy):
+    source = mini_copy / "course.yaml"
+    source.write_text(source.read_text(encoding="utf-8") + "exporters:\n  moodle-backup:\n    scorm: modul\n",
+                      encoding="utf-8")
+    result = run_coursepack("validate", "--course", str(mini_copy))
+    out = result.stdout + result.stderr
+    assert result.code == 1
+    assert re.search(r"course\.yaml:\d+:\d+: exporters.moodle-backup: 'scorm' must be one of", out), out
+    assert "did you mean 'module'?" in out, out
+
+
+@pytest.mark.parametrize("where", ["lesson text", "lesson title", "glossary term"])
+def test_control_characters_are_refused_by_the_core_rule_at_their_line(run_coursepack, mini_copy, where):
+    """The backup has no control-character rule of its own: the core's (every output's) refuses
+    them at their line before the backup is built."""
+    lesson = next(mini_copy.glob("modules/*/*.md"))
+    if where == "lesson text":
+        target = lesson
+        lesson.write_text(lesson.read_text(encoding="utf-8") + "\nBel \x07 di sini.\n", encoding="utf-8")
+    elif where == "lesson title":
+        target = lesson
+        text = lesson.read_text(encoding="utf-8")
+        title = re.search(r"^title: (.+)$", text, re.M)
+        lesson.write_text(text.replace(title.group(0), f'title: "{title.group(1)} \\a"', 1), encoding="utf-8")
+    else:
+        target = mini_copy / "glossary.yaml"
+        text = target.read_text(encoding="utf-8")
+        term = re.search(r"term: (.+)$", text, re.M)
+        target.write_text(text.replace(term.group(0), f'term: "{term.group(1)} \\x07"', 1), encoding="utf-8")
+    out_dir = mini_copy.parent / "out"
+    result = run_coursepack("build", "moodle-backup", "--course", str(mini_copy), "--out", str(out_dir))
+    out = result.stdout + result.stderr
+    assert result.code == 1, out
+    assert re.search(re.escape(target.name) + r":\d+:\d+: .*control character U\+0007", out), out
+    assert not list(out_dir.glob("*.mbz"))
+
+
+def test_the_scorm_packages_own_rules_apply_only_with_the_option():
+    """With ``scorm: course | module`` the scorm12 exporter's preflight is the backup's too (a
+    package it would refuse cannot go in); without it, only Moodle's rules apply."""
+    from coursepack.exporter import SourceContext
+    from coursepack.exporters.moodle_backup import MoodleBackupExporter
+
+    loaded = load(MINI)
+    course = loaded.course
+    module = next(m for m in course.modules if m.quiz and any(q.kind == "multiple" for q in m.quiz.questions))
+    q = next(q for q in module.quiz.questions if q.kind == "multiple")
+    many = tuple(dataclasses.replace(q.choices[-1], correct=False, weight=0) for _ in range(40))
+    wide = dataclasses.replace(q, choices=q.choices + many)
+    quiz = dataclasses.replace(module.quiz, questions=tuple(wide if x is q else x for x in module.quiz.questions))
+    course = dataclasses.replace(course, modules=tuple(dataclasses.replace(m, quiz=quiz) if m is module else m
+                                                       for m in course.modules))
+    exporter = MoodleBackupExporter()
+
+    def messages(scorm: str) -> list[str]:
+        ctx = SourceContext(MoodleBackupOptions(scorm=scorm), MINI, all_options=loaded.options)
+        return [p.message for p in exporter.preflight(course, ctx)]
+
+    assert not any("SCORM 1.2 interactions allow at most" in m for m in messages("none"))
+    for scorm in ("course", "module"):
+        assert any(f"question '{q.id}'" in m and "SCORM 1.2 interactions allow at most" in m
+                   for m in messages(scorm)), scorm

@@ -14,16 +14,21 @@ Expected values come from the course sources, never from Moodle itself.
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import re
 import subprocess
 import uuid
+import zipfile
 from pathlib import Path
 
 import pytest
 
 from coursepack.exporters.moodle import plain_text
+from coursepack.exporters.scorm import Scorm12Exporter
 from coursepack.load import load_course
 from coursepack.registry import discover_exporters
+from coursepack.run import run_exporter
 from cli_helpers import coursepack, with_options
 from lms.harness import is_ci
 from moodle_site import unavailable
@@ -166,6 +171,85 @@ def test_backup_restores_as_the_source_in_moodle(moodle_site, tmp_path, course_d
     assert_restored_as_the_source(got, load(source), lessons_as)
 
 
+# --- the SCORM activity (scorm: course | module) ----------------------------------------------
+
+def build_scorm12(course_dir: Path, out: Path) -> Path:
+    coursepack("build", "scorm12", "--course", str(course_dir), "--out", str(out))
+    (path,) = out.glob("*-scorm12.zip")
+    return path
+
+
+def without_scorm(got: dict) -> tuple[dict, list[tuple[int, dict]]]:
+    """The restored course without its SCORM activities, and those activities by section number."""
+    scorms = [(s["number"], m) for s in got["sections"] for m in s["modules"] if m["type"] == "scorm"]
+    sections = [{**s, "modules": [m for m in s["modules"] if m["type"] != "scorm"]} for s in got["sections"]]
+    return {**got, "sections": sections}, scorms
+
+
+def assert_scorm_as_built(scorm: dict, title: str, zip_path: Path, course, modules, sco_mode: str) -> None:
+    """One restored SCORM activity: the package ``zip_path`` as the scorm12 exporter built it, its
+    SCOs as the source has them, graded and tracked as completion.require says."""
+    data = zip_path.read_bytes()
+    assert scorm["name"] == title
+    assert scorm["package"] == {scorm["scorm"]["reference"]: hashlib.sha1(data).hexdigest()}
+    assert scorm["scorm"]["sha1hash"] == hashlib.sha1(data).hexdigest()
+    with zipfile.ZipFile(zip_path) as archive:
+        assert scorm["content"] == {n: hashlib.sha1(archive.read(n)).hexdigest() for n in archive.namelist()}
+    if sco_mode == "module":
+        items = [(f"ITEM-{m.id}", m.title, f"{m.id}.html", m) for m in modules]
+    else:
+        items = [(f"ITEM-{course.id}", course.title, "index.html", None)]
+    assert [(s["identifier"], s["title"], s["scormtype"], s["launch"]) for s in scorm["scoes"]] == \
+        [(f"ORG-{course.id}", course.title, "", "")] + [(i, t, "sco", href) for i, t, href, _ in items]
+    for sco, (_, _, _, module) in zip(scorm["scoes"][1:], items):
+        assert sco["parent"] == sco["organization"] == f"ORG-{course.id}"
+        graded = any(m.quiz and m.quiz.questions for m in ([module] if module else modules))
+        assert sco["data"].get("masteryscore") == (f"{course.completion.mastery_score:g}" if graded else None)
+        assert sco["data"]["isvisible"] == "true"
+    assert scorm["scorm"]["launch"] == items[0][0]
+    assert (scorm["scorm"]["version"], scorm["scorm"]["maxgrade"], scorm["grademax"]) == ("SCORM_1.2", 100, 100)
+    graded = any(m.quiz and m.quiz.questions for m in modules)
+    assert scorm["gradepass"] == (course.completion.mastery_score if graded else 0)
+    assert (scorm["weightoverride"], scorm["aggregationcoef2"]) == (1, 0)      # the quizzes make the total
+    require = course.completion.require
+    passing = "quiz" in require and course.completion.mastery_score > 0 and graded
+    assert scorm["completion"] == (2 if require else 0)
+    assert scorm["scorm"]["completionstatusrequired"] == ((2 if passing else 6) if require else None)
+
+
+@pytest.mark.parametrize("sco_mode", ["course", "module"])
+def test_backup_with_the_course_scorm_package_restores(moodle_site, tmp_path, sco_mode):
+    source = with_options(MINI, tmp_path / "c", {"moodle-backup": {"scorm": "course"}, "scorm12": {"sco": sco_mode}})
+    course = load(source)
+    got = restore(moodle_site, build(source, tmp_path / "out"))
+    rest, scorms = without_scorm(got)
+    assert_restored_as_the_source(rest, course)
+    (number, scorm), = scorms
+    assert number == 0
+    assert [m["type"] for m in got["sections"][0]["modules"]] == (["glossary"] if course.glossary else []) + ["scorm"]
+    zip_path = build_scorm12(source, tmp_path / "scorm")
+    assert_scorm_as_built(scorm, course.title, zip_path, course, course.modules, sco_mode)
+    assert scorm["cmid"] not in {c["cmid"] for c in got["criteria"]}
+
+
+def test_backup_with_a_scorm_package_per_module_restores(moodle_site, tmp_path):
+    source = with_options(MINI, tmp_path / "c", {"moodle-backup": {"scorm": "module"}, "scorm12": {"sco": "module"}})
+    course = load(source)
+    got = restore(moodle_site, build(source, tmp_path / "out"))
+    rest, scorms = without_scorm(got)
+    assert_restored_as_the_source(rest, course)
+    assert [(n, m["name"]) for n, m in scorms] == [(m.number, m.title) for m in course.modules]
+    for section in got["sections"][1:]:
+        assert section["modules"][-1]["type"] == "scorm"        # after the module's lessons and quiz
+    for (_, scorm), module in zip(scorms, course.modules):
+        # the package the scorm12 exporter makes of the course reduced to this module
+        loaded, problems = load_course(source, discover_exporters())
+        assert loaded is not None, problems
+        reduced = dataclasses.replace(loaded, course=dataclasses.replace(loaded.course, modules=(module,)))
+        (zip_path,) = run_exporter(Scorm12Exporter, reduced, tmp_path / f"scorm-{module.id}", lambda m: None).paths
+        assert_scorm_as_built(scorm, module.title, zip_path, course, (module,), "module")
+
+
 def test_refused_fixture_builds_no_backup(tmp_path):
     for name in REFUSED:
         out = tmp_path / name
@@ -293,6 +377,44 @@ def test_student_reads_a_page_and_passes_a_quiz_in_moodle(moodle_site, chromium,
         assert not [e for e in errors if "/theme/" not in e], errors
     except BaseException:
         page.screenshot(path=str(shots / "backup-failed.png"), full_page=True)
+        raise
+    finally:
+        context.close()
+
+
+def test_student_opens_the_restored_scorm_package_in_moodle(moodle_site, chromium, tmp_path):
+    source = with_options(MINI, tmp_path / "c", {"moodle-backup": {"scorm": "course"}})
+    course = load(source)
+    got = restore(moodle_site, build(source, tmp_path / "out"))
+    (_, scorm), = without_scorm(got)[1]
+    username, password = f"siswa-{uuid.uuid4().hex[:8]}", "Siswa#12345"
+    moodle_site.php("enrol_student", course=got["course"]["id"], username=username, password=password)
+    wwwroot = moodle_site.serve()
+    shots = moodle_site.folder / "logs"
+    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(120_000)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("response", lambda r: errors.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+    try:
+        log_in(page, wwwroot, username, password)
+        page.goto(f"{wwwroot}/mod/scorm/view.php?id={scorm['cmid']}")
+        page.get_by_role("button", name="Enter").click()
+        page.wait_for_url(re.compile(r".*/mod/scorm/player\.php.*"))
+        frame = None
+        for _ in range(600):
+            frame = page.frame(name="scorm_object")
+            if frame is not None and "/mod_scorm/content/" in frame.url:
+                break
+            page.wait_for_timeout(100)
+        assert frame is not None and "/mod_scorm/content/" in frame.url, frame and frame.url
+        shown = frame.locator("section.page:not([hidden])").first
+        shown.wait_for()
+        assert course.title in frame.locator("body").inner_text()      # the package's start page
+        page.screenshot(path=str(shots / "backup-scorm.png"), full_page=True)
+        assert not [e for e in errors if "/theme/" not in e], errors
+    except BaseException:
+        page.screenshot(path=str(shots / "backup-scorm-failed.png"), full_page=True)
         raise
     finally:
         context.close()

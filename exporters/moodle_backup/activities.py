@@ -9,6 +9,7 @@ the restored activities' addresses.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
 from lxml import etree
@@ -24,6 +25,10 @@ PAGE_DISPLAY_OPTIONS = 'a:2:{s:10:"printintro";i:0;s:17:"printlastmodified";i:0;
 REVIEW_DURING_AND_AFTER = 69904     # quiz review options: every moment but "during the attempt"
 REVIEW_OVERALL = 4368
 COURSE_GRADE_CATEGORY = 1
+SCORM_PASSED, SCORM_COMPLETED = 2, 4         # scorm_status_options() bits
+GRADE_HIGHEST, HIGHEST_ATTEMPT = 1, 0       # the grading README's "Uploading to Moodle" recommends
+TOC_SIDE, TOC_DISABLED = 0, 3               # hidetoc: the structure beside the player, or none
+SCORM_MAX_GRADE = 100                       # the package reports 0-100
 
 
 @dataclass(frozen=True)
@@ -35,12 +40,22 @@ class Completion:
     passgrade: int = 0
     gradeitemnumber: int | None = None
     minattempts: int = 0
+    scormstatus: int | None = None      # a SCORM's completionstatusrequired (bits: 2 passed, 4 completed)
 
 
 def completion_of(course: Course, activity: Activity) -> Completion:
     """Pages and books complete on view when lessons are required; quizzes on a passing grade
-    (or, with a mastery score of 0, on one submitted attempt) when quizzes are required."""
+    (or, with a mastery score of 0, on one submitted attempt) when quizzes are required. A SCORM
+    package reports its status once what ``require`` asks is done: it completes on "passed" when
+    quizzes are required with a mastery score and it has questions, else on "passed" or "completed"."""
     require = course.completion.require
+    if activity.modname == "scorm":
+        if not require:
+            return Completion()
+        package = activity.package
+        assert package is not None
+        passing = "quiz" in require and course.completion.mastery_score > 0 and package.graded
+        return Completion(COMPLETION_AUTOMATIC, scormstatus=SCORM_PASSED if passing else SCORM_PASSED | SCORM_COMPLETED)
     if activity.modname in ("page", "book") and "lessons" in require:
         return Completion(COMPLETION_AUTOMATIC, view=1)
     if activity.modname == "quiz" and "quiz" in require:
@@ -67,6 +82,10 @@ def quiz_points(activity: Activity) -> float:
 
 
 def pass_grade(course: Course, activity: Activity) -> float:
+    if activity.modname == "scorm":
+        package = activity.package
+        assert package is not None
+        return course.completion.mastery_score if package.graded else 0
     return round(quiz_points(activity) * course.completion.mastery_score / 100, 5)
 
 
@@ -195,6 +214,47 @@ class ActivityWriter:
         sub(node, "categories")
         return serialize(root)
 
+    def scorm(self, activity: Activity, used: list[int]) -> bytes:
+        package = activity.package
+        assert package is not None
+        root, node = self.root(activity)
+        context = activity.contextid
+        used.append(self.pool.add_data(package.data, context, "mod_scorm", "package", 0, "/", package.filename).id)
+        for name, data in package.entries:
+            folder, _, filename = name.rpartition("/")
+            used.append(self.pool.add_data(data, context, "mod_scorm", "content", 0, f"/{folder}/" if folder else "/",
+                                           filename).id)
+        completion = completion_of(self.plan.course, activity)
+        launchable = [n for n, sco in enumerate(package.scoes, start=1) if sco.launch]
+        several = len(launchable) > 1
+        fields(node, [
+            ("name", activity.title), ("scormtype", "local"), ("reference", package.filename), ("intro", ""),
+            ("introformat", FORMAT_HTML), ("version", "SCORM_1.2"), ("maxgrade", SCORM_MAX_GRADE),
+            ("grademethod", GRADE_HIGHEST), ("whatgrade", HIGHEST_ATTEMPT), ("maxattempt", 0), ("forcecompleted", 0),
+            ("forcenewattempt", 0), ("lastattemptlock", 0), ("masteryoverride", 1), ("displayattemptstatus", 1),
+            ("displaycoursestructure", 0), ("updatefreq", 0), ("sha1hash", hashlib.sha1(package.data).hexdigest()),
+            ("md5hash", ""), ("revision", 1), ("launch", launchable[0] if launchable else ""), ("skipview", 0),
+            ("hidebrowse", 0), ("hidetoc", TOC_SIDE if several else TOC_DISABLED), ("nav", 1),
+            ("navpositionleft", -100), ("navpositiontop", -100), ("auto", 1 if several else 0), ("popup", 0),
+            ("options", ""), ("width", 100), ("height", 500), ("timeopen", 0), ("timeclose", 0),
+            ("timemodified", self.plan.timestamp), ("completionstatusrequired", completion.scormstatus),
+            ("completionscorerequired", None), ("completionstatusallscos", 1 if completion.scormstatus else 0),
+            ("autocommit", 0)])
+        scoes = sub(node, "scoes")
+        data_id = 0
+        for n, sco in enumerate(package.scoes, start=1):
+            row = fields(sub(scoes, "sco", id=n), [
+                ("manifest", sco.manifest), ("organization", sco.organization), ("parent", sco.parent),
+                ("identifier", sco.identifier), ("launch", sco.launch), ("scormtype", sco.scormtype),
+                ("title", sco.title), ("sortorder", n)])
+            datas = sub(row, "sco_datas")
+            for name, value in sco.data:
+                data_id += 1
+                fields(sub(datas, "sco_data", id=data_id), [("name", name), ("value", value)])
+            for tag in ("seq_ruleconds", "seq_rolluprules", "seq_objectives", "sco_tracks"):
+                sub(row, tag)
+        return serialize(root)
+
     # --- the companion files -------------------------------------------------------------
 
     def module(self, activity: Activity) -> bytes:
@@ -217,29 +277,34 @@ class ActivityWriter:
             refs = sub(root, "fileref")
             for file_id in used:
                 sub(sub(refs, "file"), "id", file_id)
-        if activity.modname == "quiz":
+        if activity.cmid in self.plan.grade_items:
             sub(sub(sub(root, "grade_itemref"), "grade_item"), "id", self.grade_item_id(activity))
+        if activity.modname == "quiz":
             refs = sub(root, "question_categoryref")
             for category in self.plan.categories:
                 sub(sub(refs, "question_category"), "id", category.id)
         return serialize(root)
 
     def grade_item_id(self, activity: Activity) -> int:
-        return 1 + self.plan.graded().index(activity) + 1       # 1 is the course's own grade item
+        return self.plan.grade_items[activity.cmid]
 
     def grades(self, activity: Activity) -> bytes:
         root = element("activity_gradebook")
         items = sub(root, "grade_items")
-        if activity.modname == "quiz":
+        if activity.cmid in self.plan.grade_items:
             stamp = self.plan.timestamp
+            scorm = activity.modname == "scorm"
+            grademax = SCORM_MAX_GRADE if scorm else quiz_points(activity)
             item = fields(sub(items, "grade_item", id=self.grade_item_id(activity)), [
                 ("categoryid", COURSE_GRADE_CATEGORY), ("itemname", activity.title), ("itemtype", "mod"),
-                ("itemmodule", "quiz"), ("iteminstance", activity.instance), ("itemnumber", 0), ("iteminfo", None),
-                ("idnumber", ""), ("calculation", None), ("gradetype", 1), ("grademax", decimal(quiz_points(activity))),
-                ("grademin", decimal(0)), ("scaleid", None), ("outcomeid", None),
+                ("itemmodule", activity.modname), ("iteminstance", activity.instance), ("itemnumber", 0),
+                ("iteminfo", None), ("idnumber", ""), ("calculation", None), ("gradetype", 1),
+                ("grademax", decimal(grademax)), ("grademin", decimal(0)), ("scaleid", None), ("outcomeid", None),
                 ("gradepass", decimal(pass_grade(self.plan.course, activity))), ("multfactor", decimal(1)),
-                ("plusfactor", decimal(0)), ("aggregationcoef", decimal(0)), ("aggregationcoef2", decimal(0)),
-                ("weightoverride", 0), ("sortorder", self.grade_item_id(activity)), ("display", 0),
+                ("plusfactor", decimal(0)), ("aggregationcoef", decimal(0)),
+                # the SCORM repeats the quizzes: its weight in the course total is 0, set by hand
+                ("aggregationcoef2", decimal(0)), ("weightoverride", 1 if scorm else 0),
+                ("sortorder", self.grade_item_id(activity)), ("display", 0),
                 ("decimals", None), ("hidden", 0), ("locked", 0), ("locktime", 0), ("needsupdate", 0),
                 ("timecreated", stamp), ("timemodified", stamp)])
             sub(item, "grade_grades")

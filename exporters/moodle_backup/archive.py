@@ -48,8 +48,8 @@ def ustar_header(name: str, size: int, mtime: int) -> bytes:
     return bytes(header)
 
 
-def write_mbz(target: Path, members: dict[str, Callable[[], bytes]], mtime: int, level: int = 6) -> None:
-    """Write ``members`` (path → function giving its bytes), each produced when it is written.
+def write_mbz(target: Path, members: dict[str, bytes | Callable[[], bytes]], mtime: int, level: int = 6) -> None:
+    """Write ``members`` (path → its bytes, or a function giving them when it is written).
 
     A second thread compresses (zlib releases the GIL) while the next members are produced; the
     queue between them holds at most a few megabytes."""
@@ -67,7 +67,8 @@ def write_mbz(target: Path, members: dict[str, Callable[[], bytes]], mtime: int,
             pending: list[bytes] = []
             size = 0
             for name in member_order(members):
-                data = members[name]()
+                member = members[name]
+                data = member if type(member) is bytes else member()
                 pending += (ustar_header(name, len(data), mtime), data, b"\0" * (-len(data) % 512))
                 size += len(data) + 1024
                 if size >= CHUNK:

@@ -1,12 +1,13 @@
 """What a Moodle course backup cannot carry (preflight), and the check of a written ``.mbz``.
 
 The questions go through the ``moodle`` exporter's own rules (the same questions, the same
-limits). Beyond them: names longer than Moodle's columns, and characters XML cannot hold.
+limits). Beyond them: names longer than Moodle's columns (characters XML cannot hold are the
+core's rule, ``checks.check_characters`` and the Markdown loader, for every output).
 The check reads the archive back as restore would: ``moodle_backup.xml`` and its version,
 every listed section and activity with its files, every XML file well-formed, every
 ``files.xml`` record with its content (SHA-1 and size), every ``@@PLUGINFILE@@`` name and
 ``inforef`` file id with its record, every quiz slot with its question bank entry, every
-restore link with its activity.
+restore link with its activity, every SCORM activity with its package and each SCO's launch page.
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ from pathlib import Path
 
 from lxml import etree
 
-from coursepack.checks import UNWRITABLE
 from coursepack.model import Course
 from coursepack.problems import Problem, error
 
@@ -34,7 +34,7 @@ MAX_SHORTNAME = 100         # restore cuts a course's short name to 100 characte
 ACTIVITY_FILES = ("module.xml", "inforef.xml", "grades.xml", "roles.xml")
 ROOT_FILES = ("moodle_backup.xml", "files.xml", "questions.xml", "gradebook.xml", "completion.xml", "roles.xml",
               "users.xml", "course/course.xml", "course/inforef.xml")
-_TOKEN = re.compile(r"\$@(PAGEVIEWBYID|BOOKVIEWBYIDCH)\*(\d+)(?:\*(\d+))?@\$")
+_TOKEN = re.compile(rb"\$@(PAGEVIEWBYID|BOOKVIEWBYIDCH)\*(\d+)(?:\*(\d+))?@\$")
 
 
 def preflight_backup(course: Course, course_root: Path) -> list[Problem]:
@@ -52,20 +52,11 @@ def preflight_backup(course: Course, course_root: Path) -> list[Problem]:
         if len(module.title) > MAX_SECTION_NAME:
             problems.append(error(where, 0, 0, f"the module title is {len(module.title)} characters; it names a "
                                   f"Moodle course section, which holds at most {MAX_SECTION_NAME}: shorten it"))
-        for lesson in module.lessons:
-            for what, text in (("title", lesson.title), ("text", lesson.html)):
-                found = UNWRITABLE.search(text)
-                if found:
-                    problems.append(error(f"{root}/{lesson.source}", 0, 0, f"the lesson {what} holds control "
-                                          f"character U+{ord(found.group()):04X}, which XML cannot carry: delete it"))
     for entry in course.glossary:
         if len(entry.term) > MAX_CONCEPT:
             problems.append(error(f"{root}/glossary.yaml", 0, 0, f"glossary term '{entry.term[:30]}…' is "
                                   f"{len(entry.term)} characters; Moodle's glossary holds at most {MAX_CONCEPT}: "
                                   "shorten it"))
-        elif UNWRITABLE.search(entry.term + entry.definition_html):
-            problems.append(error(f"{root}/glossary.yaml", 0, 0, f"glossary term '{entry.term}' holds a control "
-                                  "character, which XML cannot carry: delete it"))
     return problems
 
 
@@ -119,7 +110,32 @@ def backup_problems(members: dict[str, bytes]) -> list[str]:
     if trees["users.xml"].find("user") is not None:
         found.append("users.xml holds users: a course package carries none")
     found += file_problems(members, trees)
-    found += reference_problems(trees, cmids)
+    found += reference_problems(members, trees, cmids)
+    found += scorm_problems(trees)
+    return found
+
+
+def scorm_problems(trees: dict[str, etree._Element]) -> list[str]:
+    """Every SCORM activity has its package in ``mod_scorm/package`` and each SCO's launch page
+    in ``mod_scorm/content`` (restore copies the files and never unzips the package again)."""
+    found: list[str] = []
+    scorms = {tree.get("contextid"): (name, tree) for name, tree in trees.items() if name.endswith("/scorm.xml")}
+    if not scorms:
+        return found
+    stored: dict[tuple[str, str], set[str]] = {}
+    for file in trees["files.xml"].iterfind("file"):
+        if file.findtext("component") == "mod_scorm":
+            key = (file.findtext("contextid") or "", file.findtext("filearea") or "")
+            stored.setdefault(key, set()).add((file.findtext("filepath") or "") + (file.findtext("filename") or ""))
+    for context, (name, tree) in scorms.items():
+        reference = tree.findtext("scorm/reference") or ""
+        if f"/{reference}" not in stored.get((context, "package"), set()):
+            found.append(f"{name}: the package {reference} has no files.xml record in mod_scorm/package")
+        for sco in tree.iterfind("scorm/scoes/sco"):
+            launch = sco.findtext("launch") or ""
+            if launch and f"/{launch.split('?')[0]}" not in stored.get((context, "content"), set()):
+                found.append(f"{name}: SCO {sco.findtext('identifier')} launches {launch}, "
+                             "which mod_scorm/content lacks")
     return found
 
 
@@ -164,7 +180,7 @@ def file_problems(members: dict[str, bytes], trees: dict[str, etree._Element]) -
     return found
 
 
-def reference_problems(trees: dict[str, etree._Element], cmids: dict[str, str]) -> list[str]:
+def reference_problems(members: dict[str, bytes], trees: dict[str, etree._Element], cmids: dict[str, str]) -> list[str]:
     found = []
     bank = list(trees["questions.xml"].iter("question_bank_entry"))
     entries = {e.get("id") for e in bank}
@@ -177,11 +193,11 @@ def reference_problems(trees: dict[str, etree._Element], cmids: dict[str, str]) 
                     found.append(f"{name}: slot refers to question bank entry {ref.findtext('questionbankentryid')}, "
                                  "which questions.xml lacks")
         if name.endswith(("/page.xml", "/book.xml", "/section.xml")):
-            text = etree.tostring(tree, encoding="unicode")
-            for kind, cmid, _chapter in _TOKEN.findall(text):
-                want = "page" if kind == "PAGEVIEWBYID" else "book"
-                if cmids.get(cmid) != want:
-                    found.append(f"{name}: link to {want} {cmid}, which the backup lacks")
+            # the tokens hold no character XML escapes: they are found in the bytes as written
+            for kind, cmid, _chapter in _TOKEN.findall(members[name]):
+                want = "page" if kind == b"PAGEVIEWBYID" else "book"
+                if cmids.get(cmid.decode()) != want:
+                    found.append(f"{name}: link to {want} {cmid.decode()}, which the backup lacks")
     return found
 
 

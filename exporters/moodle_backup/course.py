@@ -190,7 +190,7 @@ def gradebook_xml(plan: Plan) -> bytes:
         ("parent", None), ("depth", 1), ("path", f"/{COURSE_GRADE_CATEGORY}/"), ("fullname", "?"),
         ("aggregation", GRADE_AGGREGATE_SUM), ("keephigh", 0), ("droplow", 0), ("aggregateonlygraded", 1),
         ("aggregateoutcomes", 0), ("timecreated", stamp), ("timemodified", stamp), ("hidden", 0)])
-    total = sum(quiz_points(a) for a in plan.graded())
+    total = sum(quiz_points(a) for a in plan.graded() if a.modname == "quiz")     # a SCORM weighs 0
     item = fields(sub(sub(root, "grade_items"), "grade_item", id=1), [
         ("categoryid", None), ("itemname", None), ("itemtype", "course"), ("itemmodule", None),
         ("iteminstance", COURSE_GRADE_CATEGORY), ("itemnumber", None), ("iteminfo", None), ("idnumber", None),
@@ -206,9 +206,10 @@ def gradebook_xml(plan: Plan) -> bytes:
 
 
 def completion_xml(plan: Plan) -> bytes:
-    """Course completion: every activity that tracks completion, all of them required."""
+    """Course completion: every activity that tracks completion, all of them required; not the
+    SCORM package, which repeats the course's lessons and quizzes."""
     root = element("course_completion")
-    tracked = [a for a in plan.activities if completion_of(plan.course, a).completion]
+    tracked = [a for a in plan.activities if a.modname != "scorm" and completion_of(plan.course, a).completion]
     for n, activity in enumerate(tracked, start=1):
         criteria = fields(sub(root, "course_completion_criteria", id=n), [
             ("course", COURSE_ID), ("criteriatype", CRITERIA_ACTIVITY), ("module", activity.modname),

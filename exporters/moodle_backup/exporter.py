@@ -3,14 +3,15 @@
 Restore it in Moodle (Site administration → Courses → Restore course, or
 ``admin/cli/restore_backup.php``) as a new course: sections per module, a Page per lesson (or a
 Book per module), a Quiz per module quiz with its questions in the course's question bank, the
-glossary, activity and course completion, the gradebook. Questions are the ``moodle`` exporter's
+glossary, activity and course completion, the gradebook; with ``scorm: course | module`` also the
+``scorm12`` exporter's package as a SCORM activity. Questions are the ``moodle`` exporter's
 (same categories, names, ids, grades), so a bank imported from its Moodle XML and a restored
 course agree.
 """
 
 from __future__ import annotations
 
-from typing import Literal, Mapping
+from typing import Callable, Literal, Mapping
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -21,6 +22,7 @@ from coursepack.problems import Problem
 
 from ..moodle import BankWriter, MoodleExporter, MoodleOptions
 from ..moodle_labels import MOODLE_LABELS
+from ..scorm import Scorm12Exporter
 from .activities import ActivityWriter, lesson_links
 from .archive import write_mbz
 from .checks import check_backup, preflight_backup
@@ -28,6 +30,7 @@ from .course import course_folder, moodle_backup_xml, root_files, section_files
 from .files import FilePool, files_xml, pool_members
 from .plan import Plan, make_plan
 from .questions import QuestionsWriter, plan_categories
+from .scorm import build_packages, scorm_options
 
 
 class MoodleBackupOptions(BaseModel):
@@ -37,6 +40,9 @@ class MoodleBackupOptions(BaseModel):
     lessons: Literal["page", "book"] = Field(
         "page", description="each lesson as a Page activity, or each module's lessons as one Book "
         "(one chapter per lesson)")
+    scorm: Literal["none", "course", "module"] = Field(
+        "none", description="also the scorm12 exporter's SCORM package as a SCORM activity: none, once for the "
+        "course (in section 0), or in each module's section (that module's package)")
 
 
 def question_options(ctx: SourceContext) -> MoodleOptions:
@@ -46,11 +52,12 @@ def question_options(ctx: SourceContext) -> MoodleOptions:
 
 
 def backup_members(course: Course, plan: Plan, filename: str, labels: Mapping[str, str],
-                   questions: MoodleOptions) -> dict[str, object]:
-    """Every member of the backup: path → a function giving its bytes (files are read when written)."""
+                   questions: MoodleOptions) -> dict[str, bytes | Callable[[], bytes]]:
+    """Every member of the backup: path → its bytes, or a function giving them (course files are
+    read when written)."""
     pool = FilePool(plan.timestamp)
     links = lesson_links(plan)
-    members: dict[str, bytes] = {}
+    members: dict[str, bytes | Callable[[], bytes]] = {}
     activities = ActivityWriter(plan, pool, links)
     for section in plan.sections:
         members.update(section_files(plan, section, pool, labels["outcomes"], links))
@@ -62,10 +69,8 @@ def backup_members(course: Course, plan: Plan, filename: str, labels: Mapping[st
     members.update(course_folder(plan))
     members.update(root_files(plan))
     members["files.xml"] = files_xml(pool)
-    makers: dict[str, object] = {name: (lambda data=data: data) for name, data in members.items()}
-    for name, asset in pool_members(pool).items():
-        makers[name] = asset.source.read_bytes
-    return makers
+    members.update(pool_members(pool))
+    return members
 
 
 class MoodleBackupExporter(Exporter[MoodleBackupOptions]):
@@ -76,14 +81,20 @@ class MoodleBackupExporter(Exporter[MoodleBackupOptions]):
     labels = (MOODLE_LABELS,)        # its question bank's combined feedback, as the moodle exporter's
 
     def preflight(self, course: Course, ctx: SourceContext[MoodleBackupOptions]) -> list[Problem]:
-        return preflight_backup(course, ctx.root)
+        problems = preflight_backup(course, ctx.root)
+        if ctx.options.scorm != "none":         # the package's own rules (suspend_data, interactions)
+            problems += Scorm12Exporter().preflight(course, SourceContext(scorm_options(ctx), ctx.root,
+                                                                          all_options=ctx.all_options))
+        return problems
 
     def export(self, course: Course, ctx: ExportContext[MoodleBackupOptions]) -> Export:
-        plan = make_plan(course, ctx.source_date, ctx.options.lessons, ctx.labels["glossary"])
-        plan_categories(plan)
+        categories, question_ids = plan_categories(course)
+        packages = build_packages(course, ctx, ctx.options.scorm)
+        plan = make_plan(course, ctx.source_date, ctx.options.lessons, ctx.labels["glossary"], categories,
+                         question_ids, packages)
         path = ctx.output(self.output_name(course))
         write_mbz(path, backup_members(course, plan, path.name, ctx.labels, question_options(ctx)), plan.timestamp)
-        return Export((path,))
+        return Export((path,), tuple(problem for package in packages for problem in package.problems))
 
     def check(self, export: Export, ctx: ExportContext[MoodleBackupOptions]) -> list[Problem]:
         return [problem for path in export.paths for problem in check_backup(path)]

@@ -10,7 +10,9 @@ HTML changes.
 from __future__ import annotations
 
 import hashlib
+import mimetypes
 from dataclasses import dataclass, field
+from typing import Callable
 
 from lxml import etree
 
@@ -31,6 +33,7 @@ class FileRecord:
     filename: str
     filesize: int
     mimetype: str
+    filepath: str = "/"
 
 
 @dataclass
@@ -39,6 +42,7 @@ class FilePool:
     records: list[FileRecord] = field(default_factory=list)
     contents: dict[str, Asset] = field(default_factory=dict)     # contenthash -> an asset with those bytes
     hashes: dict[str, str] = field(default_factory=dict)         # asset path -> contenthash
+    blobs: dict[str, bytes] = field(default_factory=dict)        # contenthash -> bytes made by the export
 
     def content_hash(self, asset: Asset) -> str:
         if asset.path not in self.hashes:
@@ -51,6 +55,17 @@ class FilePool:
             filename: str) -> FileRecord:
         record = FileRecord(len(self.records) + 1, self.content_hash(asset), contextid, component, filearea,
                             itemid, filename, asset.size, asset.media_type or "application/octet-stream")
+        self.records.append(record)
+        return record
+
+    def add_data(self, data: bytes, contextid: int, component: str, filearea: str, itemid: int, filepath: str,
+                 filename: str) -> FileRecord:
+        """A file the export made (a SCORM package and its entries), kept in memory."""
+        digest = hashlib.sha1(data).hexdigest()
+        if digest not in self.contents:
+            self.blobs.setdefault(digest, data)
+        record = FileRecord(len(self.records) + 1, digest, contextid, component, filearea, itemid, filename,
+                            len(data), mimetypes.guess_type(filename)[0] or "application/octet-stream", filepath)
         self.records.append(record)
         return record
 
@@ -77,7 +92,7 @@ def files_xml(pool: FilePool) -> bytes:
     for r in pool.records:
         fields(etree.SubElement(root, "file", id=str(r.id)), [
             ("contenthash", r.contenthash), ("contextid", r.contextid), ("component", r.component),
-            ("filearea", r.filearea), ("itemid", r.itemid), ("filepath", "/"), ("filename", r.filename),
+            ("filearea", r.filearea), ("itemid", r.itemid), ("filepath", r.filepath), ("filename", r.filename),
             ("userid", None), ("filesize", r.filesize), ("mimetype", r.mimetype), ("status", 0),
             ("timecreated", pool.timestamp), ("timemodified", pool.timestamp), ("source", None),
             ("author", None), ("license", None), ("sortorder", 0), ("repositorytype", None),
@@ -85,7 +100,11 @@ def files_xml(pool: FilePool) -> bytes:
     return serialize(root)
 
 
-def pool_members(pool: FilePool) -> dict[str, Asset]:
-    """``files/<first two hex>/<hash>`` → the asset holding those bytes."""
-    return {f"files/{digest[:2]}/{digest}": asset for digest, asset in pool.contents.items()}
+def pool_members(pool: FilePool) -> dict[str, bytes | Callable[[], bytes]]:
+    """``files/<first two hex>/<hash>`` → those bytes, or a function reading them (a course file)."""
+    members: dict[str, bytes | Callable[[], bytes]] = {
+        f"files/{digest[:2]}/{digest}": asset.source.read_bytes for digest, asset in pool.contents.items()}
+    for digest, data in pool.blobs.items():
+        members.setdefault(f"files/{digest[:2]}/{digest}", data)
+    return members
 

@@ -10,11 +10,15 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Iterable
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Iterable, Mapping
 
 from lxml import etree
 
 from coursepack.model import Asset, Course, Lesson, Module, Quiz
+
+if TYPE_CHECKING:
+    from .scorm import ScormPackage
 
 DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>\n'
 NULL = "$@NULL@$"                   # how Moodle's backup writes an SQL NULL
@@ -32,7 +36,7 @@ ADMIN_USER = 2                      # ownerid/createdby of questions (mapped to 
 
 @dataclass(frozen=True)
 class Activity:
-    """One course module: a page, a book, a quiz or the glossary."""
+    """One course module: a page, a book, a quiz, the glossary or a SCORM package."""
 
     modname: str
     cmid: int
@@ -43,6 +47,7 @@ class Activity:
     lessons: tuple[Lesson, ...] = ()
     quiz: Quiz | None = None
     module: Module | None = None
+    package: "ScormPackage | None" = None       # a SCORM activity's package
 
     @property
     def key(self) -> str:
@@ -80,73 +85,88 @@ class Category:
     module: Module | None = None
 
 
-@dataclass
+@dataclass(frozen=True)
 class Plan:
+    """Every record of the backup with its id, built once by ``make_plan`` and never changed."""
+
     course: Course
     timestamp: int                          # the source date, seconds since 1970
     startdate: int                          # the course date, 00:00 UTC
     lessons_as: str                         # "page" or "book"
-    _by_section: dict[int, list[Activity]] = field(default_factory=dict, repr=False)
-    sections: list[Section] = field(default_factory=list)
-    activities: list[Activity] = field(default_factory=list)
-    categories: list[Category] = field(default_factory=list)
-    lesson_cm: dict[str, int] = field(default_factory=dict)           # lesson source -> cmid
-    lesson_chapter: dict[str, int] = field(default_factory=dict)      # lesson source -> book chapter id
-    question_ids: dict[str, int] = field(default_factory=dict)        # question id -> question id in backup
-    assets: tuple[Asset, ...] = ()                                    # every course file, once (Course.assets)
+    sections: tuple[Section, ...]
+    activities: tuple[Activity, ...]        # in cmid order
+    categories: tuple[Category, ...]
+    lesson_cm: Mapping[str, int]            # lesson source -> cmid
+    lesson_chapter: Mapping[str, int]       # lesson source -> book chapter id
+    question_ids: Mapping[str, int]         # question id -> question id in backup
+    assets: tuple[Asset, ...]               # every course file, once (Course.assets)
+    by_section: Mapping[int, tuple[Activity, ...]] = field(repr=False)     # section id -> its activities
+    grade_items: Mapping[int, int] = field(repr=False)      # cmid of a graded activity -> its grade item id
 
-    def section_activities(self, section: Section) -> list[Activity]:
-        if len(self._by_section) != len(self.activities):
-            self._by_section = {}
-            for activity in self.activities:
-                self._by_section.setdefault(activity.section.id, []).append(activity)
-        return self._by_section.get(section.id, [])
+    def section_activities(self, section: Section) -> tuple[Activity, ...]:
+        return self.by_section.get(section.id, ())
 
-    def graded(self) -> list[Activity]:
-        return [a for a in self.activities if a.modname == "quiz"]
+    def graded(self) -> tuple[Activity, ...]:
+        """The activities with a gradebook item, in grade item order."""
+        return tuple(a for a in self.activities if a.cmid in self.grade_items)
 
 
 def epoch(moment: dt.datetime) -> int:
     return int(moment.timestamp())
 
 
-def make_plan(course: Course, source_date: dt.datetime, lessons_as: str, glossary_title: str) -> Plan:
-    """Number the sections, course modules (with their contexts), categories and questions."""
+GRADED = ("quiz", "scorm")
+
+
+def make_plan(course: Course, source_date: dt.datetime, lessons_as: str, glossary_title: str,
+              categories: tuple[Category, ...], question_ids: Mapping[str, int],
+              packages: tuple["ScormPackage", ...] = ()) -> Plan:
+    """Number the sections and course modules (with their contexts); ``categories`` and
+    ``question_ids`` are numbered by ``questions.plan_categories``; ``packages`` are the SCORM
+    activities (numbered after every other activity, so that the others keep their ids)."""
     start = dt.datetime(course.date.year, course.date.month, course.date.day, tzinfo=dt.timezone.utc)
-    plan = Plan(course, epoch(source_date), epoch(start), lessons_as, assets=course.assets)
-    plan.sections.append(Section(1, 0, None))
-    for module in course.modules:
-        plan.sections.append(Section(module.number + 1, module.number, module))
+    sections = (Section(1, 0, None), *(Section(module.number + 1, module.number, module) for module in course.modules))
+    activities: list[Activity] = []
+    lesson_cm: dict[str, int] = {}
+    lesson_chapter: dict[str, int] = {}
     counters: dict[str, int] = {}
-    cmid = 0
 
     def add(modname: str, section: Section, title: str, **payload) -> Activity:
-        nonlocal cmid
-        cmid += 1
+        cmid = len(activities) + 1
         counters[modname] = counters.get(modname, 0) + 1
         activity = Activity(modname, cmid, counters[modname], COURSE_CONTEXT + cmid, section, title, **payload)
-        plan.activities.append(activity)
+        activities.append(activity)
         return activity
 
     if course.glossary:
-        add("glossary", plan.sections[0], glossary_title)
+        add("glossary", sections[0], glossary_title)
     chapter = 0
-    for section in plan.sections[1:]:
+    for section in sections[1:]:
         module = section.module
         assert module is not None
         if lessons_as == "book" and module.lessons:
             book = add("book", section, module.title, lessons=module.lessons, module=module)
             for lesson in module.lessons:
                 chapter += 1
-                plan.lesson_cm[lesson.source] = book.cmid
-                plan.lesson_chapter[lesson.source] = chapter
+                lesson_cm[lesson.source] = book.cmid
+                lesson_chapter[lesson.source] = chapter
         else:
             for lesson in module.lessons:
                 page = add("page", section, lesson.title, lessons=(lesson,), module=module)
-                plan.lesson_cm[lesson.source] = page.cmid
+                lesson_cm[lesson.source] = page.cmid
         if module.quiz is not None and module.quiz.questions:
             add("quiz", section, module.quiz.title, quiz=module.quiz, module=module)
-    return plan
+    for package in packages:
+        section = next(s for s in sections if s.module is package.module)
+        add("scorm", section, package.title, module=package.module, package=package)
+    by_section: dict[int, list[Activity]] = {}
+    for activity in activities:
+        by_section.setdefault(activity.section.id, []).append(activity)
+    graded = [a for a in activities if a.modname in GRADED]
+    return Plan(course, epoch(source_date), epoch(start), lessons_as, sections, tuple(activities), tuple(categories),
+                MappingProxyType(lesson_cm), MappingProxyType(lesson_chapter), MappingProxyType(dict(question_ids)),
+                course.assets, MappingProxyType({k: tuple(v) for k, v in by_section.items()}),
+                MappingProxyType({a.cmid: n for n, a in enumerate(graded, start=2)}))   # 1: the course's own
 
 
 # --- XML ------------------------------------------------------------------------------------

@@ -26,22 +26,22 @@ BACKUP_QTYPE = {**QTYPE, "matching": "match"}
 FORMAT_HTML, FORMAT_PLAIN = 1, 2
 
 
-def plan_categories(plan: Plan) -> None:
-    """``top``, the course's category and one category per module that has quiz questions."""
-    course = plan.course
+def plan_categories(course: Course) -> tuple[tuple[Category, ...], dict[str, int]]:
+    """``top``, the course's category and one category per module that has quiz questions; and
+    each question's id in the backup."""
     top = Category(1, "top", 0)
     own = Category(2, " ".join(course.title.split()), top.id)
-    plan.categories += [top, own]
-    number = 0
+    categories = [top, own]
+    question_ids: dict[str, int] = {}
     for module in course.modules:
         if module.quiz is None or not module.quiz.questions:
             continue
-        plan.categories.append(Category(len(plan.categories) + 1, " ".join(module.title.split()), own.id,
-                                        summary_for_category(module.summary_html),
-                                        category_idnumber(course, module), module))
+        categories.append(Category(len(categories) + 1, " ".join(module.title.split()), own.id,
+                                   summary_for_category(module.summary_html),
+                                   category_idnumber(course, module), module))
         for question in module.quiz.questions:
-            number += 1
-            plan.question_ids[question.id] = number
+            question_ids[question.id] = len(question_ids) + 1
+    return tuple(categories), question_ids
 
 
 def fraction(weight: float) -> str:

@@ -46,6 +46,24 @@ function cp_course(string $shortname): stdClass {
     ]);
 }
 
+/** A quiz's questions in slot order, each with its slot and mark, its bank entry's ID number and its
+ *  category (name, context): what Moodle's quiz shows, read through the slots' question references. */
+function cp_quiz_questions(int $quizid): array {
+    global $DB;
+    $sql = "SELECT s.slot, s.maxmark, q.id, q.qtype, q.name, q.defaultmark, q.generalfeedback, q.questiontext,
+                   e.idnumber, qc.name AS category, qc.contextid
+              FROM {quiz_slots} s
+              JOIN {question_references} r ON r.itemid = s.id AND r.component = 'mod_quiz'
+                   AND r.questionarea = 'slot'
+              JOIN {question_bank_entries} e ON e.id = r.questionbankentryid
+              JOIN {question_versions} v ON v.questionbankentryid = e.id
+              JOIN {question} q ON q.id = v.questionid
+              JOIN {question_categories} qc ON qc.id = e.questioncategoryid
+             WHERE s.quizid = ?
+          ORDER BY s.slot";
+    return array_values($DB->get_records_sql($sql, [$quizid]));
+}
+
 /** Prints the answer (with the notices PHP raised) and ends the script. */
 function cp_answer(array $answer): void {
     $answer['php_notices'] = $GLOBALS['cp_notices'];

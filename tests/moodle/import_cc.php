@@ -91,18 +91,7 @@ foreach ($modinfo->get_section_info_all() as $section) {
             $quiz = $DB->get_record('quiz', ['id' => $cm->instance], '*', MUST_EXIST);
             $module['grade'] = (float) $quiz->grade;
             $module['qtypes'] = [];
-            $sql = "SELECT q.id, q.qtype, q.name, q.defaultmark, q.generalfeedback, q.questiontext,
-                           qc.contextid
-                      FROM {quiz_slots} s
-                      JOIN {question_references} r ON r.itemid = s.id AND r.component = 'mod_quiz'
-                           AND r.questionarea = 'slot'
-                      JOIN {question_versions} v ON v.questionbankentryid = r.questionbankentryid
-                      JOIN {question} q ON q.id = v.questionid
-                      JOIN {question_bank_entries} e ON e.id = v.questionbankentryid
-                      JOIN {question_categories} qc ON qc.id = e.questioncategoryid
-                     WHERE s.quizid = ?
-                  ORDER BY s.slot";
-            foreach ($DB->get_records_sql($sql, [$quiz->id]) as $question) {
+            foreach (cp_quiz_questions((int) $quiz->id) as $question) {
                 $module['qtypes'][] = $question->qtype;
                 $module['marks'][] = (float) $question->defaultmark;
                 $answers = [];

@@ -8,7 +8,8 @@
 // Answer: the precheck results; the course (names, summary, lang, format, start date,
 // completion); its sections in order with their modules (type, name, completion rule; a page's
 // content and stored files, a book's chapters, a quiz's grade, pass grade and slots, each
-// question graded with its correct response by the question engine; glossary entries); course
+// question graded with its correct response by the question engine; glossary entries; a SCORM's
+// settings, SCOs, package and content files, grade item); course
 // completion criteria; the question categories of the course with their questions by qtype.
 
 require __DIR__ . '/common.php';
@@ -102,6 +103,38 @@ foreach ($modinfo->get_section_info_all() as $section) {
                 $module['entries'][] = ['concept' => $entry->concept, 'definition' => $entry->definition,
                                         'approved' => (int) $entry->approved];
             }
+        } else if ($cm->modname === 'scorm') {
+            $scorm = $DB->get_record('scorm', ['id' => $cm->instance], '*', MUST_EXIST);
+            $item = grade_item::fetch(['courseid' => $courseid, 'itemtype' => 'mod', 'itemmodule' => 'scorm',
+                                       'iteminstance' => $scorm->id, 'itemnumber' => 0]);
+            $module['scorm'] = ['id' => (int) $scorm->id, 'version' => $scorm->version, 'reference' => $scorm->reference,
+                'sha1hash' => $scorm->sha1hash, 'maxgrade' => (float) $scorm->maxgrade,
+                'grademethod' => (int) $scorm->grademethod, 'whatgrade' => (int) $scorm->whatgrade,
+                'hidetoc' => (int) $scorm->hidetoc, 'auto' => (int) $scorm->auto,
+                'completionstatusrequired' => $scorm->completionstatusrequired === null ? null
+                    : (int) $scorm->completionstatusrequired,
+                'completionstatusallscos' => (int) $scorm->completionstatusallscos,
+                'launch' => $scorm->launch ? $DB->get_field('scorm_scoes', 'identifier', ['id' => $scorm->launch]) : null];
+            $module['scoes'] = [];
+            foreach ($DB->get_records('scorm_scoes', ['scorm' => $scorm->id], 'sortorder, id') as $sco) {
+                $module['scoes'][] = ['id' => (int) $sco->id, 'identifier' => $sco->identifier, 'title' => $sco->title,
+                    'scormtype' => $sco->scormtype, 'launch' => $sco->launch, 'parent' => $sco->parent,
+                    'organization' => $sco->organization,
+                    'data' => $DB->get_records_menu('scorm_scoes_data', ['scoid' => $sco->id], 'name', 'name, value')];
+            }
+            $package = [];
+            foreach ($fs->get_area_files($context->id, 'mod_scorm', 'package', 0, 'filename', false) as $f) {
+                $package[$f->get_filename()] = $f->get_contenthash();
+            }
+            $module['package'] = $package;
+            $module['content'] = [];
+            foreach ($fs->get_area_files($context->id, 'mod_scorm', 'content', 0, 'filepath, filename', false) as $f) {
+                $module['content'][ltrim($f->get_filepath() . $f->get_filename(), '/')] = $f->get_contenthash();
+            }
+            $module['gradepass'] = $item ? (float) $item->gradepass : null;
+            $module['grademax'] = $item ? (float) $item->grademax : null;
+            $module['weightoverride'] = $item ? (int) $item->weightoverride : null;
+            $module['aggregationcoef2'] = $item ? (float) $item->aggregationcoef2 : null;
         } else if ($cm->modname === 'quiz') {
             $quiz = $DB->get_record('quiz', ['id' => $cm->instance], '*', MUST_EXIST);
             $item = grade_item::fetch(['courseid' => $courseid, 'itemtype' => 'mod', 'itemmodule' => 'quiz',
@@ -113,17 +146,7 @@ foreach ($modinfo->get_section_info_all() as $section) {
             $module['completionminattempts'] = (int) $quiz->completionminattempts;
             $module['shufflequestions'] = (int) $DB->get_field('quiz_sections', 'shufflequestions', ['quizid' => $quiz->id, 'firstslot' => 1]);
             $module['slots'] = [];
-            $sql = "SELECT s.slot, s.maxmark, q.id, q.qtype, q.name, e.idnumber, qc.name AS category, qc.contextid
-                      FROM {quiz_slots} s
-                      JOIN {question_references} r ON r.itemid = s.id AND r.component = 'mod_quiz'
-                           AND r.questionarea = 'slot'
-                      JOIN {question_bank_entries} e ON e.id = r.questionbankentryid
-                      JOIN {question_versions} v ON v.questionbankentryid = e.id
-                      JOIN {question} q ON q.id = v.questionid
-                      JOIN {question_categories} qc ON qc.id = e.questioncategoryid
-                     WHERE s.quizid = ?
-                  ORDER BY s.slot";
-            foreach ($DB->get_records_sql($sql, [$quiz->id]) as $row) {
+            foreach (cp_quiz_questions((int) $quiz->id) as $row) {
                 $files = [];
                 foreach ($DB->get_records_select('files', "contextid = ? AND filename <> '.' AND (component = 'question' OR component LIKE 'qtype\\_%')",
                         [$row->contextid]) as $file) {
