@@ -192,10 +192,12 @@ def fields(parent: etree._Element, values: Iterable[tuple[str, object]]) -> etre
     return parent
 
 
-def serialize(root: etree._Element) -> bytes:
+def serialize(root: etree._Element, indent: bool = True) -> bytes:
     """As Moodle writes its backup files: UTF-8, the declaration in double quotes (restore looks for
-    exactly ``<?xml version="1.0" encoding="UTF-8"?>`` in the first 200 bytes), indented."""
-    return DECLARATION + etree.tostring(root, xml_declaration=False, encoding="UTF-8", pretty_print=True)
+    exactly ``<?xml version="1.0" encoding="UTF-8"?>`` in the first 200 bytes), indented unless
+    ``indent`` is false (questions.xml: most of a large backup's bytes, and its indentation cost
+    15 % of the bench's L export, 2.97 s against 2.54 s; restore does not read the whitespace)."""
+    return DECLARATION + etree.tostring(root, xml_declaration=False, encoding="UTF-8", pretty_print=indent)
 
 
 def empty(tag: str, *children: str) -> bytes:

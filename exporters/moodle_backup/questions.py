@@ -78,7 +78,7 @@ class QuestionsWriter:
                 width = max(2, len(str(len(questions))))
                 for q in questions:
                     self.entry(entries, category, q, width)
-        return serialize(root)
+        return serialize(root, indent=False)
 
     def entry(self, parent: etree._Element, category: Category, q: Question, width: int) -> None:
         qid = self.plan.question_ids[q.id]
