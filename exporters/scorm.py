@@ -314,7 +314,7 @@ def choices_markup(out: list[str], v: SimpleNamespace, labels: dict[str, str], c
     """Single, multiple and true/false: one radio button (checkbox) per choice, in display order."""
     if not v.choices:
         return
-    d, multiple = v.dom, v.kind == "multiple"
+    d, multiple = v.dom, isinstance(v.q, MultipleChoice)
     opening = f'        <input type="{"checkbox" if multiple else "radio"}" id="'
     tags = (f'<span class="tags"><span class="your-tag" hidden>{labels["your_answer"]}</span>'
             f'<span class="key-tag" hidden>{labels["correct_answer"]}</span></span></label>\n')
