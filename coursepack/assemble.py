@@ -137,7 +137,7 @@ def assemble_course(src: CourseSource) -> tuple[m.Course, list[Problem]]:
 
 
 def assemble_question(q: s.QuestionBase, number: int, doc: YamlDoc, rel: str, renderer: Renderer,
-                   pick, problems: list[Problem]) -> m.Question:
+                   pick, problems: list[Problem]) -> m.AnyQuestion:
     index = number - 1
     base_loc = ("questions", index)
     assets: dict[str, m.Asset] = {}
@@ -159,42 +159,49 @@ def assemble_question(q: s.QuestionBase, number: int, doc: YamlDoc, rel: str, re
             problems.append(problem)
         if image:
             assets[image.path] = image
-    fields: dict[str, Any] = dict(
-        id=q.id, kind=q.type, number=number, stem=q.stem, stem_html=md(q.stem, ("stem",)),
+    common: dict[str, Any] = dict(
+        id=q.id, number=number, stem=q.stem, stem_html=md(q.stem, ("stem",)),
         points=q.points, outcomes=pick(q.outcomes), feedback_html=md(q.feedback, ("feedback",)),
         hints_html=tuple(md(h, ("hints", i)) for i, h in enumerate(q.hints)), penalty=q.penalty,
         image=image, image_alt=q.image_alt or "", source=rel, line=doc.locate(base_loc)[0],
     )
-    if isinstance(q, (s.SingleQuestion, s.MultipleQuestion)):
-        if isinstance(q, s.MultipleQuestion):
-            weights = s.default_weights(q.choices)
-        else:
-            weights = [c.weight if c.weight is not None else (100.0 if c.correct else 0.0) for c in q.choices]
-        fields["choices"] = tuple(
-            m.Choice(md(c.text, ("choices", i, "text"), inline=True), c.text, c.correct, float(w),
-                     md(c.feedback, ("choices", i, "feedback")))
-            for i, (c, w) in enumerate(zip(q.choices, weights)))
-        fields["shuffle"] = q.shuffle
-    elif isinstance(q, s.TrueFalseQuestion):
-        fields.update(answer=q.answer, feedback_true_html=md(q.feedback_true, ("feedback_true",)),
-                      feedback_false_html=md(q.feedback_false, ("feedback_false",)))
-    elif isinstance(q, s.ShortAnswerQuestion):
-        fields.update(case_sensitive=q.case_sensitive, text_answers=tuple(
-            m.TextAnswer(a.text, float(a.weight), md(a.feedback, ("answers", i, "feedback")))
-            for i, a in enumerate(q.answers)))
-    elif isinstance(q, s.NumericalQuestion):
-        fields.update(number_answers=tuple(
-            m.NumberAnswer(float(a.value), float(a.tolerance), float(a.weight),
-                           md(a.feedback, ("answers", i, "feedback")))
-            for i, a in enumerate(q.answers)),
-            units=tuple(m.Unit(u.unit, float(u.multiplier)) for u in q.units))
-    elif isinstance(q, s.MatchingQuestion):
-        fields.update(shuffle=q.shuffle, pairs=tuple(
-            m.Pair(md(p.left, ("pairs", i, "left"), inline=True), p.left, p.right)
-            for i, p in enumerate(q.pairs)))
-    elif isinstance(q, s.EssayQuestion):
-        fields.update(grader_notes_html=md(q.grader_notes, ("grader_notes",)),
-                      response_format=q.response_format, response_lines=q.response_lines,
-                      response_required=q.response_required, response_template=q.response_template)
-    fields["assets"] = tuple(assets[k] for k in sorted(assets))
-    return m.Question(**fields)
+    # the type's own fields first: rendering them collects the assets every class carries
+    cls: type[m.Question]
+    match q:
+        case s.SingleQuestion() | s.MultipleQuestion():
+            if isinstance(q, s.MultipleQuestion):
+                weights = s.default_weights(q.choices)
+            else:
+                weights = [c.weight if c.weight is not None else (100.0 if c.correct else 0.0) for c in q.choices]
+            choices = tuple(
+                m.Choice(md(c.text, ("choices", i, "text"), inline=True), c.text, c.correct, float(w),
+                         md(c.feedback, ("choices", i, "feedback")))
+                for i, (c, w) in enumerate(zip(q.choices, weights)))
+            cls = m.MultipleChoice if isinstance(q, s.MultipleQuestion) else m.SingleChoice
+            fields: dict[str, Any] = dict(choices=choices, shuffle=q.shuffle)
+        case s.TrueFalseQuestion():
+            cls, fields = m.TrueFalse, dict(answer=q.answer,
+                                            feedback_true_html=md(q.feedback_true, ("feedback_true",)),
+                                            feedback_false_html=md(q.feedback_false, ("feedback_false",)))
+        case s.ShortAnswerQuestion():
+            cls, fields = m.ShortAnswer, dict(case_sensitive=q.case_sensitive, text_answers=tuple(
+                m.TextAnswer(a.text, float(a.weight), md(a.feedback, ("answers", i, "feedback")))
+                for i, a in enumerate(q.answers)))
+        case s.NumericalQuestion():
+            cls, fields = m.Numerical, dict(number_answers=tuple(
+                m.NumberAnswer(float(a.value), float(a.tolerance), float(a.weight),
+                               md(a.feedback, ("answers", i, "feedback")))
+                for i, a in enumerate(q.answers)),
+                units=tuple(m.Unit(u.unit, float(u.multiplier)) for u in q.units))
+        case s.MatchingQuestion():
+            cls, fields = m.Matching, dict(shuffle=q.shuffle, pairs=tuple(
+                m.Pair(md(p.left, ("pairs", i, "left"), inline=True), p.left, p.right)
+                for i, p in enumerate(q.pairs)))
+        case s.EssayQuestion():
+            cls, fields = m.Essay, dict(grader_notes_html=md(q.grader_notes, ("grader_notes",)),
+                                        response_format=q.response_format, response_lines=q.response_lines,
+                                        response_required=q.response_required,
+                                        response_template=q.response_template)
+        case _:
+            raise TypeError(f"no model class for question type {type(q).__name__}")
+    return cls(**common, **fields, assets=tuple(assets[k] for k in sorted(assets)))  # type: ignore[return-value]

@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Literal, Mapping
+from typing import ClassVar, Literal, Mapping, Union
 
 QuestionKind = Literal["single", "multiple", "truefalse", "shortanswer", "numerical", "matching", "essay"]
 
@@ -107,12 +107,19 @@ class Pair:
     right: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Question:
-    """One question; the fields that do not apply to ``kind`` keep their empty defaults."""
+    """What every question has; each type is a subclass holding only its own fields.
+
+    ``kind`` is the type's tag as quiz.yaml writes it (``type: single``), a class attribute:
+    templates and messages read it, formats dispatch on the class (``match q: case Essay(): …``).
+    """
+
+    kind: ClassVar[QuestionKind]
+    #: scored by the format itself; an essay waits for a teacher
+    auto_graded: ClassVar[bool] = True
 
     id: str
-    kind: QuestionKind
     number: int                  # position within its quiz, from 1
     stem: str                    # Markdown source
     stem_html: str
@@ -126,31 +133,78 @@ class Question:
     assets: tuple[Asset, ...] = ()   # every asset the question's texts use, image included
     source: str = ""                  # quiz file, relative to the course folder
     line: int = 0
-    # single / multiple
-    choices: tuple[Choice, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SingleChoice(Question):
+    """One choice is right (the best weight scores)."""
+
+    kind: ClassVar[QuestionKind] = "single"
+    choices: tuple[Choice, ...]
     shuffle: bool = False
-    # truefalse
-    answer: bool | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MultipleChoice(Question):
+    """Every correct choice is to be ticked; weights add up."""
+
+    kind: ClassVar[QuestionKind] = "multiple"
+    choices: tuple[Choice, ...]
+    shuffle: bool = False
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TrueFalse(Question):
+    kind: ClassVar[QuestionKind] = "truefalse"
+    answer: bool
     feedback_true_html: str = ""
     feedback_false_html: str = ""
-    # shortanswer
-    text_answers: tuple[TextAnswer, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ShortAnswer(Question):
+    kind: ClassVar[QuestionKind] = "shortanswer"
+    text_answers: tuple[TextAnswer, ...]
     case_sensitive: bool = False
-    # numerical
-    number_answers: tuple[NumberAnswer, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Numerical(Question):
+    kind: ClassVar[QuestionKind] = "numerical"
+    number_answers: tuple[NumberAnswer, ...]
     units: tuple[Unit, ...] = ()
-    # matching
-    pairs: tuple[Pair, ...] = ()
-    # essay
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Matching(Question):
+    kind: ClassVar[QuestionKind] = "matching"
+    pairs: tuple[Pair, ...]
+    shuffle: bool = False
+
+    @property
+    def rights(self) -> tuple[str, ...]:
+        """The right-hand sides, each once, in the order they first occur."""
+        return tuple(dict.fromkeys(p.right for p in self.pairs))
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Essay(Question):
+    """Free text for a teacher to grade."""
+
+    kind: ClassVar[QuestionKind] = "essay"
+    auto_graded: ClassVar[bool] = False
     grader_notes_html: str = ""
     response_format: str = "editor"
     response_lines: int = 10
     response_required: bool = True
     response_template: str = ""
 
-    @property
-    def auto_graded(self) -> bool:
-        return self.kind != "essay"
+
+#: every question type; a format's ``match`` ends with ``case _: assert_never(q)`` over this union
+AnyQuestion = Union[SingleChoice, MultipleChoice, TrueFalse, ShortAnswer, Numerical, Matching, Essay]
+#: the class of each quiz.yaml ``type``
+QUESTION_CLASSES: Mapping[str, type[Question]] = MappingProxyType(
+    {cls.kind: cls for cls in (SingleChoice, MultipleChoice, TrueFalse, ShortAnswer, Numerical, Matching, Essay)})
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,7 +212,7 @@ class Quiz:
     id: str                      # "<module-id>-quiz"
     title: str
     shuffle: bool
-    questions: tuple[Question, ...]
+    questions: tuple[AnyQuestion, ...]
     source: str
 
     @property
@@ -224,7 +278,7 @@ class Course:
         return tuple(lesson for m in self.modules for lesson in m.lessons)
 
     @property
-    def questions(self) -> tuple[Question, ...]:
+    def questions(self) -> tuple[AnyQuestion, ...]:
         return tuple(q for m in self.modules if m.quiz for q in m.quiz.questions)
 
     @property

@@ -27,13 +27,14 @@ import posixpath
 import re
 import zipfile
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, assert_never
 
 from lxml import etree
 from pydantic import BaseModel, ConfigDict, Field
 
 from coursepack.exporter import Export, ExportContext, Exporter, SourceContext
-from coursepack.model import Course, Lesson, Module, Question, Quiz
+from coursepack.model import (AnyQuestion, Course, Essay, Lesson, Matching, Module, MultipleChoice, Numerical,
+                              Question, Quiz, ShortAnswer, SingleChoice, TrueFalse)
 from coursepack.problems import Problem, error, warning
 from coursepack.references import package_path, point_references
 from .xsd import validate_xml
@@ -59,14 +60,15 @@ FILES = "web_resources"
 FILEBASE = "$IMS-CC-FILEBASE$"
 
 #: the CC 1.1 QTI profile's own question types (cc_profile)
-PROFILE = {"single": "cc.multiple_choice.v0p1", "multiple": "cc.multiple_response.v0p1",
-           "truefalse": "cc.true_false.v0p1", "shortanswer": "cc.fib.v0p1", "essay": "cc.essay.v0p1"}
+PROFILE: dict[type[Question], str] = {
+    SingleChoice: "cc.multiple_choice.v0p1", MultipleChoice: "cc.multiple_response.v0p1",
+    TrueFalse: "cc.true_false.v0p1", ShortAnswer: "cc.fib.v0p1", Essay: "cc.essay.v0p1"}
 #: Canvas's question_type names (Canvas reads these before cc_profile)
-CANVAS_TYPE = {"single": "multiple_choice_question", "multiple": "multiple_answers_question",
-               "truefalse": "true_false_question", "shortanswer": "short_answer_question",
-               "essay": "essay_question", "numerical": "numerical_question",
-               "matching": "matching_question"}
-OUTSIDE_PROFILE = ("numerical", "matching")
+CANVAS_TYPE: dict[type[Question], str] = {
+    SingleChoice: "multiple_choice_question", MultipleChoice: "multiple_answers_question",
+    TrueFalse: "true_false_question", ShortAnswer: "short_answer_question", Essay: "essay_question",
+    Numerical: "numerical_question", Matching: "matching_question"}
+OUTSIDE_PROFILE = (Numerical, Matching)
 
 
 class CcOptions(BaseModel):
@@ -147,7 +149,7 @@ def qti_targets(p: Plan) -> dict[str, str]:
 
 
 def quiz_questions(quiz: Quiz) -> list[Question]:
-    return [question for question in quiz.questions if question.kind not in OUTSIDE_PROFILE]
+    return [question for question in quiz.questions if not isinstance(question, OUTSIDE_PROFILE)]
 
 
 def html_page(language: str, title: str, body: str) -> bytes:
@@ -225,19 +227,33 @@ class QtiWriter:
             stem += f'\n<p><img src="{html.escape(src)}" alt="{html.escape(question.image_alt)}"></p>'
         return self.text(stem)
 
-    def item(self, parent: etree._Element, question: Question) -> etree._Element:
+    def item(self, parent: etree._Element, question: AnyQuestion) -> etree._Element:
         item = sub(parent, q("item"), ident=ident("Q", question.id), title=question.id)
         meta = sub(sub(item, q("itemmetadata")), q("qtimetadata"))
-        metadata_field(meta, "cc_profile", PROFILE.get(question.kind, CANVAS_TYPE[question.kind]))
+        metadata_field(meta, "cc_profile", PROFILE.get(type(question), CANVAS_TYPE[type(question)]))
         metadata_field(meta, "cc_weighting", format_number(question.points))
-        metadata_field(meta, "question_type", CANVAS_TYPE[question.kind])
+        metadata_field(meta, "question_type", CANVAS_TYPE[type(question)])
         metadata_field(meta, "points_possible", format_number(question.points))
         presentation = sub(item, q("presentation"))
         mattext(presentation, self.stem(question))
         feedbacks: list[tuple[str, str]] = []
         if question.feedback_html.strip():
             feedbacks.append(("general_fb", question.feedback_html))
-        getattr(self, question.kind)(item, presentation, question, feedbacks)
+        match question:
+            case SingleChoice() | TrueFalse():
+                self.single(item, presentation, question, feedbacks)
+            case MultipleChoice():
+                self.multiple(item, presentation, question, feedbacks)
+            case ShortAnswer():
+                self.shortanswer(item, presentation, question, feedbacks)
+            case Numerical():
+                self.numerical(item, presentation, question, feedbacks)
+            case Matching():
+                self.matching(item, presentation, question, feedbacks)
+            case Essay():
+                self.essay(item, presentation, question, feedbacks)
+            case _:
+                assert_never(question)
         for key, text in feedbacks:
             feedback = sub(item, q("itemfeedback"), ident=key)
             mattext(sub(feedback, q("flow_mat")), self.text(text))
@@ -253,21 +269,24 @@ class QtiWriter:
             sub(general, q("displayfeedback"), feedbacktype="Response", linkrefid="general_fb")
         return processing
 
-    def choices(self, presentation, question: Question, cardinality: str) -> list[tuple[str, str, bool, str]]:
+    def choices(self, presentation, question: SingleChoice | MultipleChoice | TrueFalse,
+                cardinality: str) -> list[tuple[str, str, bool, str]]:
         """(ident, html, correct, feedback html) of each choice, in source order."""
-        if question.kind == "truefalse":
+        if isinstance(question, TrueFalse):
             rows = [("true", self.labels["true"], question.answer is True, question.feedback_true_html),
                     ("false", self.labels["false"], question.answer is False, question.feedback_false_html)]
+            shuffle = False
         else:
             rows = [(f"c{i}", c.html, c.correct, c.feedback_html) for i, c in enumerate(question.choices, start=1)]
+            shuffle = question.shuffle
         lid = sub(presentation, q("response_lid"), ident="response1", rcardinality=cardinality)
-        render = sub(lid, q("render_choice"), shuffle="Yes" if question.shuffle else "No")
+        render = sub(lid, q("render_choice"), shuffle="Yes" if shuffle else "No")
         for key, text, _, _ in rows:
             mattext(sub(render, q("response_label"), ident=key), self.text(text))
         return rows
 
-    def single(self, item, presentation, question: Question, feedbacks, cardinality: str = "Single") -> None:
-        rows = self.choices(presentation, question, cardinality)
+    def single(self, item, presentation, question: SingleChoice | TrueFalse, feedbacks) -> None:
+        rows = self.choices(presentation, question, "Single")
         processing = self.resprocessing(item, question, feedbacks)
         # the right answer first (continue="No"): readers that stop at the first such condition
         # (Open edX's converter) see only the right choice as right
@@ -281,9 +300,7 @@ class QtiWriter:
                 sub(condition, q("displayfeedback"), feedbacktype="Response", linkrefid=f"{key}_fb")
                 feedbacks.append((f"{key}_fb", feedback))
 
-    truefalse = single
-
-    def multiple(self, item, presentation, question: Question, feedbacks) -> None:
+    def multiple(self, item, presentation, question: MultipleChoice, feedbacks) -> None:
         rows = self.choices(presentation, question, "Multiple")
         processing = self.resprocessing(item, question, feedbacks)
         right = sub(processing, q("respcondition"), title="Correct", **{"continue": "No"})
@@ -307,7 +324,7 @@ class QtiWriter:
             sub(condition, q("displayfeedback"), feedbacktype="Response", linkrefid=f"{key}_fb")
             feedbacks.append((f"{key}_fb", feedback))
 
-    def shortanswer(self, item, presentation, question: Question, feedbacks) -> None:
+    def shortanswer(self, item, presentation, question: ShortAnswer, feedbacks) -> None:
         response = sub(presentation, q("response_str"), ident="response1", rcardinality="Single")
         sub(response, q("render_fib"), rows="1", fibtype="String", prompt="Box")
         processing = self.resprocessing(item, question, feedbacks)
@@ -332,7 +349,7 @@ class QtiWriter:
                 sub(condition, q("displayfeedback"), feedbacktype="Response", linkrefid=f"a{i}_fb")
                 feedbacks.append((f"a{i}_fb", answer.feedback_html))
 
-    def essay(self, item, presentation, question: Question, feedbacks) -> None:
+    def essay(self, item, presentation, question: Essay, feedbacks) -> None:
         response = sub(presentation, q("response_str"), ident="response1", rcardinality="Single")
         sub(response, q("render_fib"), rows=str(question.response_lines), fibtype="String", prompt="Box")
         processing = self.resprocessing(item, question, feedbacks)
@@ -340,7 +357,7 @@ class QtiWriter:
             condition = sub(processing, q("respcondition"), **{"continue": "No"})
             sub(sub(condition, q("conditionvar")), q("other"))
 
-    def numerical(self, item, presentation, question: Question, feedbacks) -> None:
+    def numerical(self, item, presentation, question: Numerical, feedbacks) -> None:
         """Canvas's numerical_question within what the profile schema allows: a decimal fib with
         each accepted value as an exact answer (the profile has no range test, so a tolerance
         cannot be written; the preflight warning says so)."""
@@ -355,7 +372,7 @@ class QtiWriter:
                 sub(condition, q("displayfeedback"), feedbacktype="Response", linkrefid=f"a{i}_fb")
                 feedbacks.append((f"a{i}_fb", answer.feedback_html))
 
-    def matching(self, item, presentation, question: Question, feedbacks) -> None:
+    def matching(self, item, presentation, question: Matching, feedbacks) -> None:
         """Canvas's matching_question within what the profile schema allows: one choice list per
         left side; all pairs right gives the points (the profile can only set the score)."""
         rights = list(dict.fromkeys(p.right.strip() for p in question.pairs))
@@ -396,7 +413,7 @@ def assessment_xml(p: Plan, module: Module, writer: QtiWriter) -> bytes:
     metadata_field(meta, "cc_maxattempts", "unlimited")
     section = sub(assessment, q("section"), ident=ident("S", quiz.id), title=quiz.title)
     for question in quiz.questions:
-        if question.kind not in OUTSIDE_PROFILE:
+        if not isinstance(question, OUTSIDE_PROFILE):
             writer.item(section, question)
     return serialize(root)
 
@@ -413,7 +430,7 @@ def bank_xml(p: Plan, writer: QtiWriter) -> bytes:
 
 def quiz_in_cartridge(quiz: Quiz | None) -> bool:
     """A module's quiz becomes an assessment when it keeps a question of the profile."""
-    return quiz is not None and any(question.kind not in OUTSIDE_PROFILE for question in quiz.questions)
+    return quiz is not None and any(not isinstance(question, OUTSIDE_PROFILE) for question in quiz.questions)
 
 
 # --- the manifest ------------------------------------------------------------------------------
@@ -611,15 +628,15 @@ class CommonCartridgeExporter(Exporter[CcOptions]):
         root = ctx.root.as_posix()
         problems = []
         for question in course.questions:
-            if question.kind in OUTSIDE_PROFILE:
+            if isinstance(question, OUTSIDE_PROFILE):
                 problems.append(warning(
                     f"{root}/{question.source}", question.line, 0,
                     f"question '{question.id}' is {question.kind}, which the Common Cartridge QTI profile "
                     "lacks: it goes only into the cartridge's question bank, with Canvas's question_type "
                     "(which Canvas may keep; Moodle and Open edX drop it), not into the module's quiz" + (
                         ", and without its tolerances, which the profile cannot express"
-                        if question.kind == "numerical" and any(a.tolerance for a in question.number_answers)
-                        else ", scored all or nothing" if question.kind == "matching" else "")))
+                        if isinstance(question, Numerical) and any(a.tolerance for a in question.number_answers)
+                        else ", scored all or nothing" if isinstance(question, Matching) else "")))
         return problems
 
     def export(self, course: Course, ctx: ExportContext[CcOptions]) -> Export:

@@ -22,13 +22,14 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Iterable, Literal, Mapping
+from typing import Iterable, Literal, Mapping, assert_never
 
 from lxml import etree
 from pydantic import BaseModel, ConfigDict, Field
 
 from coursepack.exporter import Export, ExportContext, Exporter, SourceContext
-from coursepack.model import Asset, Course, Module, Question
+from coursepack.model import (AnyQuestion, Asset, Course, Essay, Matching, Module, MultipleChoice, Numerical,
+                              Question, ShortAnswer, SingleChoice, TrueFalse)
 from coursepack.problems import Problem, error, warning
 from coursepack.references import file_area_name, point_references, referenced
 from .xsd import load_schema
@@ -53,10 +54,11 @@ MAX_UNIT = 50                       # question_numerical_units.unit: varchar(50)
 MIN_MATCH_PAIRS = 3                 # Moodle: at least 2 questions and 3 answers
 DEFAULT_PENALTY = 0.3333333         # Moodle's default "penalty for each incorrect try"
 
-QTYPE = {"single": "multichoice", "multiple": "multichoice", "truefalse": "truefalse",
-         "shortanswer": "shortanswer", "numerical": "numerical", "matching": "matching",
-         "essay": "essay", "description": "description"}
-NO_HINTS = ("essay", "description")   # qformat_xml imports no hints for these types
+#: the Moodle question type of each question class
+QTYPE: dict[type[Question], str] = {SingleChoice: "multichoice", MultipleChoice: "multichoice",
+                                    TrueFalse: "truefalse", ShortAnswer: "shortanswer", Numerical: "numerical",
+                                    Matching: "matching", Essay: "essay"}
+NO_HINTS = (Essay,)   # qformat_xml imports no hints for these types
 
 _TAG = re.compile(r"""</?[A-Za-z][A-Za-z0-9]*(?:[^>"']|"[^"]*"|'[^']*')*>""")
 _BLOCK_TAG = re.compile(r"""</?(?:p|div|li|br|h[1-6]|tr|td|th|blockquote|pre|figure|figcaption|dt|dd|table|"""
@@ -276,10 +278,9 @@ class BankWriter:
         cdata_text(etree.SubElement(element, "info", format="html"), summary_for_category(module.summary_html))
         plain(element, "idnumber", category_idnumber(self.course, module))
 
-    def question(self, root: etree._Element, q: Question, width: int) -> None:
-        qtype = QTYPE[q.kind]
+    def question(self, root: etree._Element, q: AnyQuestion, width: int) -> None:
         sub = etree.SubElement
-        element = sub(root, "question", type=qtype)
+        element = sub(root, "question", type=QTYPE[type(q)])
         sub(sub(element, "name"), "text").text = question_name(q, width)
         stem = q.stem_html.strip()
         if q.image is not None:
@@ -287,10 +288,10 @@ class BankWriter:
             stem += f'\n<p><img src="{src}" alt="{html.escape(q.image_alt, quote=True)}" /></p>'
         self.text_field(element, "questiontext", stem, q)
         self.optional_field(element, "generalfeedback", q.feedback_html, q)
-        sub(element, "defaultgrade").text = grade_text(0 if qtype == "description" else q.points)
+        sub(element, "defaultgrade").text = grade_text(q.points)
         sub(element, "penalty").text = self.penalty(q)
         sub(element, "idnumber").text = q.id
-        getattr(self, qtype)(element, q)
+        self.body(element, q)
         for hint in q.hints_html:
             self.text_field(element, "hint", hint, q)
         if q.outcomes:
@@ -298,14 +299,16 @@ class BankWriter:
             for outcome in q.outcomes:
                 sub(sub(tags, "tag"), "text").text = outcome.id
 
-    def penalty(self, q: Question) -> str:
+    def penalty(self, q: AnyQuestion) -> str:
         if q.penalty is not None:
             return grade_text(q.penalty)
-        if q.kind in ("truefalse", "essay", "description"):
-            return "1.0000000" if q.kind == "truefalse" else "0.0000000"
+        if isinstance(q, TrueFalse):
+            return "1.0000000"
+        if isinstance(q, Essay):
+            return "0.0000000"
         return self.default_penalty
 
-    def shuffle(self, q: Question) -> str:
+    def shuffle(self, q: SingleChoice | MultipleChoice | Matching) -> str:
         value = q.shuffle if self.options.shuffleanswers is None else self.options.shuffleanswers
         return "true" if value else "false"
 
@@ -315,9 +318,26 @@ class BankWriter:
         if shownumcorrect:
             etree.SubElement(element, "shownumcorrect")
 
-    # one method per Moodle type
-    def multichoice(self, element: etree._Element, q: Question) -> None:
-        single = q.kind == "single"
+    def body(self, element: etree._Element, q: AnyQuestion) -> None:
+        """The elements of the question's own type: one method per Moodle type."""
+        match q:
+            case SingleChoice() | MultipleChoice():
+                self.multichoice(element, q)
+            case TrueFalse():
+                self.truefalse(element, q)
+            case ShortAnswer():
+                self.shortanswer(element, q)
+            case Numerical():
+                self.numerical(element, q)
+            case Matching():
+                self.matching(element, q)
+            case Essay():
+                self.essay(element, q)
+            case _:
+                assert_never(q)
+
+    def multichoice(self, element: etree._Element, q: SingleChoice | MultipleChoice) -> None:
+        single = isinstance(q, SingleChoice)
         plain(element, "single", "true" if single else "false")
         plain(element, "shuffleanswers", self.shuffle(q))
         plain(element, "answernumbering", self.options.answernumbering)
@@ -328,14 +348,14 @@ class BankWriter:
             self.fill(answer, choice.html, q.assets)
             self.optional_field(answer, "feedback", choice.feedback_html, q)
 
-    def truefalse(self, element: etree._Element, q: Question) -> None:
+    def truefalse(self, element: etree._Element, q: TrueFalse) -> None:
         for value, feedback in ((True, q.feedback_true_html), (False, q.feedback_false_html)):
             answer = etree.SubElement(element, "answer", fraction="100" if q.answer is value else "0",
                                       format="moodle_auto_format")
             plain(answer, "text", "true" if value else "false")
             self.optional_field(answer, "feedback", feedback, q)
 
-    def shortanswer(self, element: etree._Element, q: Question) -> None:
+    def shortanswer(self, element: etree._Element, q: ShortAnswer) -> None:
         plain(element, "usecase", "1" if q.case_sensitive else "0")
         for a in q.text_answers:
             answer = etree.SubElement(element, "answer", fraction=fraction_text(a.weight) or "",
@@ -343,7 +363,7 @@ class BankWriter:
             plain(answer, "text", escape_wildcards(a.text))
             self.optional_field(answer, "feedback", a.feedback_html, q)
 
-    def numerical(self, element: etree._Element, q: Question) -> None:
+    def numerical(self, element: etree._Element, q: Numerical) -> None:
         for a in q.number_answers:
             answer = etree.SubElement(element, "answer", fraction=fraction_text(a.weight) or "",
                                       format="moodle_auto_format")
@@ -362,14 +382,14 @@ class BankWriter:
         plain(element, "showunits", "0" if q.units else "3")   # 0: text box; 3: units not used
         plain(element, "unitsleft", "0")
 
-    def matching(self, element: etree._Element, q: Question) -> None:
+    def matching(self, element: etree._Element, q: Matching) -> None:
         plain(element, "shuffleanswers", self.shuffle(q))
         self.combined_feedback(element, shownumcorrect=True)
         for pair in q.pairs:
             sub = self.fill(etree.SubElement(element, "subquestion", format="html"), pair.left_html, q.assets)
             plain(etree.SubElement(sub, "answer"), "text", pair.right.strip())
 
-    def essay(self, element: etree._Element, q: Question) -> None:
+    def essay(self, element: etree._Element, q: Essay) -> None:
         plain(element, "responseformat", q.response_format)
         plain(element, "responserequired", "1" if q.response_required else "0")
         plain(element, "responsefieldlines", str(q.response_lines))
@@ -379,9 +399,6 @@ class BankWriter:
         template = etree.SubElement(element, "responsetemplate",
                                     format="html" if q.response_format == "editor" else "plain_text")
         cdata_text(template, template_text(q.response_template, q.response_format))
-
-    def description(self, element: etree._Element, q: Question) -> None:
-        """Informational text: nothing beyond the common fields."""
 
 
 def template_text(template: str, response_format: str) -> str:
@@ -411,50 +428,71 @@ def check_weight(weight: float, what: str, fail) -> str | None:
     return text
 
 
-def preflight_question(q: Question, fail) -> None:
+def preflight_question(q: AnyQuestion, fail) -> None:
     """Call ``fail(message)`` for everything in ``q`` that Moodle cannot take as it is."""
-    if q.hints_html and q.kind in NO_HINTS:
-        fail(f"Moodle has no hints for {QTYPE[q.kind]} questions, so the {len(q.hints_html)} hint(s) "
+    if q.hints_html and isinstance(q, NO_HINTS):
+        fail(f"Moodle has no hints for {QTYPE[type(q)]} questions, so the {len(q.hints_html)} hint(s) "
              "would be lost: remove 'hints' from this question")
-    if q.kind in ("single", "multiple"):
-        kind = "single-choice" if q.kind == "single" else "multiple-choice"
-        texts = []
-        for i, c in enumerate(q.choices, start=1):
-            if not c.html.strip():
-                fail(f"choice {i} is empty, and Moodle drops empty choices: write its text or remove it")
-            texts.append(check_weight(c.weight, f"choice {i} of this {kind} question", fail))
-        if q.kind == "multiple" and None not in texts:
-            total = sum(float(t) for t in texts if float(t) > 0)
-            if round(total / 100, 2) != 1:
-                fail(f"the correct choices' grades add up to {total:g} in Moodle, not 100: adjust the weights")
-    elif q.kind == "shortanswer":
-        for i, a in enumerate(q.text_answers, start=1):
-            if not a.text.strip():
-                fail(f"answer {i} is blank, and Moodle drops blank answers: write the accepted text")
-            check_weight(a.weight, f"answer {i} ('{a.text}')", fail)
-    elif q.kind == "numerical":
-        for i, a in enumerate(q.number_answers, start=1):
-            if not (math.isfinite(a.value) and math.isfinite(a.tolerance)):
-                fail(f"answer {i} needs a finite value and tolerance for Moodle, got {a.value:g} ± {a.tolerance:g}")
-            check_weight(a.weight, f"answer {i} ({a.value:g})", fail)
-        for u in q.units:
-            if not u.unit.strip():
-                fail("a unit is blank: write the unit (e.g. 'kg') or remove it")
-            elif len(u.unit.strip()) > MAX_UNIT:
-                fail(f"unit '{u.unit[:20]}…' is {len(u.unit.strip())} characters; Moodle stores at most "
-                     f"{MAX_UNIT}: shorten it")
-            if not math.isfinite(u.multiplier):
-                fail(f"unit '{u.unit}' needs a finite multiplier")
-    elif q.kind == "matching":
-        if len(q.pairs) < MIN_MATCH_PAIRS:
-            fail(f"Moodle needs at least {MIN_MATCH_PAIRS} pairs in a matching question, this one has "
-                 f"{len(q.pairs)}: add a pair (or ask it as single-choice questions instead)")
-        for i, p in enumerate(q.pairs, start=1):
-            if not p.left_html.strip() or not p.right.strip():
-                fail(f"pair {i} has an empty side, and Moodle drops such pairs: fill in both sides")
-            elif len(p.right.strip()) > MAX_MATCH_ANSWER:
-                fail(f"the right side of pair {i} is {len(p.right.strip())} characters; Moodle stores at most "
-                     f"{MAX_MATCH_ANSWER}: shorten it")
+    match q:
+        case SingleChoice() | MultipleChoice():
+            preflight_choices(q, fail)
+        case ShortAnswer():
+            preflight_short_answers(q, fail)
+        case Numerical():
+            preflight_numbers(q, fail)
+        case Matching():
+            preflight_pairs(q, fail)
+        case TrueFalse() | Essay():
+            pass
+        case _:
+            assert_never(q)
+
+
+def preflight_choices(q: SingleChoice | MultipleChoice, fail) -> None:
+    kind = "single-choice" if isinstance(q, SingleChoice) else "multiple-choice"
+    texts = []
+    for i, c in enumerate(q.choices, start=1):
+        if not c.html.strip():
+            fail(f"choice {i} is empty, and Moodle drops empty choices: write its text or remove it")
+        texts.append(check_weight(c.weight, f"choice {i} of this {kind} question", fail))
+    if isinstance(q, MultipleChoice) and None not in texts:
+        total = sum(float(t) for t in texts if float(t) > 0)
+        if round(total / 100, 2) != 1:
+            fail(f"the correct choices' grades add up to {total:g} in Moodle, not 100: adjust the weights")
+
+
+def preflight_short_answers(q: ShortAnswer, fail) -> None:
+    for i, a in enumerate(q.text_answers, start=1):
+        if not a.text.strip():
+            fail(f"answer {i} is blank, and Moodle drops blank answers: write the accepted text")
+        check_weight(a.weight, f"answer {i} ('{a.text}')", fail)
+
+
+def preflight_numbers(q: Numerical, fail) -> None:
+    for i, a in enumerate(q.number_answers, start=1):
+        if not (math.isfinite(a.value) and math.isfinite(a.tolerance)):
+            fail(f"answer {i} needs a finite value and tolerance for Moodle, got {a.value:g} ± {a.tolerance:g}")
+        check_weight(a.weight, f"answer {i} ({a.value:g})", fail)
+    for u in q.units:
+        if not u.unit.strip():
+            fail("a unit is blank: write the unit (e.g. 'kg') or remove it")
+        elif len(u.unit.strip()) > MAX_UNIT:
+            fail(f"unit '{u.unit[:20]}…' is {len(u.unit.strip())} characters; Moodle stores at most "
+                 f"{MAX_UNIT}: shorten it")
+        if not math.isfinite(u.multiplier):
+            fail(f"unit '{u.unit}' needs a finite multiplier")
+
+
+def preflight_pairs(q: Matching, fail) -> None:
+    if len(q.pairs) < MIN_MATCH_PAIRS:
+        fail(f"Moodle needs at least {MIN_MATCH_PAIRS} pairs in a matching question, this one has "
+             f"{len(q.pairs)}: add a pair (or ask it as single-choice questions instead)")
+    for i, p in enumerate(q.pairs, start=1):
+        if not p.left_html.strip() or not p.right.strip():
+            fail(f"pair {i} has an empty side, and Moodle drops such pairs: fill in both sides")
+        elif len(p.right.strip()) > MAX_MATCH_ANSWER:
+            fail(f"the right side of pair {i} is {len(p.right.strip())} characters; Moodle stores at most "
+                 f"{MAX_MATCH_ANSWER}: shorten it")
 
 
 def preflight_course(course: Course, course_root: Path) -> list[Problem]:

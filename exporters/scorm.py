@@ -9,7 +9,6 @@ runtime (``runtime.js``) talks to the LMS, scores the quizzes and saves progress
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import html
 import posixpath
@@ -20,7 +19,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any, Literal, Mapping
+from typing import Any, Literal, Mapping, assert_never
 
 import jinja2
 from lxml import etree
@@ -30,7 +29,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from coursepack.colour import accent_tint
 from coursepack.exporter import Export, ExportContext, Exporter, SourceContext
 from coursepack.labels import text_direction
-from coursepack.model import Course, Module, Question
+from coursepack.model import (AnyQuestion, Course, Essay, Matching, Module, MultipleChoice, Numerical,
+                              ShortAnswer, SingleChoice, TrueFalse)
 from coursepack.problems import Problem, error
 from coursepack.references import PACKAGE_SAFE, package_path, point_references
 from .xsd import validate_xml
@@ -140,7 +140,7 @@ class Sco:
         return 1 if "start" in self.extras else 0
 
     @property
-    def questions(self) -> tuple[Question, ...]:
+    def questions(self) -> tuple[AnyQuestion, ...]:
         return tuple(q for m in self.modules if m.quiz for q in m.quiz.questions)
 
     @property
@@ -190,19 +190,23 @@ def text_field_size(cap: int) -> int:
     return cap + 2
 
 
-def answer_worst_case(q: Question) -> int:
+def answer_worst_case(q: AnyQuestion) -> int:
     """Largest encoding of one answer in suspend_data (see runtime.js, encodeAnswer)."""
-    if q.kind in ("single", "truefalse"):
-        return 1
-    if q.kind == "multiple":
-        return max(1, -(-len(q.choices) // 4))
-    if q.kind == "matching":
-        return max(1, len(q.pairs))
-    if q.kind == "numerical":
-        return 1 + text_field_size(NUMBER_CAP)
-    if q.kind == "shortanswer":
-        return text_field_size(SHORT_ANSWER_CAP)
-    return text_field_size(ESSAY_CAP)
+    match q:
+        case SingleChoice() | TrueFalse():
+            return 1
+        case MultipleChoice():
+            return max(1, -(-len(q.choices) // 4))
+        case Matching():
+            return max(1, len(q.pairs))
+        case Numerical():
+            return 1 + text_field_size(NUMBER_CAP)
+        case ShortAnswer():
+            return text_field_size(SHORT_ANSWER_CAP)
+        case Essay():
+            return text_field_size(ESSAY_CAP)
+        case _:
+            assert_never(q)
 
 
 def suspend_worst_case(sco: Sco) -> int:
@@ -248,14 +252,14 @@ def points_text(points: float, labels: dict[str, str]) -> str:
     return labels["points_one" if points == 1 else "points_other"].replace("{n}", format_number(points))
 
 
-def question_view(q: Question, index: int, renames: dict[str, str],
+def question_view(q: AnyQuestion, index: int, renames: dict[str, str],
                   labels: dict[str, str]) -> SimpleNamespace:
-    """One question for a template that builds its markup itself (an overriding ``quiz.html``
-    looping over ``z.views``), precomputed: display order, ids, HTML. The built-in templates
-    use ``question_html``, which writes the same markup from the same data.
+    """One question as ``quiz.html`` sees it (``z.views``), precomputed: display order, ids and
+    HTML with the package's asset names. ``question_html`` writes the built-in markup from it;
+    an overriding ``quiz.html`` may write its own from the same view.
 
     Texts here are HTML already (``labels`` are escaped once per page): the templates render
-    them as they are.
+    them as they are; ``rights`` and ``left.right`` are plain text.
     """
     def html(text: str) -> str:
         return point_references(text, renames) if renames and text else text
@@ -266,25 +270,31 @@ def question_view(q: Question, index: int, renames: dict[str, str],
                            image=renames.get(q.image.path, q.image.path) if q.image else "",
                            hints_html=tuple(html(h) for h in q.hints_html),
                            choices=(), lefts=(), rights=(), answer_feedback=())
-    if q.kind in ("single", "multiple"):
-        items = list(enumerate(q.choices))
-        view.choices = [SimpleNamespace(id=f"q{index}-c{i}", value=str(i), html=html(c.html),
-                                        feedback_html=html(c.feedback_html), correct=c.correct)
-                        for i, c in (shuffled(items, q.id) if q.shuffle else items)]
-    elif q.kind == "truefalse":
-        view.choices = [SimpleNamespace(id=f"q{index}-{value}", value=value, html=labels[word],
-                                        feedback_html=html(fb), correct=(value == "t") == q.answer)
-                        for value, word, fb in (("t", "true", q.feedback_true_html),
-                                                ("f", "false", q.feedback_false_html))]
-    elif q.kind == "matching":
-        rights = unique_rights(q)
-        order = list(range(len(rights)))
-        view.rights = [(str(i), rights[i]) for i in (shuffled(order, q.id) if q.shuffle else order)]
-        view.lefts = [SimpleNamespace(id=f"q{index}-m{i}", index=i, html=p.left_html, right=p.right)
-                      for i, p in enumerate(q.pairs)]
-    elif q.kind in ("shortanswer", "numerical"):
-        answers = q.text_answers if q.kind == "shortanswer" else q.number_answers
-        view.answer_feedback = [html(a.feedback_html) for a in answers]
+    match q:
+        case SingleChoice() | MultipleChoice():
+            items = list(enumerate(q.choices))
+            view.choices = [SimpleNamespace(id=f"q{index}-c{i}", value=str(i), html=html(c.html),
+                                            feedback_html=html(c.feedback_html), correct=c.correct)
+                            for i, c in (shuffled(items, q.id) if q.shuffle else items)]
+        case TrueFalse():
+            view.choices = [SimpleNamespace(id=f"q{index}-{value}", value=value, html=labels[word],
+                                            feedback_html=html(fb), correct=(value == "t") == q.answer)
+                            for value, word, fb in (("t", "true", q.feedback_true_html),
+                                                    ("f", "false", q.feedback_false_html))]
+        case Matching():
+            rights = q.rights
+            order = list(range(len(rights)))
+            view.rights = [(str(i), rights[i]) for i in (shuffled(order, q.id) if q.shuffle else order)]
+            view.lefts = [SimpleNamespace(id=f"q{index}-m{i}", index=i, html=p.left_html, right=p.right)
+                          for i, p in enumerate(q.pairs)]
+        case ShortAnswer():
+            view.answer_feedback = [html(a.feedback_html) for a in q.text_answers]
+        case Numerical():
+            view.answer_feedback = [html(a.feedback_html) for a in q.number_answers]
+        case Essay():
+            pass
+        case _:
+            assert_never(q)
     return view
 
 
@@ -295,198 +305,210 @@ def escape_text(text: str) -> str:
         .replace("'", "&#39;").replace('"', "&#34;")
 
 
-def question_html(q: Question, index: int, renames: dict[str, str], labels: dict[str, str],
-                  caps: dict[str, int]) -> str:
-    """One question's ``<section>`` (no trailing newline): what ``question_view`` describes,
-    as HTML.
+# The markup of the questions: written once, here, from the views. Not in a template: a course
+# may hold thousands of questions, and Jinja emitting over a hundred pieces for each made the SCORM
+# export of bench L (10,000 questions) 60-100 % slower. Each writer appends its lines to ``out``;
+# the classes and data-* attributes are what style.css and runtime.js rely on.
 
-    Built here rather than in ``quiz.html``: a course may hold thousands of questions, and
-    Jinja emitting over a hundred pieces for each was most of the build time. The classes and
-    ``data-*`` attributes are what ``style.css`` and ``runtime.js`` rely on. ``labels`` and the
-    ``*_html`` texts are HTML already; any other text is escaped here.
-    """
-    def html(text: str) -> str:
-        return point_references(text, renames) if renames and text else text
+def choices_markup(out: list[str], v: SimpleNamespace, labels: dict[str, str], caps: dict[str, int]) -> None:
+    """Single, multiple and true/false: one radio button (checkbox) per choice, in display order."""
+    if not v.choices:
+        return
+    d, multiple = v.dom, isinstance(v.q, MultipleChoice)
+    opening = f'        <input type="{"checkbox" if multiple else "radio"}" id="'
+    tags = (f'<span class="tags"><span class="your-tag" hidden>{labels["your_answer"]}</span>'
+            f'<span class="key-tag" hidden>{labels["correct_answer"]}</span></span></label>\n')
+    out.append(f'    <div class="choices" role="{"group" if multiple else "radiogroup"}" '
+               f'aria-labelledby="{d}-h {d}-stem">\n')
+    for c in v.choices:
+        out.append(f'      <div class="choice" data-choice="{c.value}"{" data-correct" if c.correct else ""}>\n'
+                   f'{opening}{c.id}" name="{d}" value="{c.value}">\n'
+                   f'        <label for="{c.id}">{c.html}{tags}')
+        if c.feedback_html:
+            out.append(f'        <div class="choice-feedback" data-feedback="{c.value}" hidden>{c.feedback_html}</div>\n')
+        out.append('      </div>\n')
+    out.append('    </div>\n')
 
-    d, kind = f"q{index}", q.kind
-    points = points_text(q.points, labels) if kind != "essay" else labels["not_graded"]
-    out = [f'  <section class="question q-{kind}" id="{d}" data-q="{index}" aria-labelledby="{d}-h">\n'
-           f'    <h2 id="{d}-h">{labels["question"]} {q.number} <span class="q-points">({points})</span></h2>\n'
-           f'    <div class="stem" id="{d}-stem">{html(q.stem_html)}</div>\n']
+
+def matching_markup(out: list[str], v: SimpleNamespace, labels: dict[str, str], caps: dict[str, int]) -> None:
+    """One row per left side, each with a list of the right sides."""
+    d = v.dom
+    options = "".join([f'          <option value="{value}">{escape_text(right)}</option>\n'
+                       for value, right in v.rights])
+    select = f'          <option value="">{labels["select"]}</option>\n{options}        </select>\n'
+    key = f'        <p class="match-key" hidden>{labels["correct_answer"]}: '
+    out.append(f'    <div class="matching" role="group" aria-labelledby="{d}-h {d}-stem">\n')
+    for left in v.lefts:
+        out.append(f'      <div class="match-row" data-left="{left.index}">\n'
+                   f'        <label for="{left.id}">{left.html}</label>\n'
+                   f'        <select id="{left.id}" name="{left.id}">\n'
+                   f'{select}{key}{escape_text(left.right)}</p>\n'
+                   f'      </div>\n')
+    out.append('    </div>\n')
+
+
+def short_answer_markup(out: list[str], v: SimpleNamespace, labels: dict[str, str], caps: dict[str, int]) -> None:
+    d = v.dom
+    out.append(f'    <div class="field">\n'
+               f'      <label for="{d}-text">{labels["your_answer"]}</label>\n'
+               f'      <input type="text" id="{d}-text" name="{d}" maxlength="{caps["short"]}" '
+               f'autocomplete="off" spellcheck="false" aria-describedby="{d}-stem">\n'
+               f'    </div>\n')
+    answer_feedback_markup(out, v)
+
+
+def numerical_markup(out: list[str], v: SimpleNamespace, labels: dict[str, str], caps: dict[str, int]) -> None:
+    d = v.dom
+    out.append(f'    <div class="field field-inline">\n'
+               f'      <div>\n'
+               f'        <label for="{d}-num">{labels["answer_number"]}</label>\n'
+               f'        <input type="text" inputmode="decimal" id="{d}-num" name="{d}" '
+               f'maxlength="{caps["number"]}" autocomplete="off" aria-describedby="{d}-stem">\n'
+               f'      </div>\n')
+    if v.q.units:
+        out.append(f'      <div>\n'
+                   f'        <label for="{d}-unit">{labels["units"]}</label>\n'
+                   f'        <select id="{d}-unit" name="{d}-unit">\n')
+        out.extend([f'          <option value="{i}">{escape_text(u.unit)}</option>\n'
+                    for i, u in enumerate(v.q.units)])
+        out.append('        </select>\n'
+                   '      </div>\n')
+    out.append('    </div>\n')
+    answer_feedback_markup(out, v)
+
+
+def answer_feedback_markup(out: list[str], v: SimpleNamespace) -> None:
+    """The feedback of each short or numerical answer that has one, shown when it matches."""
+    for i, feedback in enumerate(v.answer_feedback):
+        if feedback:
+            out.append(f'    <div class="answer-feedback" data-answer="{i}" hidden>{feedback}</div>\n')
+
+
+def essay_markup(out: list[str], v: SimpleNamespace, labels: dict[str, str], caps: dict[str, int]) -> None:
+    d, q = v.dom, v.q
+    mono = ' class="mono"' if q.response_format == "monospaced" else ""
+    out.append(f'    <div class="field">\n'
+               f'      <label for="{d}-essay">{labels["your_answer"]}</label>\n'
+               f'      <textarea id="{d}-essay" name="{d}" rows="{q.response_lines}" '
+               f'aria-describedby="{d}-stem {d}-note"{mono}>{escape_text(q.response_template)}</textarea>\n'
+               f'      <p class="essay-note" id="{d}-note">{labels["essay_note"]}</p>\n'
+               f'    </div>\n')
+
+
+#: the writer of each question class's own part of the section
+QUESTION_MARKUP: dict[type, Callable[[list[str], SimpleNamespace, dict[str, str], dict[str, int]], None]] = {
+    SingleChoice: choices_markup, MultipleChoice: choices_markup, TrueFalse: choices_markup,
+    Matching: matching_markup, ShortAnswer: short_answer_markup, Numerical: numerical_markup,
+    Essay: essay_markup,
+}
+
+
+def question_html(v: SimpleNamespace, labels: dict[str, str], caps: dict[str, int]) -> str:
+    """One question's ``<section>`` (no trailing newline) from its view: the shared head (title,
+    stem, image), the type's own part, then hints, result line and feedback. ``labels`` and the
+    view's ``*_html`` texts are HTML already; any other text is escaped here."""
+    d = v.dom
+    out = [f'  <section class="question q-{v.kind}" id="{d}" data-q="{v.index}" aria-labelledby="{d}-h">\n'
+           f'    <h2 id="{d}-h">{labels["question"]} {v.number} <span class="q-points">({v.points})</span></h2>\n'
+           f'    <div class="stem" id="{d}-stem">{v.stem_html}</div>\n']
     add = out.append
-    if q.image:
-        add(f'    <img class="q-image" src="{escape_text(renames.get(q.image.path, q.image.path))}" '
-            f'alt="{escape_text(q.image_alt)}">\n')
-    if kind in ("single", "multiple", "truefalse"):
-        if kind == "truefalse":
-            choices = [(value, labels[word], fb, (value == "t") == q.answer)
-                       for value, word, fb in (("t", "true", q.feedback_true_html),
-                                               ("f", "false", q.feedback_false_html))]
-            ids = [f"{d}-t", f"{d}-f"]
-        else:
-            items = [(str(i), c.html, c.feedback_html, c.correct) for i, c in enumerate(q.choices)]
-            choices = shuffled(items, q.id) if q.shuffle else items
-            ids = [f"{d}-c{value}" for value, _, _, _ in choices]
-        if choices:
-            multiple = kind == "multiple"
-            opening = f'        <input type="{"checkbox" if multiple else "radio"}" id="'
-            tags = (f'<span class="tags"><span class="your-tag" hidden>{labels["your_answer"]}</span>'
-                    f'<span class="key-tag" hidden>{labels["correct_answer"]}</span></span></label>\n')
-            add(f'    <div class="choices" role="{"group" if multiple else "radiogroup"}" '
-                f'aria-labelledby="{d}-h {d}-stem">\n')
-            for cid, (value, text, feedback, correct) in zip(ids, choices):
-                add(f'      <div class="choice" data-choice="{value}"{" data-correct" if correct else ""}>\n'
-                    f'{opening}{cid}" name="{d}" value="{value}">\n'
-                    f'        <label for="{cid}">{html(text) if kind != "truefalse" else text}{tags}')
-                if feedback:
-                    add(f'        <div class="choice-feedback" data-feedback="{value}" hidden>{html(feedback)}</div>\n')
-                add('      </div>\n')
-            add('    </div>\n')
-    elif kind == "matching":
-        rights = unique_rights(q)
-        order = list(range(len(rights)))
-        options = "".join([f'          <option value="{i}">{escape_text(rights[i])}</option>\n'
-                           for i in (shuffled(order, q.id) if q.shuffle else order)])
-        select = f'          <option value="">{labels["select"]}</option>\n{options}        </select>\n'
-        key = f'        <p class="match-key" hidden>{labels["correct_answer"]}: '
-        add(f'    <div class="matching" role="group" aria-labelledby="{d}-h {d}-stem">\n')
-        for i, pair in enumerate(q.pairs):
-            add(f'      <div class="match-row" data-left="{i}">\n'
-                f'        <label for="{d}-m{i}">{pair.left_html}</label>\n'
-                f'        <select id="{d}-m{i}" name="{d}-m{i}">\n'
-                f'{select}{key}{escape_text(pair.right)}</p>\n'
-                f'      </div>\n')
-        add('    </div>\n')
-    elif kind == "shortanswer":
-        add(f'    <div class="field">\n'
-            f'      <label for="{d}-text">{labels["your_answer"]}</label>\n'
-            f'      <input type="text" id="{d}-text" name="{d}" maxlength="{caps["short"]}" '
-            f'autocomplete="off" spellcheck="false" aria-describedby="{d}-stem">\n'
-            f'    </div>\n')
-    elif kind == "numerical":
-        add(f'    <div class="field field-inline">\n'
-            f'      <div>\n'
-            f'        <label for="{d}-num">{labels["answer_number"]}</label>\n'
-            f'        <input type="text" inputmode="decimal" id="{d}-num" name="{d}" '
-            f'maxlength="{caps["number"]}" autocomplete="off" aria-describedby="{d}-stem">\n'
-            f'      </div>\n')
-        if q.units:
-            add(f'      <div>\n'
-                f'        <label for="{d}-unit">{labels["units"]}</label>\n'
-                f'        <select id="{d}-unit" name="{d}-unit">\n')
-            out.extend([f'          <option value="{i}">{escape_text(u.unit)}</option>\n'
-                        for i, u in enumerate(q.units)])
-            add('        </select>\n'
-                '      </div>\n')
-        add('    </div>\n')
-    elif kind == "essay":
-        mono = ' class="mono"' if q.response_format == "monospaced" else ""
-        add(f'    <div class="field">\n'
-            f'      <label for="{d}-essay">{labels["your_answer"]}</label>\n'
-            f'      <textarea id="{d}-essay" name="{d}" rows="{q.response_lines}" '
-            f'aria-describedby="{d}-stem {d}-note"{mono}>{escape_text(q.response_template)}</textarea>\n'
-            f'      <p class="essay-note" id="{d}-note">{labels["essay_note"]}</p>\n'
-            f'    </div>\n')
-    if kind in ("shortanswer", "numerical"):
-        for i, answer in enumerate(q.text_answers if kind == "shortanswer" else q.number_answers):
-            if answer.feedback_html:
-                add(f'    <div class="answer-feedback" data-answer="{i}" hidden>{html(answer.feedback_html)}</div>\n')
-    if q.hints_html:
+    if v.image:
+        add(f'    <img class="q-image" src="{escape_text(v.image)}" alt="{escape_text(v.q.image_alt)}">\n')
+    QUESTION_MARKUP[type(v.q)](out, v, labels, caps)
+    hints = v.hints_html
+    if hints:
         add(f'    <details class="q-hint" data-role="hint">\n'
-            f'      <summary>{labels["hint" if len(q.hints_html) == 1 else "hints"]}</summary>\n')
-        if len(q.hints_html) == 1:
-            add(f'      <div class="hint-body">{html(q.hints_html[0])}</div>\n')
+            f'      <summary>{labels["hint" if len(hints) == 1 else "hints"]}</summary>\n')
+        if len(hints) == 1:
+            add(f'      <div class="hint-body">{hints[0]}</div>\n')
         else:
             add('      <ol class="hint-body">\n')
-            out.extend([f'        <li>{html(h)}</li>\n' for h in q.hints_html])
+            out.extend([f'        <li>{h}</li>\n' for h in hints])
             add('      </ol>\n')
         add('    </details>\n')
     add('    <p class="q-result" data-role="result" hidden></p>\n')
-    if q.feedback_html:
-        add(f'    <div class="q-feedback" data-role="general" hidden>{html(q.feedback_html)}</div>\n')
+    if v.feedback_html:
+        add(f'    <div class="q-feedback" data-role="general" hidden>{v.feedback_html}</div>\n')
     add('  </section>')
     return "".join(out)
 
 
 class QuizView:
-    """One quiz of a SCO for ``quiz.html``: ``questions_html`` (every question's section),
-    and ``views`` (``question_view`` of each question, made only if a template asks)."""
+    """One quiz of a SCO for ``quiz.html``: ``views`` (``question_view`` of each question) and
+    ``questions_html``, every question's section as ``question_html`` writes it from its view."""
 
     def __init__(self, quiz: Any, index: int, first: int, renames: dict[str, str],
                  labels: dict[str, str], caps: dict[str, int]) -> None:
         self.quiz, self.index, self.first = quiz, index, first
-        self._renames, self._labels = renames, labels
-        self.questions_html = "\n".join(question_html(q, first + i, renames, labels, caps)
-                                         for i, q in enumerate(quiz.questions))
-
-    @functools.cached_property
-    def views(self) -> list[SimpleNamespace]:
-        return [question_view(q, self.first + i, self._renames, self._labels)
-                for i, q in enumerate(self.quiz.questions)]
+        self.views = [question_view(q, first + i, renames, labels) for i, q in enumerate(quiz.questions)]
+        self.questions_html = "\n".join(question_html(v, labels, caps) for v in self.views)
 
 
-def unique_rights(q: Question) -> list[str]:
-    rights: list[str] = []
-    for p in q.pairs:
-        if p.right not in rights:
-            rights.append(p.right)
-    return rights
-
-
-def question_data(q: Question, outcome_index: dict[str, int], quiz_index: int,
+def question_data(q: AnyQuestion, outcome_index: dict[str, int], quiz_index: int,
                   edition: str) -> dict[str, Any]:
     """The scoring key of one question for the runtime (this is a self-study package)."""
     data: dict[str, Any] = {"id": q.id, "k": q.kind, "p": q.points, "z": quiz_index,
                             "o": [outcome_index[o.id] for o in q.outcomes if o.id in outcome_index]}
-    if q.shuffle and q.kind in ("single", "multiple", "matching"):
-        data["sh"] = 1                  # runtime.js orders the choices per learner and attempt
-    if q.kind in ("single", "multiple"):
-        data["w"] = [c.weight for c in q.choices]
-    elif q.kind == "truefalse":
-        data["a"] = bool(q.answer)
-    elif q.kind == "shortanswer":
-        data["a"] = [[a.text, a.weight] for a in q.text_answers]
-        data["cs"] = q.case_sensitive
-    elif q.kind == "numerical":
-        data["a"] = [[a.value, a.tolerance, a.weight] for a in q.number_answers]
-        data["u"] = [u.multiplier for u in q.units]
-    elif q.kind == "matching":
-        rights = unique_rights(q)
-        data["c"] = [rights.index(p.right) for p in q.pairs]
-        data["r"] = len(rights)
+    match q:
+        case SingleChoice() | MultipleChoice():
+            if q.shuffle:
+                data["sh"] = 1          # runtime.js orders the choices per learner and attempt
+            data["w"] = [c.weight for c in q.choices]
+        case TrueFalse():
+            data["a"] = bool(q.answer)
+        case ShortAnswer():
+            data["a"] = [[a.text, a.weight] for a in q.text_answers]
+            data["cs"] = q.case_sensitive
+        case Numerical():
+            data["a"] = [[a.value, a.tolerance, a.weight] for a in q.number_answers]
+            data["u"] = [u.multiplier for u in q.units]
+        case Matching():
+            if q.shuffle:
+                data["sh"] = 1
+            rights = q.rights
+            data["c"] = [rights.index(p.right) for p in q.pairs]
+            data["r"] = len(rights)
+        case Essay():
+            pass
+        case _:
+            assert_never(q)
     data["cr"] = correct_patterns(q, edition)
     return data
 
 
-def correct_patterns(q: Question, edition: str) -> list[str]:
+def correct_patterns(q: AnyQuestion, edition: str) -> list[str]:
     """The interaction's correct-response patterns in the edition's format."""
     is2004 = edition == "scorm2004"
     comma = "[,]" if is2004 else ","
-    if q.kind == "single":
-        return [CHOICE_KEYS[i] for i, c in enumerate(q.choices) if c.weight >= 100][:1] or \
-            [CHOICE_KEYS[max(range(len(q.choices)), key=lambda i: q.choices[i].weight)]]
-    if q.kind == "multiple":
-        return [comma.join(CHOICE_KEYS[i] for i, c in enumerate(q.choices) if c.weight > 0)]
-    if q.kind == "truefalse":
-        return [("true" if q.answer else "false") if is2004 else ("t" if q.answer else "f")]
-    if q.kind == "shortanswer":
-        best = [a for a in q.text_answers if a.weight >= 100] or \
-            [max(q.text_answers, key=lambda a: a.weight)]
-        if is2004:
-            flag = "true" if q.case_sensitive else "false"
-            return [f"{{case_matters={flag}}}{clean_response(a.text, 250)}" for a in best[:10]]
-        return [clean_response(a.text, 255) for a in best[:1]]
-    if q.kind == "numerical":
-        best = max(q.number_answers, key=lambda a: a.weight)
-        if is2004:
-            return [f"{format_number(best.value - best.tolerance)}[:]{format_number(best.value + best.tolerance)}"]
-        return [format_number(best.value)]
-    if q.kind == "matching":
-        rights = unique_rights(q)
-        dot = "[.]" if is2004 else "."
-        return [comma.join(f"{LEFT_KEYS[i]}{dot}{CHOICE_KEYS[rights.index(p.right)]}"
-                           for i, p in enumerate(q.pairs))]
-    return []
+    match q:
+        case SingleChoice():
+            return [CHOICE_KEYS[i] for i, c in enumerate(q.choices) if c.weight >= 100][:1] or \
+                [CHOICE_KEYS[max(range(len(q.choices)), key=lambda i: q.choices[i].weight)]]
+        case MultipleChoice():
+            return [comma.join(CHOICE_KEYS[i] for i, c in enumerate(q.choices) if c.weight > 0)]
+        case TrueFalse():
+            return [("true" if q.answer else "false") if is2004 else ("t" if q.answer else "f")]
+        case ShortAnswer():
+            best = [a for a in q.text_answers if a.weight >= 100] or \
+                [max(q.text_answers, key=lambda a: a.weight)]
+            if is2004:
+                flag = "true" if q.case_sensitive else "false"
+                return [f"{{case_matters={flag}}}{clean_response(a.text, 250)}" for a in best[:10]]
+            return [clean_response(a.text, 255) for a in best[:1]]
+        case Numerical():
+            best = max(q.number_answers, key=lambda a: a.weight)
+            if is2004:
+                return [f"{format_number(best.value - best.tolerance)}[:]{format_number(best.value + best.tolerance)}"]
+            return [format_number(best.value)]
+        case Matching():
+            rights = q.rights
+            dot = "[.]" if is2004 else "."
+            return [comma.join(f"{LEFT_KEYS[i]}{dot}{CHOICE_KEYS[rights.index(p.right)]}"
+                               for i, p in enumerate(q.pairs))]
+        case Essay():
+            return []
+        case _:
+            assert_never(q)
 
 
 def clean_response(text: str, limit: int) -> str:
@@ -832,8 +854,13 @@ class ScormExporter(Exporter[ScormOptions]):
         problems: list[Problem] = []
         root = ctx.root.as_posix()
         for q in course.questions:
-            size = len(q.choices) if q.kind in ("single", "multiple") else len(q.pairs)
-            if size > (MAX_CHOICES if q.kind in ("single", "multiple") else len(LEFT_KEYS)):
+            if isinstance(q, (SingleChoice, MultipleChoice)):
+                size, limit = len(q.choices), MAX_CHOICES
+            elif isinstance(q, Matching):
+                size, limit = len(q.pairs), len(LEFT_KEYS)
+            else:
+                continue
+            if size > limit:
                 problems.append(error(f"{root}/{q.source}", q.line, 0, f"question '{q.id}' has {size} "
                                       f"choices or pairs; {self.edition.label} interactions allow at most "
                                       f"{MAX_CHOICES} choices and {len(LEFT_KEYS)} pairs: split the question"))
@@ -843,8 +870,8 @@ class ScormExporter(Exporter[ScormOptions]):
                 continue
             quizzes = [m.quiz for m in sco.modules if m.quiz]
             biggest = max(quizzes, key=lambda z: sum(answer_worst_case(q) for q in z.questions))
-            essays = sum(1 for q in sco.questions if q.kind == "essay")
-            shorts = sum(1 for q in sco.questions if q.kind == "shortanswer")
+            essays = sum(1 for q in sco.questions if isinstance(q, Essay))
+            shorts = sum(1 for q in sco.questions if isinstance(q, ShortAnswer))
             hint = "" if ctx.options.sco == "module" else \
                 "; or set 'exporters: {name}: sco: module' to save each module separately".format(name=self.name)
             problems.append(error(

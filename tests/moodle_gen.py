@@ -151,7 +151,7 @@ def generated_course(n: int, root: Path | None = None):
         for number, i in enumerate(range(mi * PER_MODULE, min(n, (mi + 1) * PER_MODULE)), start=1):
             s = question(i)
             image = images[int(s["image"][-5])] if "image" in s else None
-            fields = dict(id=s["id"], kind=s["type"], number=number, stem=s["stem"], stem_html=md(s["stem"]),
+            fields = dict(id=s["id"], number=number, stem=s["stem"], stem_html=md(s["stem"]),
                           points=1.0, outcomes=(outcomes[s["outcomes"][0]],), feedback_html=md(s["feedback"]),
                           hints_html=tuple(md(h) for h in s.get("hints", ())), image=image,
                           image_alt=s.get("image_alt", ""), assets=(image,) if image else (),
@@ -179,7 +179,7 @@ def generated_course(n: int, root: Path | None = None):
                                                         for p in s["pairs"]))
             else:
                 fields.update(grader_notes_html=md(s["grader_notes"]), response_lines=s["response_lines"])
-            questions.append(m.Question(**fields))
+            questions.append(m.QUESTION_CLASSES[kind](**fields))
         folder = f"{mi + 1:02d}-part{mi + 1}"
         modules.append(m.Module(f"part{mi + 1}", mi + 1, folder, f"Part {mi + 1}",
                                 md(f"Questions of part {mi + 1}."), tuple(outcomes.values()), (),

@@ -67,7 +67,7 @@ def test_every_file_validates_and_every_href_is_present(folder, tmp_path):
         qti = [r.find(f"{CP}file").get("href") for r in root.iter(f"{CP}resource")
                if r.get("type").startswith("imsqti")]
         assert len(qti) == sum(1 for m in course.modules if m.quiz and any(
-            q.kind in PROFILE for q in m.quiz.questions)) + (1 if course.questions else 0)
+            type(q) in PROFILE for q in m.quiz.questions)) + (1 if course.questions else 0)
         for href in qti:
             assert validate_xml(CC11_QTI_XSD, archive.read(href)) == [], href
         # a question's image is in web_resources/, linked as $IMS-CC-FILEBASE$/<path>
@@ -75,7 +75,7 @@ def test_every_file_validates_and_every_href_is_present(folder, tmp_path):
             if question.image is not None:
                 name = package_path(question.image.path)
                 assert archive.read(f"web_resources/{name}") == question.image.source.read_bytes()
-                if question.kind in PROFILE:
+                if type(question) in PROFILE:
                     module = next(m for m in course.modules if m.quiz and question in m.quiz.questions)
                     text = archive.read(f"assessments/{module.id}-quiz.xml").decode()
                     assert f'src="$IMS-CC-FILEBASE$/{name}"' in html.unescape(text)
@@ -108,7 +108,7 @@ def test_organization_follows_the_course(sample):
     for item, module in zip(modules, course.modules):
         titles = [i.findtext(f"{CP}title") for i in item.findall(f"{CP}item")]
         expected = [module.title] + [lesson.title for lesson in module.lessons]
-        if module.quiz and any(q.kind in PROFILE for q in module.quiz.questions):
+        if module.quiz and any(type(q) in PROFILE for q in module.quiz.questions):
             expected.append(module.quiz.title)
         assert titles == expected
         kinds = [resources[i.get("identifierref")].get("type") for i in item.findall(f"{CP}item")]
@@ -204,11 +204,11 @@ def test_question_types_as_documented(sample):
     assert len(bank_items) == len(course.questions)
     for module in course.modules:
         quiz_items = items_by_id(archive.read(f"assessments/{module.id}-quiz.xml"))
-        assert list(quiz_items) == [f"Q_{q.id}" for q in module.quiz.questions if q.kind in PROFILE]
+        assert list(quiz_items) == [f"Q_{q.id}" for q in module.quiz.questions if type(q) in PROFILE]
     for question in course.questions:
         item = bank_items[f"Q_{question.id}"]
-        assert field(item, "cc_profile") == PROFILE.get(question.kind, CANVAS_TYPE[question.kind])
-        assert field(item, "question_type") == CANVAS_TYPE[question.kind]
+        assert field(item, "cc_profile") == PROFILE.get(type(question), CANVAS_TYPE[type(question)])
+        assert field(item, "question_type") == CANVAS_TYPE[type(question)]
         assert float(field(item, "cc_weighting")) == question.points
         right = [c for c in item.iter(f"{QTI}respcondition") if c.findtext(f"{QTI}setvar") == "100"]
         if question.kind in ("single", "truefalse"):
@@ -341,7 +341,7 @@ def test_generated_courses_give_valid_cartridges(spec):
             else:
                 assert banks == []
             for module in course.modules:
-                kept = [f"Q_{q.id}" for q in (module.quiz.questions if module.quiz else ()) if q.kind in PROFILE]
+                kept = [f"Q_{q.id}" for q in (module.quiz.questions if module.quiz else ()) if type(q) in PROFILE]
                 name = f"assessments/{module.id}-quiz.xml"
                 if kept:
                     assert list(items_by_id(archive.read(name))) == kept
@@ -351,7 +351,7 @@ def test_generated_courses_give_valid_cartridges(spec):
 
 def test_check_finds_a_question_image_that_is_missing(sample, tmp_path):
     course, archive = sample
-    question = next(q for q in course.questions if q.image is not None and q.kind in PROFILE)
+    question = next(q for q in course.questions if q.image is not None and type(q) in PROFILE)
     missing = f"web_resources/{package_path(question.image.path)}"
     broken = tmp_path / "broken.imscc"
     with zipfile.ZipFile(broken, "w") as out:

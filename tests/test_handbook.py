@@ -23,6 +23,7 @@ import pytest
 from coursepack.run import template_environment
 from coursepack.exporter import ExportContext, exporter_labels
 from coursepack.labels import CORE_LABELS
+from coursepack.model import Matching, MultipleChoice, Numerical, ShortAnswer, SingleChoice, TrueFalse
 from coursepack.exporters.handbook import HandbookOptions, render_handbook_html, typeset, write_handbook
 from coursepack.exporters.handbook.checks import log_problems
 from coursepack.exporters.handbook.fetcher import confined_fetcher
@@ -372,8 +373,9 @@ def test_every_lesson_question_choice_and_glossary_term_is_printed(mini, mini_pd
     text = squash("".join(pages_text(mini_pdf)))
     wanted = [lesson.title for lesson in mini.lessons] + [g.term for g in mini.glossary]
     wanted += [plain(q.stem_html) for q in mini.questions]
-    wanted += [plain(c.html) for q in mini.questions for c in q.choices]
-    wanted += [p.right for q in mini.questions for p in q.pairs]
+    wanted += [plain(c.html) for q in mini.questions if isinstance(q, (SingleChoice, MultipleChoice))
+               for c in q.choices]
+    wanted += [p.right for q in mini.questions if isinstance(q, Matching) for p in q.pairs]
     wanted += [mini.title, mini.subtitle, mini.version, mini.licence, mini.authors[0].name]
     missing = [w for w in wanted if squash(w) not in text]
     assert not missing
@@ -480,10 +482,19 @@ def test_answer_key_holds_every_auto_graded_question(mini, mini_pdf):
     for m in mini.modules:
         for q in m.quiz.questions:
             assert f"Soal {m.number}.{q.number}" in key, q.id
-            answers = [plain(c.html) for c in q.choices if c.correct] + [a.text for a in q.text_answers if a.weight > 0]
-            answers += [p.right for p in q.pairs] + [f"{a.value:g}" for a in q.number_answers]
-            if q.kind == "truefalse":
-                answers.append("Benar" if q.answer else "Salah")
+            match q:
+                case SingleChoice() | MultipleChoice():
+                    answers = [plain(c.html) for c in q.choices if c.correct]
+                case ShortAnswer():
+                    answers = [a.text for a in q.text_answers if a.weight > 0]
+                case Matching():
+                    answers = [p.right for p in q.pairs]
+                case Numerical():
+                    answers = [f"{a.value:g}" for a in q.number_answers]
+                case TrueFalse():
+                    answers = ["Benar" if q.answer else "Salah"]
+                case _:
+                    answers = []
             assert all(squash(a) in flat for a in answers), q.id
     # each entry links back to its question's page: "(hlm. N)" is the real page of the question
     first = re.search(r"Soal 1\.1 \(hlm\. (\d+)\)", key)

@@ -47,8 +47,9 @@ def walk(value, seen=None):
 def test_every_object_of_the_model_is_frozen(course: m.Course):
     objects = list(walk(course))
     kinds = {type(o).__name__ for o in objects}
-    assert {"Course", "Module", "Lesson", "Quiz", "Question", "Choice", "Outcome", "Asset", "Heading",
+    assert {"Course", "Module", "Lesson", "Quiz", "Choice", "Outcome", "Asset", "Heading",
             "Pair", "NumberAnswer", "TextAnswer", "Unit", "GlossaryEntry", "Completion", "Author"} <= kinds
+    assert {cls.__name__ for cls in m.QUESTION_CLASSES.values()} <= kinds   # the sample asks every type
     for obj in objects:
         for f in dataclasses.fields(obj):
             with pytest.raises(dataclasses.FrozenInstanceError):
@@ -236,3 +237,16 @@ def test_problems_never_stop_at_the_first(mini_copy: Path):
     assert loaded is None
     assert [(p.path, p.line) for p in problems] == [
         ("c/course.yaml", 5), ("c/modules/01-dasar/module.yaml", 1), ("c/modules/02-lanjut/quiz.yaml", 25)]
+
+
+def test_one_model_class_per_quiz_yaml_type():
+    from coursepack.exporters.cc import CANVAS_TYPE
+    from coursepack.exporters.moodle import QTYPE
+    from coursepack.schema import QUESTION_TYPES
+
+    assert tuple(m.QUESTION_CLASSES) == QUESTION_TYPES
+    assert set(m.AnyQuestion.__args__) == set(m.QUESTION_CLASSES.values())
+    assert set(QTYPE) == set(CANVAS_TYPE) == set(m.QUESTION_CLASSES.values())   # the formats' tables are whole
+    for kind, cls in m.QUESTION_CLASSES.items():
+        assert cls.kind == kind and issubclass(cls, m.Question)
+        assert cls.auto_graded is (kind != "essay")

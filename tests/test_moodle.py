@@ -367,16 +367,6 @@ def test_split_one_file_per_module(edge_loaded, tmp_path):
         assert ids == [q.id for q in module.quiz.questions]
 
 
-def test_description_type(mini):
-    q = dataclasses.replace(mini.questions[0], kind="description", choices=())
-    module = dataclasses.replace(mini.modules[0], quiz=dataclasses.replace(mini.modules[0].quiz, questions=(q,)))
-    data = export_bytes(dataclasses.replace(mini, modules=(module,)))
-    assert check_file(data) == []
-    description = etree.fromstring(data).find("question[@type='description']")
-    assert description.findtext("defaultgrade") == "0.0000000"
-    assert description.find("answer") is None
-
-
 def test_encoding_and_declaration(mini):
     data = export_bytes(mini)
     assert data.startswith(b"<?xml version='1.0' encoding='UTF-8'?>\n<quiz>")

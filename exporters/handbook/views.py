@@ -12,13 +12,15 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import assert_never
 
 from markupsafe import Markup
 
 from coursepack.colour import tint
 from coursepack.exporter import ExportContext
 from coursepack.labels import text_direction
-from coursepack.model import Course, Lesson, Module, Question, Quiz
+from coursepack.model import (AnyQuestion, Course, Essay, Lesson, Matching, Module, MultipleChoice, Numerical,
+                              Question, Quiz, ShortAnswer, SingleChoice, TrueFalse)
 
 from .options import HandbookOptions
 from .printhtml import prepare_html
@@ -193,25 +195,44 @@ def make_module(module: Module, prepare, language: str = "en", widths: dict[str,
     return ModuleView(module, f"module-{module.id}", prepare(module.summary_html), lessons, quiz)
 
 
-def make_question(q: Question, module_number: int, prepare, language: str = "en",
+def make_question(q: AnyQuestion, module_number: int, prepare, language: str = "en",
                   widths: dict[str, str] | None = None) -> QuestionView:
-    printed = [q.choices[i] for i in choice_order(q)]
-    choices = tuple(ChoiceView(letter(i), prepare(c.html), c.correct, prepare(c.feedback_html))
-                    for i, c in enumerate(printed))
-    order = matching_order(q)
-    right_letter = {index: letter(pos) for pos, index in enumerate(order)}
-    matches = tuple(MatchView(i + 1, prepare(p.left_html), right_letter[i]) for i, p in enumerate(q.pairs))
-    right_column = tuple((letter(pos), q.pairs[index].right) for pos, index in enumerate(order))
-    unit = q.units[0].unit if q.units else ""
-    numbers = tuple((format_number(a.value, a.tolerance, unit, language), a.weight, prepare(a.feedback_html))
-                    for a in q.number_answers if a.weight > 0)   # the key lists accepted answers
+    """What ``questions.html`` prints of ``q``: the parts of its own type, the others empty."""
+    empty = Markup("")
+    choices: tuple[ChoiceView, ...] = ()
+    matches: tuple[MatchView, ...] = ()
+    right_column: tuple[tuple[str, str], ...] = ()
+    true_feedback = false_feedback = grader_notes = empty
+    text_answers: tuple[tuple[str, float, Markup], ...] = ()
+    number_answers: tuple[tuple[str, float, Markup], ...] = ()
+    match q:
+        case SingleChoice() | MultipleChoice():
+            printed = [q.choices[i] for i in choice_order(q)]
+            choices = tuple(ChoiceView(letter(i), prepare(c.html), c.correct, prepare(c.feedback_html))
+                            for i, c in enumerate(printed))
+        case TrueFalse():
+            true_feedback, false_feedback = prepare(q.feedback_true_html), prepare(q.feedback_false_html)
+        case ShortAnswer():      # the key lists accepted answers
+            text_answers = tuple((a.text, a.weight, prepare(a.feedback_html)) for a in q.text_answers if a.weight > 0)
+        case Numerical():
+            unit = q.units[0].unit if q.units else ""
+            number_answers = tuple((format_number(a.value, a.tolerance, unit, language), a.weight,
+                                    prepare(a.feedback_html)) for a in q.number_answers if a.weight > 0)
+        case Matching():
+            order = matching_order(q)
+            right_letter = {index: letter(pos) for pos, index in enumerate(order)}
+            matches = tuple(MatchView(i + 1, prepare(p.left_html), right_letter[i]) for i, p in enumerate(q.pairs))
+            right_column = tuple((letter(pos), q.pairs[index].right) for pos, index in enumerate(order))
+        case Essay():
+            grader_notes = prepare(q.grader_notes_html)
+        case _:
+            assert_never(q)
     return QuestionView(
         q=q, anchor=f"q-{q.id}", key_anchor=f"key-{q.id}", label=f"{module_number}.{q.number}",
         stem=prepare(q.stem_html), feedback=prepare(q.feedback_html), choices=choices, matches=matches,
-        right_column=right_column, true_feedback=prepare(q.feedback_true_html),
-        false_feedback=prepare(q.feedback_false_html), grader_notes=prepare(q.grader_notes_html),
-        text_answers=tuple((a.text, a.weight, prepare(a.feedback_html)) for a in q.text_answers if a.weight > 0),
-        number_answers=numbers, image_width=(widths or {}).get(q.image.path, "") if q.image else "",
+        right_column=right_column, true_feedback=true_feedback, false_feedback=false_feedback,
+        grader_notes=grader_notes, text_answers=text_answers, number_answers=number_answers,
+        image_width=(widths or {}).get(q.image.path, "") if q.image else "",
     )
 
 
@@ -225,7 +246,7 @@ def letter(index: int) -> str:
     return name
 
 
-def choice_order(q: Question) -> tuple[int, ...]:
+def choice_order(q: SingleChoice | MultipleChoice) -> tuple[int, ...]:
     """The printed order of a question's choices: with ``shuffle`` (the default), shuffled with a
     generator seeded by the question id — the same source prints the same worksheet, and the
     answer is not always A in a course that writes the right choice first — else as written."""
@@ -272,7 +293,7 @@ def svg_width(path: Path) -> float | None:
         return None
 
 
-def matching_order(q: Question) -> tuple[int, ...]:
+def matching_order(q: Matching) -> tuple[int, ...]:
     """The printed order of the right-hand column: shuffled, seeded by the question id, never
     the identity (or the answer would be a straight line)."""
     order = list(range(len(q.pairs)))

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass, field
+from typing import assert_never
 
 from lxml import etree
 
-from coursepack.model import Course, Question
+from coursepack.model import (AnyQuestion, Course, Essay, Matching, MultipleChoice, Numerical, Question,
+                              ShortAnswer, SingleChoice, TrueFalse)
 
 from ..moodle import (QTYPE, BankWriter, category_idnumber, escape_wildcards, fraction_text, grade_text,
                       number_text, question_name, summary_for_category, template_text)
@@ -22,7 +24,7 @@ from .files import FilePool
 from .plan import ADMIN_USER, CONTEXT_COURSE_LEVEL, COURSE_CONTEXT, COURSE_ID, Category, Plan, element, fields, serialize, sub
 
 #: Moodle's qtype names (the ``moodle`` exporter's Moodle XML says "matching" for qtype_match)
-BACKUP_QTYPE = {**QTYPE, "matching": "match"}
+BACKUP_QTYPE = {**QTYPE, Matching: "match"}
 FORMAT_HTML, FORMAT_PLAIN = 1, 2
 
 
@@ -80,14 +82,14 @@ class QuestionsWriter:
                     self.entry(entries, category, q, width)
         return serialize(root, indent=False)
 
-    def entry(self, parent: etree._Element, category: Category, q: Question, width: int) -> None:
+    def entry(self, parent: etree._Element, category: Category, q: AnyQuestion, width: int) -> None:
         qid = self.plan.question_ids[q.id]
         entry = sub(parent, "question_bank_entry", id=qid)
         fields(entry, [("questioncategoryid", category.id), ("idnumber", q.id), ("ownerid", ADMIN_USER)])
         version = sub(sub(entry, "question_version"), "question_versions", id=qid)
         fields(version, [("version", 1), ("status", "ready")])
         node = sub(sub(version, "questions"), "question", id=qid)
-        qtype = BACKUP_QTYPE[q.kind]
+        qtype = BACKUP_QTYPE[type(q)]
         stem = q.stem_html.strip()
         if q.image is not None:
             stem += f'\n<p><img src="{html.escape(q.image.path, quote=True)}" alt="{html.escape(q.image_alt, quote=True)}" /></p>'
@@ -100,7 +102,21 @@ class QuestionsWriter:
             ("stamp", stamp(self.plan.course, q.id)), ("timecreated", self.plan.timestamp),
             ("timemodified", self.plan.timestamp), ("createdby", ADMIN_USER), ("modifiedby", ADMIN_USER)])
         plugin = sub(node, f"plugin_qtype_{qtype}_question")
-        getattr(self, q.kind)(plugin, q, qid)
+        match q:
+            case SingleChoice() | MultipleChoice():
+                self.multichoice(plugin, q, qid)
+            case TrueFalse():
+                self.truefalse(plugin, q, qid)
+            case ShortAnswer():
+                self.shortanswer(plugin, q, qid)
+            case Numerical():
+                self.numerical(plugin, q, qid)
+            case Matching():
+                self.matching(plugin, q, qid)
+            case Essay():
+                self.essay(plugin, q, qid)
+            case _:
+                assert_never(q)
         sub(sub(node, "plugin_qbank_comment_question"), "comments")
         sub(sub(node, "plugin_qbank_customfields_question"), "customfields")
         hints = sub(node, "question_hints")
@@ -135,28 +151,26 @@ class QuestionsWriter:
             found += [(tag, text), (f"{tag}format", FORMAT_HTML)]
         return found
 
-    def single(self, plugin: etree._Element, q: Question, qid: int) -> None:
+    def multichoice(self, plugin: etree._Element, q: SingleChoice | MultipleChoice, qid: int) -> None:
         self.answers(plugin, q, [(c.html, c.weight, c.feedback_html) for c in q.choices], FORMAT_HTML)
-        single = q.kind == "single"
+        single = isinstance(q, SingleChoice)
         fields(sub(plugin, "multichoice", id=qid), [
             ("layout", 0), ("single", 1 if single else 0),
             ("shuffleanswers", 1 if self.bank.shuffle(q) == "true" else 0), *self.combined(),
             ("answernumbering", self.bank.options.answernumbering), ("shownumcorrect", 0 if single else 1),
             ("showstandardinstruction", 1)])
 
-    multiple = single
-
-    def truefalse(self, plugin: etree._Element, q: Question, qid: int) -> None:
+    def truefalse(self, plugin: etree._Element, q: TrueFalse, qid: int) -> None:
         true, false = self.answers(plugin, q, [("True", 100 if q.answer is True else 0, q.feedback_true_html),
                                                ("False", 100 if q.answer is False else 0, q.feedback_false_html)], 0)
         fields(sub(plugin, "truefalse", id=qid), [("trueanswer", true), ("falseanswer", false),
                                                  ("showstandardinstruction", 0)])
 
-    def shortanswer(self, plugin: etree._Element, q: Question, qid: int) -> None:
+    def shortanswer(self, plugin: etree._Element, q: ShortAnswer, qid: int) -> None:
         self.answers(plugin, q, [(escape_wildcards(a.text), a.weight, a.feedback_html) for a in q.text_answers], 0)
         fields(sub(plugin, "shortanswer", id=qid), [("usecase", 1 if q.case_sensitive else 0)])
 
-    def numerical(self, plugin: etree._Element, q: Question, qid: int) -> None:
+    def numerical(self, plugin: etree._Element, q: Numerical, qid: int) -> None:
         ids = self.answers(plugin, q, [(number_text(a.value), a.weight, a.feedback_html) for a in q.number_answers], 0)
         units = sub(plugin, "numerical_units")
         for n, unit in enumerate(q.units, start=1):
@@ -171,7 +185,7 @@ class QuestionsWriter:
             fields(sub(records, "numerical_record", id=answer_id), [("answer", answer_id),
                                                                     ("tolerance", number_text(answer.tolerance))])
 
-    def matching(self, plugin: etree._Element, q: Question, qid: int) -> None:
+    def matching(self, plugin: etree._Element, q: Matching, qid: int) -> None:
         fields(sub(plugin, "matchoptions", id=qid), [
             ("shuffleanswers", 1 if self.bank.shuffle(q) == "true" else 0), *self.combined(), ("shownumcorrect", 1)])
         matches = sub(plugin, "matches")
@@ -181,7 +195,7 @@ class QuestionsWriter:
                 ("questiontext", self.text(q, pair.left_html, "qtype_match", "subquestion", self.match_id)),
                 ("questiontextformat", FORMAT_HTML), ("answertext", pair.right.strip())])
 
-    def essay(self, plugin: etree._Element, q: Question, qid: int) -> None:
+    def essay(self, plugin: etree._Element, q: Essay, qid: int) -> None:
         editor = q.response_format == "editor"
         fields(sub(plugin, "essay", id=qid), [
             ("responseformat", q.response_format), ("responserequired", 1 if q.response_required else 0),
