@@ -28,7 +28,7 @@ import pytest
 from lxml import etree
 
 from coursepack.exporters.cc import OUTSIDE_PROFILE
-from coursepack.exporters.moodle import plain_text
+from coursepack.exporters.moodle.text import plain_text
 from coursepack.references import package_path
 from coursepack.exporter import exporter_labels
 from coursepack.registry import discover_exporters

@@ -24,20 +24,11 @@ from coursepack.load import load_course
 from coursepack.registry import discover_exporters
 from coursepack.exporters.xsd import validate_xml
 from coursepack.exporters import MOODLE_XML_XSD as SCHEMA
-from coursepack.exporters.moodle import (
-    BankWriter,
-    MoodleExporter,
-    MoodleOptions,
-    cdata_text,
-    check_file,
-    fraction_text,
-    moodle_rules,
-    number_text,
-    plain_text,
-    question_name,
-    serialize,
-    shorten,
-)
+from coursepack.exporters.moodle import MoodleExporter, MoodleOptions
+from coursepack.exporters.moodle.bank import BankWriter, cdata_text, serialize
+from coursepack.exporters.moodle.checks import check_file, moodle_rules
+from coursepack.exporters.moodle.grades import fraction_text, number_text
+from coursepack.exporters.moodle.text import plain_text, question_name, shorten
 from coursepack.exporter import exporter_labels
 from courses import FIXTURES, build, load
 from moodle_gen import document_events, floor_bytes, generated_course, write_course

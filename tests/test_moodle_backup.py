@@ -20,7 +20,7 @@ import pytest
 from lxml import etree
 
 import courses
-from coursepack.exporters.moodle import category_idnumber, question_name
+from coursepack.exporters.moodle.text import category_idnumber, question_name
 from coursepack.exporters.moodle_backup import MoodleBackupOptions
 from coursepack.exporters.moodle_backup.archive import read_mbz
 from coursepack.exporters.moodle_backup.checks import backup_problems, preflight_backup

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from coursepack.exporters.moodle import plain_text
+from coursepack.exporters.moodle.text import plain_text
 from coursepack.exporters.scorm import Scorm12Exporter
 from coursepack.load import load_course
 from coursepack.registry import discover_exporters

@@ -23,7 +23,8 @@ from lxml import etree
 from coursepack.model import Course
 from coursepack.problems import Problem, error
 
-from ..moodle import _PLUGINFILE, preflight_course
+from ..moodle.preflight import preflight_course
+from ..moodle.text import PLUGINFILE_REF
 from .archive import read_mbz
 from .plan import BACKUP_RELEASE, BACKUP_VERSION
 
@@ -174,7 +175,7 @@ def file_problems(members: dict[str, bytes], trees: dict[str, etree._Element]) -
         else:
             continue
         for component, area, item, text in texts:
-            for file in _PLUGINFILE.findall(text):
+            for file in PLUGINFILE_REF.findall(text):
                 if file not in areas.get((ctx, component, area, item), set()):
                     found.append(f"{name}: @@PLUGINFILE@@/{file} has no files.xml record in {component}/{area}/{item}")
     return found

@@ -20,8 +20,9 @@ from coursepack.model import Course
 from coursepack.options import options_for
 from coursepack.problems import Problem
 
-from ..moodle import BankWriter, MoodleExporter, MoodleOptions
-from ..moodle_labels import MOODLE_LABELS
+from ..moodle import MoodleExporter, MoodleOptions
+from ..moodle.bank import BankWriter
+from ..moodle.labels import MOODLE_LABELS
 from ..scorm import Scorm12Exporter
 from .activities import ActivityWriter, lesson_links
 from .archive import write_mbz

@@ -4,7 +4,7 @@ Categories: ``top`` of the course context, one for the course (its title) and on
 (the module title, with the ``moodle`` exporter's idnumber), so that a bank imported from the
 Moodle XML and a restored course name their categories and questions alike. Every question has
 one bank entry and one version (``ready``), its idnumber is the source id. Names, grades,
-penalties, shuffling and units come from ``exporters/moodle.py``'s own functions.
+penalties, shuffling and units come from the moodle exporter's own functions (``exporters/moodle/``).
 """
 
 from __future__ import annotations
@@ -18,8 +18,9 @@ from lxml import etree
 from coursepack.model import (AnyQuestion, Course, Essay, Matching, MultipleChoice, Numerical, Question,
                               ShortAnswer, SingleChoice, TrueFalse)
 
-from ..moodle import (QTYPE, BankWriter, category_idnumber, escape_wildcards, fraction_text, grade_text,
-                      number_text, question_name, summary_for_category, template_text)
+from ..moodle.bank import QTYPE, BankWriter
+from ..moodle.grades import fraction_text, grade_text, number_text
+from ..moodle.text import category_idnumber, escape_wildcards, question_name, summary_for_category, template_text
 from .files import FilePool
 from .plan import ADMIN_USER, CONTEXT_COURSE_LEVEL, COURSE_CONTEXT, COURSE_ID, Category, Plan, element, fields, serialize, sub
 
