@@ -20,8 +20,9 @@ from hypothesis import given
 from lxml import etree
 
 from coursepack.exporters import CC11_MANIFEST_XSD, CC11_QTI_XSD
-from coursepack.exporters.cc import (BANK_TYPE, CANVAS_TYPE, PROFILE, CcOptions, CommonCartridgeExporter,
-                                     cartridge_problems)
+from coursepack.exporters.cc import CcOptions, CommonCartridgeExporter
+from coursepack.exporters.cc.checks import cartridge_problems
+from coursepack.exporters.cc.qti import BANK_TYPE, CANVAS_TYPE, PROFILE
 from coursepack.exporter import SourceContext
 from coursepack.references import package_path
 from coursepack.exporters.xsd import validate_xml

@@ -27,7 +27,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from coursepack.exporters.cc import OUTSIDE_PROFILE
+from coursepack.exporters.cc.qti import OUTSIDE_PROFILE
 from coursepack.exporters.moodle.text import plain_text
 from coursepack.references import package_path
 from coursepack.exporter import exporter_labels

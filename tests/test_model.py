@@ -240,7 +240,7 @@ def test_problems_never_stop_at_the_first(mini_copy: Path):
 
 
 def test_one_model_class_per_quiz_yaml_type():
-    from coursepack.exporters.cc import CANVAS_TYPE
+    from coursepack.exporters.cc.qti import CANVAS_TYPE
     from coursepack.exporters.moodle.bank import QTYPE
     from coursepack.schema import QUESTION_TYPES
 
