@@ -455,3 +455,28 @@ def test_a_changed_weasyprint_page_box_falls_back_to_one_process(tmp_path, monke
     assert result.paths, [p.format() for p in result.problems]
     assert warnings == ["handbook: the book could not be typeset in parts; using one process"]
     assert result.paths[0].read_bytes() == single.read_bytes()
+
+
+def test_a_worker_that_dies_fails_its_jobs_instead_of_hanging():
+    """A worker killed mid-book (out of memory, a signal) must not leave the build waiting for an
+    answer that cannot come: run_jobs raises WorkersLost, and typeset_parallel then returns None so
+    the book is typeset in one process. multiprocessing.Pool waited for ever here."""
+    import os
+    import threading
+
+    from coursepack.exporters.handbook.workers import WorkersLost, run_jobs, worker_pool
+
+    outcome: list = []
+
+    def run() -> None:
+        try:
+            with worker_pool(2) as pool:
+                run_jobs(os._exit, [3, 4], pool, lambda job: job)      # each job ends its worker
+        except WorkersLost as exc:
+            outcome.append(exc)
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    thread.join(timeout=120)
+    assert not thread.is_alive(), "the pool waited for a dead worker's answer"
+    assert len(outcome) == 1 and isinstance(outcome[0], WorkersLost)

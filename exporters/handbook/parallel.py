@@ -12,7 +12,7 @@ from .join import join_parts
 from .parts import SENTINEL, PageFacts, PartJob, PartResult, split_book, typeset_part
 from .placement import Placement, page_areas, place_parts, side_of, stale
 from .typesetting import Typeset
-from .workers import run_jobs, worker_pool
+from .workers import WorkersLost, run_jobs, worker_pool
 
 # WeasyPrint holds a whole document in memory (~1.5 MB a page) and uses one core. A big book is
 # cut into parts, each typeset by a fresh worker process, and joined with pypdf. The page
@@ -115,6 +115,8 @@ def typeset_parallel(book_html: str, base: Path, sheets: list[tuple[str, Path]],
             else:
                 return None
     except AttributeError:          # WeasyPrint's page box changed: see the note above
+        return None
+    except WorkersLost:             # a worker died (killed, out of memory): one process instead
         return None
     return join_parts(results, placement, areas, furniture, source_date, first_side)   # type: ignore[arg-type]
 

@@ -60,20 +60,28 @@ def start_worker_server():
     return context
 
 
+class WorkersLost(Exception):
+    """A worker process ended without giving its answer (killed, out of memory, failed to start):
+    the book is then typeset in one process instead of waiting for an answer that cannot come."""
+
+
 @contextlib.contextmanager
 def worker_pool(workers: int):
     """``workers`` processes for one book, kept for all its passes; None for one worker (the
-    parts are then typeset in this process)."""
+    parts are then typeset in this process). A ``concurrent.futures`` pool, not a
+    ``multiprocessing.Pool``: when a worker dies, the former fails the jobs still out
+    (``WorkersLost`` from ``run_jobs``) where the latter waits for them for ever."""
     if workers <= 1:
         yield None
         return
     import tempfile
+    from concurrent.futures import ProcessPoolExecutor
 
     context = start_worker_server()
     temp = tempfile.mkdtemp(prefix="coursepack-handbook-")
     try:
-        with context.Pool(workers, initializer=worker_init, initargs=(temp,),
-                          maxtasksperchild=JOBS_PER_WORKER) as pool:
+        with ProcessPoolExecutor(workers, mp_context=context, initializer=worker_init, initargs=(temp,),
+                                 max_tasks_per_child=JOBS_PER_WORKER) as pool:
             yield pool
     finally:
         shutil.rmtree(temp, ignore_errors=True)
@@ -81,11 +89,16 @@ def worker_pool(workers: int):
 
 def run_jobs(function, jobs: list, pool, size) -> list:
     """``function`` over ``jobs`` in the pool's workers (or here, without a pool), biggest first,
-    results in the order of ``jobs``."""
+    results in the order of ``jobs``; ``WorkersLost`` when a worker ends without its answer."""
     if pool is None:
         return [function(job) for job in jobs]
+    from concurrent.futures.process import BrokenProcessPool
+
     order = sorted(range(len(jobs)), key=lambda i: -size(jobs[i]))
-    done = pool.map(function, [jobs[i] for i in order], chunksize=1)
+    try:
+        done = list(pool.map(function, [jobs[i] for i in order], chunksize=1))
+    except BrokenProcessPool as exc:
+        raise WorkersLost(str(exc)) from exc
     results: list = [None] * len(jobs)
     for i, result in zip(order, done):
         results[i] = result
