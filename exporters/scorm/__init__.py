@@ -6,22 +6,20 @@ one SCO per module (``sco: module``). Each SCO is one self-contained HTML page r
 from ``templates/scorm/sco.html`` that shows one lesson or quiz at a time; the shared
 runtime (``runtime.js``) talks to the LMS, scores the quizzes and saves progress.
 
-One concern per file: this module (the exporters and their options), ``editions`` (the two
-editions as data), ``plan`` (the SCOs), ``budget`` (the suspend_data worst case), ``pages``
-(the SCO page and its views), ``questions`` (question views and their markup), ``scoring``
-(what the runtime scores, the interactions' correct responses), ``manifest``
-(``imsmanifest.xml`` and the LOM metadata), ``files`` (the shared runtime, style and branding
-files), ``package`` (the reproducible zip, shared with the Common Cartridge), ``checks``
-(preflight rules and the check of a written package) and ``labels`` (the pages' words).
+One concern per file: this module (the exporters), ``options`` (course.yaml's sections),
+``editions`` (the two editions as data), ``plan`` (the SCOs), ``budget`` (the suspend_data
+worst case), ``pages`` (the SCO page and its views), ``questions`` (question views and their
+markup), ``scoring`` (what the runtime scores, the interactions' correct responses),
+``manifest`` (``imsmanifest.xml`` and the LOM metadata), ``files`` (the shared runtime, style
+and branding files), ``package`` (the reproducible zip, shared with the Common Cartridge),
+``checks`` (preflight rules and the check of a written package) and ``labels`` (the pages'
+words).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from types import SimpleNamespace
-from typing import Literal
-
-from pydantic import BaseModel, ConfigDict, Field
 
 from coursepack.exporter import Export, ExportContext, Exporter, SourceContext
 from coursepack.model import Course
@@ -29,12 +27,12 @@ from coursepack.problems import Problem
 from coursepack.references import package_path
 
 from .. import SCHEMA_DIR
-from .budget import MAX_ATTEMPTS
 from .checks import check_package, href_problems, preflight_package
 from .editions import EDITIONS, Edition
 from .files import BRAND_CSS, SHARED_FILES, brand_files, brand_logo_path, read_template_file
 from .labels import SCORM_LABELS
 from .manifest import METADATA_FILE, build_manifest, build_metadata_12, ncname
+from .options import ScormOptions
 from .package import write_zip, zip_date_time
 from .pages import render_sco
 from .plan import plan_scos
@@ -44,14 +42,6 @@ from .scoring import format_number
 # the same way, the Moodle backup carries the scorm12 package, the preview shows the SCOs
 __all__ = ["Scorm12Exporter", "Scorm2004Exporter", "ScormExporter", "ScormOptions", "format_number", "href_problems",
            "ncname", "plan_scos", "write_zip", "zip_date_time"]
-
-
-class ScormOptions(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-    sco: Literal["course", "module"] = Field("course", description="one SCO for the course, or one per module")
-    attempts: int = Field(3, ge=0, le=MAX_ATTEMPTS,
-                          description="submissions allowed per quiz (0: unlimited); the last one counts, "
-                                      "and a quiz whose score reaches the pass mark is final")
 
 
 class ScormExporter(Exporter[ScormOptions]):
