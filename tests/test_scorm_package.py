@@ -21,7 +21,8 @@ from coursepack.exporter import Export, ExportContext, SourceContext, exporter_l
 from coursepack.registry import discover_exporters
 from coursepack.exporters import SCORM12_MANIFEST_XSD, SCORM2004_MANIFEST_XSD
 from coursepack.exporters.xsd import validate_xml
-from coursepack.exporters.scorm import ESSAY_CAP, ScormOptions, plan_scos, suspend_worst_case
+from coursepack.exporters.scorm import ScormOptions, plan_scos
+from coursepack.exporters.scorm.budget import ESSAY_CAP, suspend_worst_case
 from courses import FIXTURES, MINI, REPO, SAMPLE, build, load
 from strategies import course_specs, write_course
 
@@ -415,7 +416,7 @@ def test_question_sections_show_what_their_views_say_for_any_course(spec):
 # --- words and markup of the pages -----------------------------------------------------------
 
 def test_points_are_singular_for_exactly_one():
-    from coursepack.exporters.scorm import points_text
+    from coursepack.exporters.scorm.questions import points_text
     from coursepack.labels import CORE_LABELS
     en, fr = CORE_LABELS["en"], CORE_LABELS["fr"]
     assert [points_text(n, en) for n in (1, 2, 0.5, 1.5)] == ["1 point", "2 points", "0.5 points", "1.5 points"]
@@ -433,7 +434,7 @@ def test_built_questions_say_point_or_points(tmp_path):
 
 
 def test_external_links_open_in_a_new_window_and_say_so():
-    from coursepack.exporters.scorm import open_links_in_new_window
+    from coursepack.exporters.scorm.pages import open_links_in_new_window
     text = ('<p><a href="https://example.org/a?b=1&amp;c=2">Site</a>, <a href="#page-x" data-go="1">next</a>, '
             '<a href="assets/file.pdf">file</a>, <a href="//cdn.example.org/x">cdn</a>, '
             '<a href="http://example.org/" target="_top">top</a></p>')
@@ -447,7 +448,7 @@ def test_external_links_open_in_a_new_window_and_say_so():
 
 
 def test_short_values_in_table_cells_do_not_break():
-    from coursepack.exporters.scorm import keep_cell_values_whole
+    from coursepack.exporters.scorm.pages import keep_cell_values_whole
     text = ("<table><tr><th>Metrik</th><th>Batas</th></tr><tr><td>Latensi p95</td><td>≤ 2.5 / s</td>"
             "<td>Biaya per 1000 token dalam rupiah</td><td> 100 ms </td><td>dua kata</td>"
             "<td>First token latency p95</td><td>&lt; 800 ms</td><td>Rp 15.000</td></tr></table>")

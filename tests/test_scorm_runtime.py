@@ -15,7 +15,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from coursepack.exporters.scorm import ScormOptions, plan_scos, suspend_worst_case
+from coursepack.exporters.scorm import ScormOptions, plan_scos
+from coursepack.exporters.scorm.budget import suspend_worst_case
 from courses import FIXTURES, MINI, SAMPLE, build, load
 from lms.harness import INITIALIZE, TERMINATE, format_violations
 
