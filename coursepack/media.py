@@ -245,7 +245,7 @@ def format_seconds(value: float) -> str:
 
 def raster_format(data: bytes) -> str | None:
     """The extension of the raster format Pillow recognises in ``data`` (None: none it knows)."""
-    from PIL import Image, UnidentifiedImageError
+    from PIL import Image
     try:
         with Image.open(io.BytesIO(data)) as image:
             return EXTENSION_OF.get(image.format or "")

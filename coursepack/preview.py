@@ -25,7 +25,6 @@ empty segments (absolute paths), backslashes, NUL and encoded forms of them are 
 
 from __future__ import annotations
 
-import base64
 import dataclasses
 import http.server
 import inspect

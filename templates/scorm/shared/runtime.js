@@ -1,7 +1,7 @@
 /*
  * coursepack SCORM runtime: one file for SCORM 1.2 and SCORM 2004 4th edition.
  * The edition differences are the data in EDITIONS; the page says which edition it is
- * in its JSON data (<script id="cp-data">), written by exporters/scorm.py.
+ * in its JSON data (<script id="cp-data">), written by exporters/scorm/pages.py.
  *
  * - finds the LMS API (API / API_1484_11) in up to 7 parents, then in the opener;
  *   with no LMS it runs in preview mode (a notice; nothing is saved);
@@ -17,7 +17,7 @@
  *   learning outcome);
  * - bookmarks: location + suspend_data, restored when the LMS says entry=resume.
  *
- * suspend_data encoding (keep in sync with suspend_worst_case in exporters/scorm.py):
+ * suspend_data encoding (keep in sync with suspend_worst_case in exporters/scorm/budget.py):
  *   "3" <location base 36> "." <visited pages, hex bitmap> "." <submitted quizzes, hex bitmap> "."
  *   <attempt number of each quiz, one base-36 digit each> "."
  *   then one answer per question of the SCO, in order, with nothing between them:
