@@ -13,7 +13,7 @@ from lxml import etree
 from coursepack.problems import Problem, error
 from ..xsd import validate_xml
 from .. import CC11_MANIFEST_XSD, CC11_QTI_XSD
-from ..scorm import href_problems
+from ..scorm.checks import declaration_problems, href_problems
 from .plan import FILES, FILEBASE
 from .qti import q
 from .manifest import m
@@ -42,12 +42,7 @@ def cartridge_problems(archive: zipfile.ZipFile, where: str) -> list[Problem]:
         ref = element.get("identifierref")
         if ref is not None and ref not in resources:
             problems.append(error(where, 0, 0, f"imsmanifest.xml: identifierref '{ref}' names no resource"))
-    ids = [e.get("identifier") for e in root.iter() if e.get("identifier") is not None]
-    duplicates = sorted({i for i in ids if ids.count(i) > 1})
-    if duplicates:
-        problems.append(error(where, 0, 0, f"imsmanifest.xml: duplicate identifiers {duplicates}"))
-    for name in sorted(names - declared):
-        problems.append(error(where, 0, 0, f"'{name}' is in the cartridge but not declared in imsmanifest.xml"))
+    problems += declaration_problems(root, names, declared, where, "cartridge")
     for resource in resources.values():
         kind = resource.get("type", "")
         for file in resource.iter(m("file")):

@@ -51,6 +51,19 @@ def href_problems(hrefs: Iterable[str], names: set[str], where: str, container: 
     return problems
 
 
+def declaration_problems(root, names: set[str], declared: set[str], where: str, container: str) -> list[Problem]:
+    """Identifiers used twice in the manifest ``root``, and files of ``container`` (the zip, the
+    cartridge) that the manifest does not declare; shared like ``href_problems``."""
+    problems = []
+    ids = [e.get("identifier") for e in root.iter() if e.get("identifier") is not None]
+    duplicates = sorted({i for i in ids if ids.count(i) > 1})
+    if duplicates:
+        problems.append(error(where, 0, 0, f"imsmanifest.xml: duplicate identifiers {duplicates}"))
+    for name in sorted(names - declared):
+        problems.append(error(where, 0, 0, f"'{name}' is in the {container} but not declared in imsmanifest.xml"))
+    return problems
+
+
 def manifest_problems(data: bytes, names: set[str], edition: Edition, where: str) -> list[Problem]:
     """XSD errors, bad hrefs, missing and undeclared files of a package."""
     problems = [error(where, 0, 0, f"imsmanifest.xml does not validate against the {edition.label} "
@@ -63,12 +76,7 @@ def manifest_problems(data: bytes, names: set[str], edition: Edition, where: str
     hrefs = [href for href in hrefs if href is not None]
     problems += href_problems(hrefs, names, where, "zip")
     declared = {"imsmanifest.xml", *edition.control_documents, *hrefs}
-    ids = [e.get("identifier") for e in root.iter() if e.get("identifier") is not None]
-    duplicates = sorted({i for i in ids if ids.count(i) > 1})
-    if duplicates:
-        problems.append(error(where, 0, 0, f"imsmanifest.xml: duplicate identifiers {duplicates}"))
-    for name in sorted(names - declared):
-        problems.append(error(where, 0, 0, f"'{name}' is in the zip but not declared in imsmanifest.xml"))
+    problems += declaration_problems(root, names, declared, where, "zip")
     return problems
 
 
