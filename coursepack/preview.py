@@ -544,6 +544,7 @@ class Preview:
         self._lock = threading.Lock()               # guards state and listeners
         self._build_lock = threading.Lock()         # one build at a time: the builder's bookkeeping is not shared
         self._stop = threading.Event()
+        self._watching = threading.Event()          # set once the watcher sees the files
         self._threads: list[threading.Thread] = []
         self._httpd: PreviewHTTPServer | None = None
         self._page: str | None = None
@@ -645,13 +646,17 @@ class Preview:
         return folders
 
     def _watch(self) -> None:
+        """Rebuild on every change. The generator first yields (empty, on its timeout) once the
+        watches are set up: only from then on is an edit certain to be seen."""
         import watchfiles
 
         for changes in watchfiles.watch(*self.watched(), stop_event=self._stop, debounce=800, step=30,
-                                        rust_timeout=500, yield_on_timeout=False, raise_interrupt=False):
+                                        rust_timeout=200, yield_on_timeout=True, raise_interrupt=False):
+            self._watching.set()
             if self._stop.is_set():
                 break
-            self.rebuild({path for _, path in changes})
+            if changes:
+                self.rebuild({path for _, path in changes})
 
     # life cycle
     def start(self, watch: bool = True) -> str:
@@ -667,11 +672,15 @@ class Preview:
         serve.start()
         self._threads.append(serve)
         self.log(f"preview: {self.url} — first build of {self.display_root} …")
-        self.rebuild()
         if watch:
+            # the watcher starts before the first build and start() returns once it watches: an
+            # edit saved during the build or right after start() is rebuilt, never missed
             watcher = threading.Thread(target=self._watch, name="preview-watch", daemon=True)
             watcher.start()
             self._threads.append(watcher)
+        self.rebuild()
+        if watch and not self._watching.wait(timeout=30):
+            self.log("preview: warning: the file watcher has not started; edits may need a reload")
         return self.url
 
     def stop(self) -> None:

@@ -154,6 +154,34 @@ def test_package_files_are_served_in_byte_ranges(preview):
     assert (status, body) == (200, whole)
 
 
+def test_an_edit_right_after_start_is_rebuilt_even_when_the_watcher_is_slow_to_start(mini_copy, monkeypatch):
+    """start() returns only once the watcher sees the files: an edit saved the moment the
+    preview says it is serving is rebuilt. (The watcher used to start after the first build, and
+    on a busy machine an edit made before its watches were set up was never seen.)"""
+    import watchfiles
+
+    real_watch = watchfiles.watch
+
+    def slow_watch(*args, **kwargs):            # a loaded machine: the watches come up late
+        time.sleep(2)
+        yield from real_watch(*args, **kwargs)
+
+    monkeypatch.setattr(watchfiles, "watch", slow_watch)
+    server = Preview(mini_copy, 0, log=lambda message: None, display_root=str(mini_copy))
+    server.start()
+    try:
+        first = server.state.version
+        lesson = mini_copy / LESSON
+        lesson.write_text(lesson.read_text() + "\nSatu kalimat lagi.\n")
+        deadline = time.monotonic() + 30
+        while server.state.version == first and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert server.state.version > first, "the edit was never rebuilt"
+        assert "scorm12" in server.state.rebuilt
+    finally:
+        server.stop()
+
+
 def test_problems_are_those_validate_prints(preview, mini_copy, run_coursepack):
     path = mini_copy / MODULE_YAML
     path.write_text(path.read_text().replace("title: Dasar-dasar", "titel: Dasar-dasar\n  bad: [", 1))
