@@ -22,6 +22,7 @@ from collections.abc import Iterable, Mapping
 from .model import Asset
 
 PACKAGE_SAFE = re.compile(r"^[A-Za-z0-9_-][A-Za-z0-9._-]*(/[A-Za-z0-9_-][A-Za-z0-9._-]*)*$")
+PACKAGE_UNSAFE = re.compile(r"[^A-Za-z0-9_-]+")
 FILE_AREA_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 
@@ -77,7 +78,7 @@ def package_path(path: str) -> str:
         stem, ext = name, ""
 
     def clean(part: str) -> str:
-        return ascii_part(part, re.compile(r"[^A-Za-z0-9_-]+")).strip("-") or "file"
+        return ascii_part(part, PACKAGE_UNSAFE).strip("-") or "file"
 
     digest = hashlib.sha256(path.encode("utf-8")).hexdigest()[:8]
     folders = "/".join(clean(p) for p in folder.split("/")) if folder else ""

@@ -46,6 +46,23 @@ function cp_course(string $shortname): stdClass {
     ]);
 }
 
+/** How many questions of each type each question category of a context holds:
+ *  [category name => [qtype => count]], the bank as the question bank page lists it. */
+function cp_question_counts(int $contextid): array {
+    global $DB;
+    $sql = "SELECT q.id, q.qtype, qc.name AS category
+              FROM {question} q
+              JOIN {question_versions} v ON v.questionid = q.id
+              JOIN {question_bank_entries} e ON e.id = v.questionbankentryid
+              JOIN {question_categories} qc ON qc.id = e.questioncategoryid
+             WHERE qc.contextid = ? AND q.parent = 0";
+    $counts = [];
+    foreach ($DB->get_records_sql($sql, [$contextid]) as $question) {
+        $counts[$question->category][$question->qtype] = ($counts[$question->category][$question->qtype] ?? 0) + 1;
+    }
+    return $counts;
+}
+
 /** A quiz's questions in slot order, each with its slot and mark, its bank entry's ID number and its
  *  category (name, context): what Moodle's quiz shows, read through the slots' question references. */
 function cp_quiz_questions(int $quizid): array {

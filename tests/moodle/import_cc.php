@@ -115,17 +115,8 @@ foreach ($modinfo->get_section_info_all() as $section) {
     $sections[] = ['number' => (int) $section->section, 'name' => (string) $section->name, 'modules' => $modules];
 }
 
-$categories = [];
 $coursecontext = context_course::instance($courseid);
-$sql = "SELECT q.id, q.qtype, qc.name AS category
-          FROM {question} q
-          JOIN {question_versions} v ON v.questionid = q.id
-          JOIN {question_bank_entries} e ON e.id = v.questionbankentryid
-          JOIN {question_categories} qc ON qc.id = e.questioncategoryid
-         WHERE qc.contextid = ? AND q.parent = 0";
-foreach ($DB->get_records_sql($sql, [$coursecontext->id]) as $question) {
-    $categories[$question->category][$question->qtype] = ($categories[$question->category][$question->qtype] ?? 0) + 1;
-}
+$categories = cp_question_counts($coursecontext->id);
 
 cp_answer(['format' => $format, 'course' => (int) $courseid, 'sections' => $sections,
            'categories' => $categories, 'precheck' => $precheck,

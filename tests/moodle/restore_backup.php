@@ -170,16 +170,7 @@ foreach ($DB->get_records('course_completion_criteria', ['course' => $courseid],
                    'cmid' => (int) $criterion->moduleinstance];
 }
 $coursecontext = context_course::instance($courseid);
-$categories = [];
-$sql = "SELECT q.id, q.qtype, qc.name AS category, qc.idnumber
-          FROM {question} q
-          JOIN {question_versions} v ON v.questionid = q.id
-          JOIN {question_bank_entries} e ON e.id = v.questionbankentryid
-          JOIN {question_categories} qc ON qc.id = e.questioncategoryid
-         WHERE qc.contextid = ? AND q.parent = 0";
-foreach ($DB->get_records_sql($sql, [$coursecontext->id]) as $question) {
-    $categories[$question->category][$question->qtype] = ($categories[$question->category][$question->qtype] ?? 0) + 1;
-}
+$categories = cp_question_counts($coursecontext->id);
 $questionfiles = [];
 foreach ($DB->get_records_select('files', "contextid = ? AND filename <> '.' AND (component = 'question' OR component LIKE 'qtype\\_%')",
         [$coursecontext->id], 'id') as $file) {
